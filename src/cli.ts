@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { printSchema } from 'graphql';
+import { loadConfig } from './config/index.ts';
+import { createLogger } from './config/logger.ts';
+import { openDatabase, migrate } from './db/index.ts';
+import { createPlinth } from './server/app.ts';
+import { listen } from './server/http.ts';
+import { builtInSchema } from './graphql/builtin-schema.ts';
+
+const USAGE = `Usage: plinth <command>
+
+Commands:
+  start           serve the GraphQL API (PORT, PLINTH_APP_ID, PLINTH_MASTER_KEY, PLINTH_DATA_DIR, DATABASE_URL)
+  migrate         apply pending database migrations and exit
+  schema print    print the SDL of the built-in API
+  schema write F  write that SDL to file F
+`;
+
+async function start(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const plinth = await createPlinth(config, { logger });
+  const running = await listen(plinth);
+  const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${path.join(config.dataDir, 'pglite')}`;
+  logger.info({ url: running.url, database, appId: config.appId }, `Plinth is serving ${running.url} (GraphiQL in a browser)`);
+  if (config.masterKeyGenerated) {
+    // Printed once, when generated; it is kept in the data directory for the next starts.
+    process.stdout.write(`\nGenerated a master key for development (kept in ${path.join(config.dataDir, 'master-key')}):\n  ${config.masterKey}\n\n`);
+  }
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    running.stop().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+async function runMigrate(): Promise<void> {
+  const config = loadConfig();
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
+  try {
+    const result = await migrate(db);
+    process.stdout.write(result.applied.length ? `applied: ${result.applied.join(', ')}\n` : 'database is up to date\n');
+    if (result.changed.length) process.stderr.write(`warning: applied migrations have changed since: ${result.changed.join(', ')}\n`);
+  } finally {
+    await db.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, sub, file] = argv;
+  if (command === 'start') return start();
+  if (command === 'migrate') return runMigrate();
+  if (command === 'schema' && sub === 'print') {
+    process.stdout.write(printSchema(builtInSchema()) + '\n');
+    return;
+  }
+  if (command === 'schema' && sub === 'write' && file) {
+    writeFileSync(file, printSchema(builtInSchema()) + '\n');
+    return;
+  }
+  process.stdout.write(USAGE);
+  if (command && command !== 'help' && command !== '--help') process.exitCode = 2;
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  process.stderr.write(`plinth: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,10 @@
+export { Core } from './core.ts';
+export type { CoreRuntime } from './runtime.ts';
+export { CLASS, classOf, type ParseObject } from './object.ts';
+export { HookRegistry, type WriteHooks, type WriteOperation } from './hooks.ts';
+export { ChangeEvents, type ChangeEvent, type ChangeListener } from './events.ts';
+export { UnitOfWork } from './unit-of-work.ts';
+export type { FindRequest, FindResult } from './read.ts';
+export type { WriteInput, RelationInput, PointerInput } from './write-input.ts';
+export type { WriteOptions } from './write.ts';
+export { newObjectId } from './ids.ts';

@@ -1,0 +1,81 @@
+import { errors, ParseError, ErrorCode } from '../errors/index.ts';
+import type { ClassDef, FieldDef } from '../schema/index.ts';
+import { hasColumn } from '../schema/index.ts';
+import { validateAcl, type AclMap } from '../security/index.ts';
+import { normalizeForWrite } from './encode.ts';
+
+/** A pointer value in a write: an objectId, or an object to create in the same transaction. */
+export type PointerInput = string | { create: WriteInput };
+
+/** Relation changes in a write. */
+export interface RelationInput {
+  add?: string[];
+  remove?: string[];
+  create?: WriteInput[];
+}
+
+/** Field name → value in the API's natural form (see ParseObject), pointers and relations as above. */
+export type WriteInput = Record<string, unknown>;
+
+/** A write's input sorted by where it goes. */
+export interface PlannedWrite {
+  /** Column fields with normalised values (null unsets). */
+  columns: [string, FieldDef, unknown][];
+  pointersToCreate: [string, FieldDef, WriteInput][];
+  relations: [string, FieldDef, RelationInput][];
+  acl?: AclMap | null;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function relationInput(name: string, value: unknown): RelationInput {
+  if (!isPlainObject(value)) throw errors.invalidPointer(`Relation ${name} needs at least one of add, remove, createAndAdd`);
+  const { add, remove, create } = value as RelationInput;
+  const ids = (list: unknown, key: string) => {
+    if (list === undefined || list === null) return undefined;
+    if (!Array.isArray(list) || !list.every((id) => typeof id === 'string' && id !== '')) throw errors.invalidPointer(`Relation ${name}.${key} must list objectIds`);
+    return list as string[];
+  };
+  const out: RelationInput = { add: ids(add, 'add'), remove: ids(remove, 'remove') };
+  if (create !== undefined && create !== null) {
+    if (!Array.isArray(create) || !create.every(isPlainObject)) throw errors.invalidPointer(`Relation ${name}.createAndAdd must list objects`);
+    out.create = create;
+  }
+  if (!out.add?.length && !out.remove?.length && !out.create?.length && add === undefined && remove === undefined && create === undefined) {
+    throw errors.invalidPointer(`Relation ${name} needs at least one of add, remove, createAndAdd`);
+  }
+  return out;
+}
+
+/**
+ * Checks every field of a write against the class and sorts it into columns, nested pointer
+ * creates and relation changes. Unknown fields → 105; values of the wrong type → 111;
+ * immutable fields → 105. Required fields are checked by the caller, which knows whether
+ * this is a create.
+ */
+export function planWrite(cls: ClassDef, input: WriteInput): PlannedWrite {
+  const plan: PlannedWrite = { columns: [], pointersToCreate: [], relations: [] };
+  for (const [name, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    if (name === 'objectId' || name === 'createdAt' || name === 'updatedAt' || name === 'id') {
+      throw new ParseError(ErrorCode.INVALID_KEY_NAME, `${name} is an invalid field name.`);
+    }
+    const field = cls.fields[name];
+    if (!field) throw new ParseError(ErrorCode.INVALID_KEY_NAME, `Field ${name} does not exist in class ${cls.className}.`);
+    if (field.type === 'ACL') {
+      plan.acl = value === null ? null : validateAcl(value);
+    } else if (field.type === 'Relation') {
+      if (value !== null) plan.relations.push([name, field, relationInput(name, value)]);
+    } else if (field.type === 'Pointer' && isPlainObject(value)) {
+      if (!isPlainObject(value.create)) throw errors.invalidPointer(`Pointer ${name} needs exactly one of link or createAndLink`);
+      plan.pointersToCreate.push([name, field, value.create as WriteInput]);
+    } else if (hasColumn(cls.className, name, field)) {
+      plan.columns.push([name, field, normalizeForWrite(name, field, value)]);
+    } else {
+      throw new ParseError(ErrorCode.INVALID_KEY_NAME, `Field ${name} cannot be written directly.`);
+    }
+  }
+  return plan;
+}

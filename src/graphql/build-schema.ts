@@ -1,0 +1,92 @@
+import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import type { SchemaSnapshot, ClassDef } from '../schema/index.ts';
+import { errors } from '../errors/index.ts';
+import { CLASS, type ParseObject } from '../core/index.ts';
+import type { Logger } from '../config/logger.ts';
+import { createBuilder, Refs, type Ref } from './builder.ts';
+import { defineStaticTypes } from './static-types.ts';
+import { defineSchemaApiTypes, schemaMutationFields, schemaQueryFields } from './schema-api.ts';
+import { exposedClasses } from './collisions.ts';
+import { fromGlobalId, typeName } from './inflection.ts';
+import { inp, out } from './type-spec.ts';
+import type { GraphQLContext } from './context.ts';
+import { selectedFields } from './selection.ts';
+import { readFieldsFor } from './read-fields.ts';
+import type { GenContext } from './generators/context.ts';
+import { declareObjectType, implementObjectType } from './generators/object-type.ts';
+import { declareConnection, implementConnection } from './generators/connection.ts';
+import { declareWhereInputs, implementWhereInputs } from './generators/where-input.ts';
+import { defineOrderEnum } from './generators/order-enum.ts';
+import { declareInputs, implementInputs } from './generators/inputs.ts';
+import { declareMutationTypes, implementMutationTypes, classMutationFields } from './generators/mutations.ts';
+import { classQueryFields } from './generators/queries.ts';
+
+/**
+ * Builds the whole GraphQL schema for one catalog version: the built-in API plus, per class,
+ * the types and root fields of API.md. Pure and synchronous; the caller swaps the result in.
+ */
+export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger): GraphQLSchema {
+  const builder = createBuilder();
+  const refs = new Refs();
+  defineStaticTypes(builder, refs);
+  defineSchemaApiTypes(builder, refs);
+
+  const { exposed, skipped } = exposedClasses(snapshot);
+  for (const [className, why] of skipped) logger?.warn({ className }, `class left out of the GraphQL API: ${why}`);
+  const classes = new Map<string, ClassDef>(exposed.map((name) => [name, snapshot.classes.get(name)!]));
+  const ctx: GenContext = { builder, refs, classes, all: snapshot.classes };
+
+  for (const cls of classes.values()) {
+    declareObjectType(ctx, cls);
+    declareConnection(ctx, cls.className);
+    declareWhereInputs(ctx, cls);
+    defineOrderEnum(ctx, cls);
+    declareInputs(ctx, cls);
+    declareMutationTypes(ctx, cls);
+  }
+  const b = builder as Ref;
+  refs.set(
+    'ArrayResult',
+    b.unionType('ArrayResult', {
+      types: [refs.get('Element'), ...[...classes.keys()].map((c) => refs.get(typeName(c)))],
+      resolveType: (o: ParseObject) => (o && o[CLASS] ? typeName(o[CLASS]) : 'Element'),
+    }),
+  );
+  for (const cls of classes.values()) {
+    implementObjectType(ctx, cls);
+    implementConnection(ctx, cls.className);
+    implementWhereInputs(ctx, cls);
+    implementInputs(ctx, cls);
+    implementMutationTypes(ctx, cls);
+  }
+
+  b.queryType({
+    fields: (t: Ref) => {
+      const fields: Record<string, Ref> = {
+        node: t.field({
+          ...out(refs.get('Node'), ''),
+          args: { id: t.arg(inp('ID', '!')) },
+          resolve: (_r: unknown, { id }: { id: string }, c: GraphQLContext, info: GraphQLResolveInfo) => {
+            const g = fromGlobalId(id);
+            const cls = g && classes.get(g.className);
+            if (!g || !cls) throw errors.invalidQuery('Invalid global id');
+            return c.core.get(c.auth, cls.className, g.objectId, readFieldsFor(cls, selectedFields(info, info.fieldNodes, typeName(cls.className))));
+          },
+        }),
+      };
+      for (const cls of classes.values()) Object.assign(fields, classQueryFields(ctx, cls, t));
+      fields.health = t.field({ ...out('Boolean', '!'), resolve: () => true });
+      Object.assign(fields, schemaQueryFields(refs, t));
+      return fields;
+    },
+  });
+  b.mutationType({
+    fields: (t: Ref) => {
+      const fields: Record<string, Ref> = {};
+      for (const cls of classes.values()) Object.assign(fields, classMutationFields(ctx, cls, t));
+      Object.assign(fields, schemaMutationFields(refs, t));
+      return fields;
+    },
+  });
+  return builder.toSchema({ sortSchema: false });
+}

@@ -1,0 +1,90 @@
+import { ParseError, ErrorCode } from '../errors/index.ts';
+import type { SchemaSnapshot } from '../schema/index.ts';
+import { isValidClassName } from '../schema/index.ts';
+import { classNames, findQueryName, getQueryName } from './inflection.ts';
+
+/** Type names of the built-in API (checked against the built schema by a test). */
+export const STATIC_TYPE_NAMES = new Set([
+  'Query', 'Mutation', 'Subscription', 'Upload', 'Any', 'Object', 'Date', 'Bytes', 'File', 'String', 'Float', 'Int', 'Boolean', 'ID',
+  'FileInfo', 'FileInput', 'GeoPointInput', 'GeoPoint', 'ParseObject', 'ReadPreference', 'ReadOptionsInput', 'SearchInput',
+  'TextInput', 'BoxInput', 'WithinInput', 'CenterSphereInput', 'GeoWithinInput', 'GeoIntersectsInput', 'IdWhereInput',
+  'StringWhereInput', 'NumberWhereInput', 'BooleanWhereInput', 'ArrayWhereInput', 'KeyValueInput', 'ObjectWhereInput',
+  'DateWhereInput', 'BytesWhereInput', 'FileWhereInput', 'GeoPointWhereInput', 'PolygonWhereInput', 'Element', 'ACLInput',
+  'UserACLInput', 'RoleACLInput', 'PublicACLInput', 'ACL', 'UserACL', 'RoleACL', 'PublicACL', 'SubqueryInput', 'SelectInput',
+  'Node', 'PageInfo', 'ArrayResult', 'SchemaFieldInput', 'SchemaField', 'SchemaFieldsInput', 'Class', 'PointerFieldInput',
+  'SchemaPointerField', 'RelationFieldInput', 'SchemaRelationField', 'SchemaACLField', 'CreateClassInput', 'CreateClassPayload',
+  'UpdateClassInput', 'UpdateClassPayload', 'DeleteClassInput', 'DeleteClassPayload', 'Viewer', 'ConfigValue',
+  'CreateFileInput', 'CreateFilePayload', 'SignUpInput', 'SignUpPayload', 'LogInWithInput', 'UserLoginWithInput',
+  'LogInWithPayload', 'LogInInput', 'LogInPayload', 'LogOutInput', 'LogOutPayload', 'ResetPasswordInput', 'ResetPasswordPayload',
+  'ConfirmResetPasswordInput', 'ConfirmResetPasswordPayload', 'SendVerificationEmailInput', 'SendVerificationEmailPayload',
+  'ChallengeInput', 'ChallengePayload', 'CloudCodeFunction', 'CallCloudCodeInput', 'CallCloudCodePayload', 'LiveEvent',
+  'UpdateCloudConfigInput', 'UpdateCloudConfigPayload',
+  ...['String', 'Number', 'Boolean', 'Array', 'Object', 'Date', 'File', 'GeoPoint', 'Polygon', 'Bytes'].flatMap((t) => [`Schema${t}FieldInput`, `Schema${t}Field`]),
+]);
+
+/** Root fields the API reserves for itself. */
+export const RESERVED_QUERIES = new Set(['health', 'viewer', 'class', 'classes', 'node', 'cloudConfig']);
+export const RESERVED_MUTATIONS = new Set([
+  'signUp', 'logIn', 'logInWith', 'logOut', 'resetPassword', 'confirmResetPassword', 'sendVerificationEmail', 'challenge',
+  'createFile', 'callCloudCode', 'createClass', 'updateClass', 'deleteClass', 'updateCloudConfig',
+]);
+
+/** Why a class's generated names cannot coexist with the others, or undefined when they can. */
+function conflict(className: string, taken: { types: Map<string, string>; queries: Map<string, string>; mutations: Map<string, string> }): string | undefined {
+  if (getQueryName(className) === findQueryName(className)) {
+    return `its singular and plural query names are both "${getQueryName(className)}"`;
+  }
+  const names = classNames(className);
+  for (const t of names.types) {
+    if (STATIC_TYPE_NAMES.has(t)) return `its type name ${t} is a built-in type`;
+    const owner = taken.types.get(t);
+    if (owner) return `its type name ${t} is already used by class ${owner}`;
+  }
+  for (const q of names.queries) {
+    if (RESERVED_QUERIES.has(q)) return `its query ${q} is reserved`;
+    const owner = taken.queries.get(q);
+    if (owner) return `its query ${q} is already used by class ${owner}`;
+  }
+  for (const m of names.mutations) {
+    if (RESERVED_MUTATIONS.has(m)) return `its mutation ${m} is reserved`;
+    const owner = taken.mutations.get(m);
+    if (owner) return `its mutation ${m} is already used by class ${owner}`;
+  }
+  return undefined;
+}
+
+/**
+ * Chooses the classes that get GraphQL types: system classes first, then the others by name;
+ * a class whose names would collide with an earlier one (or the built-in API) is left out and
+ * reported — never silently merged.
+ */
+export function exposedClasses(snapshot: SchemaSnapshot): { exposed: string[]; skipped: [string, string][] } {
+  const taken = { types: new Map<string, string>(), queries: new Map<string, string>(), mutations: new Map<string, string>() };
+  const exposed: string[] = [];
+  const skipped: [string, string][] = [];
+  const order = [...snapshot.classes.keys()].sort((a, b) => (a.startsWith('_') === b.startsWith('_') ? a.localeCompare(b) : a.startsWith('_') ? -1 : 1));
+  for (const className of order) {
+    if (!isValidClassName(className)) {
+      skipped.push([className, 'its name is not a valid GraphQL name']);
+      continue;
+    }
+    const why = conflict(className, taken);
+    if (why) {
+      skipped.push([className, why]);
+      continue;
+    }
+    const names = classNames(className);
+    for (const t of names.types) taken.types.set(t, className);
+    for (const q of names.queries) taken.queries.set(q, className);
+    for (const m of names.mutations) taken.mutations.set(m, className);
+    exposed.push(className);
+  }
+  return { exposed, skipped };
+}
+
+/** Schema validator: refuses a class change whose names would collide (103, with the reason). */
+export function refuseCollisions(next: SchemaSnapshot, changedClass: string): void {
+  const { skipped } = exposedClasses(next);
+  const hit = skipped.find(([name]) => name === changedClass);
+  if (hit) throw new ParseError(ErrorCode.INVALID_CLASS_NAME, `Class ${changedClass} cannot be exposed in GraphQL: ${hit[1]}.`);
+}

@@ -1,0 +1,43 @@
+import type { FindResult } from '../../core/index.ts';
+import { offsetCursor } from '../../query/index.ts';
+import { connectionTypeName, edgeTypeName, typeName } from '../inflection.ts';
+import { out } from '../type-spec.ts';
+import type { Ref } from '../builder.ts';
+import type { GenContext } from './context.ts';
+
+/** `PostEdge { node: Post, cursor: String! }` and `PostConnection { pageInfo, edges, count }`. */
+export function declareConnection(ctx: GenContext, className: string): void {
+  const b = ctx.builder as Ref;
+  ctx.refs.set(edgeTypeName(className), b.objectRef(edgeTypeName(className)));
+  ctx.refs.set(connectionTypeName(className), b.objectRef(connectionTypeName(className)));
+}
+
+export function implementConnection(ctx: GenContext, className: string): void {
+  ctx.refs.get(edgeTypeName(className)).implement({
+    fields: (t: Ref) => ({
+      node: t.field({ ...out(ctx.refs.get(typeName(className)), ''), resolve: (e: { node: unknown }) => e.node }),
+      cursor: t.field({ ...out('String', '!'), resolve: (e: { cursor: string }) => e.cursor }),
+    }),
+  });
+  ctx.refs.get(connectionTypeName(className)).implement({
+    fields: (t: Ref) => ({
+      pageInfo: t.field({ ...out(ctx.refs.get('PageInfo'), '!'), resolve: pageInfo }),
+      edges: t.field({ ...out(ctx.refs.get(edgeTypeName(className)), '[]'), resolve: edges }),
+      count: t.field({ ...out('Int', '!'), resolve: (r: FindResult) => r.count ?? 0 }),
+    }),
+  });
+}
+
+function edges(r: FindResult) {
+  return r.objects.map((node, i) => ({ node, cursor: r.cursor(i) }));
+}
+
+function pageInfo(r: FindResult) {
+  const n = r.objects.length;
+  return {
+    hasNextPage: r.hasNextPage,
+    hasPreviousPage: r.hasPreviousPage,
+    startCursor: n ? r.cursor(0) : offsetCursor(r.skip),
+    endCursor: n ? r.cursor(n - 1) : offsetCursor(r.skip),
+  };
+}

@@ -1,0 +1,59 @@
+import type { GraphQLResolveInfo, FieldNode } from 'graphql';
+import type { ClassDef } from '../../schema/index.ts';
+import { parseOrder, parseWhere } from '../../query/index.ts';
+import type { FindRequest } from '../../core/index.ts';
+import type { Ref } from '../builder.ts';
+import { inp } from '../type-spec.ts';
+import { connectionTypeName, edgeTypeName, orderEnumName, typeName, whereInputName } from '../inflection.ts';
+import { selectedFields, subNodes } from '../selection.ts';
+import { readFieldsFor } from '../read-fields.ts';
+import type { GenContext } from './context.ts';
+
+export interface FindArgs {
+  where?: Record<string, unknown> | null;
+  order?: string[] | null;
+  skip?: number | null;
+  after?: string | null;
+  first?: number | null;
+  before?: string | null;
+  last?: number | null;
+}
+
+/** The arguments of a find query or relation connection, as Parse declares them. */
+export function findArgs(t: Ref, ctx: GenContext, className: string) {
+  return {
+    where: t.arg(inp(ctx.refs.get(whereInputName(className)), '')),
+    order: t.arg(inp(ctx.refs.get(orderEnumName(className)), '[!]')),
+    skip: t.arg(inp('Int', '')),
+    after: t.arg(inp('String', '')),
+    first: t.arg(inp('Int', '')),
+    before: t.arg(inp('String', '')),
+    last: t.arg(inp('Int', '')),
+    options: t.arg(inp(ctx.refs.get('ReadOptionsInput'), '')),
+  };
+}
+
+/**
+ * Turns a connection field's arguments and selection into a core find request: the where
+ * AST, the order, the page, and exactly the work the selection needs (objects only if edges
+ * or pageInfo are selected, the count only if `count` is, the node's selected fields only).
+ */
+export function findRequest(info: GraphQLResolveInfo, nodes: readonly FieldNode[], cls: ClassDef, classes: ReadonlyMap<string, ClassDef>, args: FindArgs): FindRequest {
+  const connection = selectedFields(info, nodes, connectionTypeName(cls.className));
+  const edges = subNodes(connection, 'edges');
+  const pageInfo = subNodes(connection, 'pageInfo');
+  let fields: string[] = ['objectId'];
+  if (edges.length) {
+    const nodeNodes = subNodes(selectedFields(info, edges, edgeTypeName(cls.className)), 'node');
+    if (nodeNodes.length) fields = readFieldsFor(cls, selectedFields(info, nodeNodes, typeName(cls.className)));
+  }
+  return {
+    where: args.where ? parseWhere(args.where, cls, { classes }) : undefined,
+    order: parseOrder(args.order, cls),
+    page: { skip: args.skip, after: args.after, first: args.first, before: args.before, last: args.last },
+    fields,
+    wantObjects: edges.length > 0 || pageInfo.length > 0,
+    wantCount: connection.has('count'),
+    wantHasNext: pageInfo.length > 0,
+  };
+}

@@ -1,0 +1,109 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { ClassDef, FieldDef } from '../../schema/index.ts';
+import type { ParseObject } from '../../core/index.ts';
+import type { GraphQLContext } from '../context.ts';
+import type { Ref } from '../builder.ts';
+import { out } from '../type-spec.ts';
+import { connectionTypeName, typeName } from '../inflection.ts';
+import { selectedFields } from '../selection.ts';
+import { readFieldsFor } from '../read-fields.ts';
+import { ownFields, targetExposed, type GenContext } from './context.ts';
+import { findArgs, findRequest, type FindArgs } from './find-args.ts';
+
+export function declareObjectType(ctx: GenContext, cls: ClassDef): void {
+  ctx.refs.set(typeName(cls.className), (ctx.builder as Ref).objectRef(typeName(cls.className)));
+}
+
+/** `Post implements ParseObject & Node` with one field per class field. */
+export function implementObjectType(ctx: GenContext, cls: ClassDef): void {
+  const className = cls.className;
+  ctx.refs.get(typeName(className)).implement({
+    interfaces: [ctx.refs.get('ParseObject'), ctx.refs.get('Node')],
+    fields: (t: Ref) => {
+      const fields: Record<string, Ref> = {};
+      if (className === '_User') fields.authDataResponse = t.field({ ...out('Object', ''), resolve: () => null });
+      for (const [name, field] of ownFields(cls)) {
+        const f = objectField(ctx, t, cls, name, field);
+        if (f) fields[name] = f;
+      }
+      return fields;
+    },
+  });
+}
+
+function objectField(ctx: GenContext, t: Ref, cls: ClassDef, name: string, field: FieldDef): Ref | undefined {
+  const nn = field.required ? '!' : '';
+  const plain = (type: string) => t.field({ ...out(type, nn), resolve: (o: ParseObject) => o[name] ?? null });
+  switch (field.type) {
+    case 'String':
+      return plain('String');
+    case 'Number':
+      return plain('Float');
+    case 'Boolean':
+      return plain('Boolean');
+    case 'Date':
+      return plain('Date');
+    case 'Object':
+      return plain('Object');
+    case 'Bytes':
+      return plain('Bytes');
+    case 'GeoPoint':
+      return t.field({ ...out(ctx.refs.get('GeoPoint'), nn), resolve: (o: ParseObject) => o[name] ?? null });
+    case 'Polygon':
+      return t.field({ ...out(ctx.refs.get('GeoPoint'), field.required ? '[!]!' : '[!]'), resolve: (o: ParseObject) => o[name] ?? null });
+    case 'File':
+      return t.field({
+        ...out(ctx.refs.get('FileInfo'), nn),
+        resolve: (o: ParseObject, _a: unknown, c: GraphQLContext) => {
+          const file = o[name];
+          return typeof file === 'string' ? { name: file, url: `${c.fileBaseUrl}/${encodeURIComponent(file)}` } : null;
+        },
+      });
+    case 'Array':
+      return t.field({ ...out(ctx.refs.get('ArrayResult'), field.required ? '[]!' : '[]'), resolve: (o: ParseObject, _a: unknown, c: GraphQLContext, info: GraphQLResolveInfo) => arrayElements(ctx, o[name], c, info) });
+    case 'Pointer':
+      if (!targetExposed(ctx, field)) return undefined;
+      return t.field({
+        ...out(ctx.refs.get(typeName(field.targetClass!)), ''),
+        resolve: (o: ParseObject, _a: unknown, c: GraphQLContext, info: GraphQLResolveInfo) => {
+          const id = o[name];
+          if (typeof id !== 'string') return null;
+          const target = ctx.classes.get(field.targetClass!)!;
+          const fields = readFieldsFor(target, selectedFields(info, info.fieldNodes, typeName(target.className)));
+          return c.loaders.object(target.className, fields).load(id);
+        },
+      });
+    case 'Relation': {
+      if (!targetExposed(ctx, field)) return undefined;
+      const target = field.targetClass!;
+      return t.field({
+        ...out(ctx.refs.get(connectionTypeName(target)), '!'),
+        args: findArgs(t, ctx, target),
+        resolve: (o: ParseObject, args: FindArgs, c: GraphQLContext, info: GraphQLResolveInfo) => {
+          const targetCls = ctx.classes.get(target)!;
+          const req = findRequest(info, info.fieldNodes, targetCls, ctx.all, args);
+          const { options: _ignored, ...keyArgs } = args as FindArgs & { options?: unknown };
+          return c.loaders.related(cls.className, name, JSON.stringify(keyArgs), req).load(o.objectId);
+        },
+      });
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Array elements: pointers to exposed classes resolve to objects (batched), the rest to Element. */
+function arrayElements(ctx: GenContext, value: unknown, c: GraphQLContext, info: GraphQLResolveInfo) {
+  if (!Array.isArray(value)) return null;
+  return value.map((e) => {
+    if (e && typeof e === 'object' && (e as { __type?: string }).__type === 'Pointer') {
+      const { className, objectId } = e as { className?: string; objectId?: string };
+      const target = className ? ctx.classes.get(className) : undefined;
+      if (target && typeof objectId === 'string') {
+        const fields = readFieldsFor(target, selectedFields(info, info.fieldNodes, typeName(target.className)));
+        return c.loaders.object(target.className, fields).load(objectId);
+      }
+    }
+    return { value: e };
+  });
+}

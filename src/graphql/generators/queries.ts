@@ -1,0 +1,33 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { ClassDef } from '../../schema/index.ts';
+import type { GraphQLContext } from '../context.ts';
+import type { Ref } from '../builder.ts';
+import { inp, out } from '../type-spec.ts';
+import { connectionTypeName, findQueryName, getQueryName, toObjectId, typeName } from '../inflection.ts';
+import { selectedFields } from '../selection.ts';
+import { readFieldsFor } from '../read-fields.ts';
+import type { GenContext } from './context.ts';
+import { findArgs, findRequest, type FindArgs } from './find-args.ts';
+
+/** `post(id: ID!, options): Post!` and `posts(where, order, skip, after, first, before, last, options): PostConnection!`. */
+export function classQueryFields(ctx: GenContext, cls: ClassDef, t: Ref): Record<string, Ref> {
+  const className = cls.className;
+  return {
+    [getQueryName(className)]: t.field({
+      ...out(ctx.refs.get(typeName(className)), '!'),
+      args: { id: t.arg(inp('ID', '!')), options: t.arg(inp(ctx.refs.get('ReadOptionsInput'), '')) },
+      resolve: (_root: unknown, args: { id: string }, c: GraphQLContext, info: GraphQLResolveInfo) => {
+        const fields = readFieldsFor(cls, selectedFields(info, info.fieldNodes, typeName(className)));
+        return c.core.get(c.auth, className, toObjectId(args.id, className), fields);
+      },
+    }),
+    [findQueryName(className)]: t.field({
+      ...out(ctx.refs.get(connectionTypeName(className)), '!'),
+      args: findArgs(t, ctx, className),
+      resolve: (_root: unknown, args: FindArgs, c: GraphQLContext, info: GraphQLResolveInfo) => {
+        const req = findRequest(info, info.fieldNodes, cls, ctx.all, args);
+        return c.core.find(c.auth, className, req);
+      },
+    }),
+  };
+}

@@ -1,0 +1,73 @@
+import pluralize from 'pluralize';
+export { toGlobalId, fromGlobalId, toObjectId } from '../schema/index.ts';
+
+/**
+ * Every generated GraphQL name comes from here, as Parse Server derives them, so that an app
+ * written for Parse's /graphql finds the same names. Pure functions.
+ */
+
+/** `_User` → `User`, `post` → `Post`. */
+export function typeName(className: string): string {
+  const base = className.startsWith('_') ? className.slice(1) : className;
+  return base.charAt(0).toUpperCase() + base.slice(1);
+}
+
+/** The get query and the payload field: `Post` → `post`. */
+export function getQueryName(className: string): string {
+  const t = typeName(className);
+  return t.charAt(0).toLowerCase() + t.slice(1);
+}
+
+/** The find query: the plural of the get query (`post` → `posts`, `city` → `cities`). */
+export function findQueryName(className: string): string {
+  return pluralize(getQueryName(className));
+}
+
+export const createMutationName = (c: string) => `create${typeName(c)}`;
+export const updateMutationName = (c: string) => `update${typeName(c)}`;
+export const deleteMutationName = (c: string) => `delete${typeName(c)}`;
+
+export const connectionTypeName = (c: string) => `${typeName(c)}Connection`;
+export const edgeTypeName = (c: string) => `${typeName(c)}Edge`;
+export const whereInputName = (c: string) => `${typeName(c)}WhereInput`;
+export const relationWhereInputName = (c: string) => `${typeName(c)}RelationWhereInput`;
+export const orderEnumName = (c: string) => `${typeName(c)}Order`;
+export const createFieldsInputName = (c: string) => `Create${typeName(c)}FieldsInput`;
+export const updateFieldsInputName = (c: string) => `Update${typeName(c)}FieldsInput`;
+export const pointerInputName = (c: string) => `${typeName(c)}PointerInput`;
+export const relationInputName = (c: string) => `${typeName(c)}RelationInput`;
+export const createInputName = (c: string) => `Create${typeName(c)}Input`;
+export const createPayloadName = (c: string) => `Create${typeName(c)}Payload`;
+export const updateInputName = (c: string) => `Update${typeName(c)}Input`;
+export const updatePayloadName = (c: string) => `Update${typeName(c)}Payload`;
+export const deleteInputName = (c: string) => `Delete${typeName(c)}Input`;
+export const deletePayloadName = (c: string) => `Delete${typeName(c)}Payload`;
+
+/** Order enum value of a field: `views_ASC`. */
+export const orderValueName = (field: string, descending: boolean) => `${field}_${descending ? 'DESC' : 'ASC'}`;
+
+/** Every name a class puts into the schema: its types, root queries and root mutations. */
+export function classNames(className: string): { types: string[]; queries: string[]; mutations: string[] } {
+  return {
+    types: [
+      typeName(className),
+      connectionTypeName(className),
+      edgeTypeName(className),
+      whereInputName(className),
+      relationWhereInputName(className),
+      orderEnumName(className),
+      createFieldsInputName(className),
+      updateFieldsInputName(className),
+      pointerInputName(className),
+      relationInputName(className),
+      createInputName(className),
+      createPayloadName(className),
+      updateInputName(className),
+      updatePayloadName(className),
+      deleteInputName(className),
+      deletePayloadName(className),
+    ],
+    queries: [getQueryName(className), findQueryName(className)],
+    mutations: [createMutationName(className), updateMutationName(className), deleteMutationName(className)],
+  };
+}

@@ -1,0 +1,220 @@
+import type { ClassChange, ClassDef, FieldDef, FieldType } from '../schema/index.ts';
+import { errors } from '../errors/index.ts';
+import type { GraphQLContext } from './context.ts';
+import type { Builder, Ref, Refs } from './builder.ts';
+import { inp, out, type Spec } from './type-spec.ts';
+
+/** addStrings → String, … : the SchemaFieldsInput lists and the type each adds. */
+const ADD_LISTS: [string, FieldType, string][] = [
+  ['addStrings', 'String', 'SchemaStringFieldInput'],
+  ['addNumbers', 'Number', 'SchemaNumberFieldInput'],
+  ['addBooleans', 'Boolean', 'SchemaBooleanFieldInput'],
+  ['addArrays', 'Array', 'SchemaArrayFieldInput'],
+  ['addObjects', 'Object', 'SchemaObjectFieldInput'],
+  ['addDates', 'Date', 'SchemaDateFieldInput'],
+  ['addFiles', 'File', 'SchemaFileFieldInput'],
+  ['addPolygons', 'Polygon', 'SchemaPolygonFieldInput'],
+  ['addBytes', 'Bytes', 'SchemaBytesFieldInput'],
+  ['addPointers', 'Pointer', 'PointerFieldInput'],
+  ['addRelations', 'Relation', 'RelationFieldInput'],
+];
+
+const SIMPLE_TYPES = ['String', 'Number', 'Boolean', 'Array', 'Object', 'Date', 'File', 'GeoPoint', 'Polygon', 'Bytes'] as const;
+
+interface FieldInput {
+  name: string;
+  targetClassName?: string;
+  required?: boolean | null;
+  defaultValue?: unknown;
+}
+
+interface SchemaFieldsInput {
+  addGeoPoint?: FieldInput | null;
+  remove?: { name: string }[] | null;
+  [list: string]: FieldInput[] | FieldInput | { name: string }[] | null | undefined;
+}
+
+interface ClassInput {
+  name: string;
+  schemaFields?: SchemaFieldsInput | null;
+  classLevelPermissions?: Record<string, unknown> | null;
+  indexes?: Record<string, unknown> | null;
+  clientMutationId?: string | null;
+}
+
+/** The schema API's input (schemaFields, CLPs, indexes) as a catalog change. */
+export function toClassChange(input: ClassInput): ClassChange {
+  const addFields: Record<string, FieldDef> = {};
+  const add = (f: FieldInput, type: FieldType) => {
+    if (f.name in addFields) throw errors.duplicateField(f.name);
+    const def: FieldDef = { type };
+    if (f.targetClassName) def.targetClass = f.targetClassName;
+    if (f.required) def.required = true;
+    if (f.defaultValue !== undefined && f.defaultValue !== null) def.defaultValue = f.defaultValue;
+    addFields[f.name] = def;
+  };
+  const sf = input.schemaFields ?? {};
+  for (const [list, type] of ADD_LISTS) for (const f of (sf[list] as FieldInput[] | null | undefined) ?? []) add(f, type);
+  if (sf.addGeoPoint) add(sf.addGeoPoint, 'GeoPoint');
+  const change: ClassChange = { addFields, removeFields: (sf.remove ?? []).map((r) => r.name) };
+  if (input.classLevelPermissions !== undefined && input.classLevelPermissions !== null) change.classLevelPermissions = input.classLevelPermissions;
+  if (input.indexes !== undefined && input.indexes !== null) change.indexes = input.indexes;
+  return change;
+}
+
+interface SchemaFieldOutput {
+  name: string;
+  type: FieldType;
+  targetClassName?: string;
+  required: boolean;
+  defaultValue?: unknown;
+}
+
+/** A class as the schema API returns it; fields in Parse's order (ids and dates first, ACL last). */
+export function classOutput(cls: ClassDef) {
+  const fields = Object.entries(cls.fields);
+  const first = ['objectId', 'createdAt', 'updatedAt'];
+  const ordered = [...first.map((n) => [n, cls.fields[n]] as const), ...fields.filter(([n]) => !first.includes(n) && n !== 'ACL'), ['ACL', cls.fields.ACL] as const];
+  const schemaFields: SchemaFieldOutput[] = ordered.map(([name, f]) => ({
+    name,
+    type: f.type,
+    targetClassName: f.targetClass,
+    required: !!f.required,
+    defaultValue: f.defaultValue,
+  }));
+  return { name: cls.className, schemaFields, classLevelPermissions: cls.classLevelPermissions, indexes: cls.indexes };
+}
+
+function requireMaster(c: GraphQLContext): void {
+  if (!c.auth.isMaster) throw errors.masterKeyRequired();
+}
+
+function requireClass(c: GraphQLContext, name: string): ClassDef {
+  const cls = c.schemaStore.getClass(name);
+  if (!cls) throw errors.classNotFound(name);
+  return cls;
+}
+
+export function defineSchemaApiTypes(builder: Builder, refs: Refs): void {
+  const b = builder as Ref;
+  const nameOnly = (t: Ref) => ({ name: t.field(inp('String', '!')) });
+  const extras = (t: Ref) => ({ required: t.field(inp('Boolean', '')), defaultValue: t.field(inp('Any', '')) });
+  refs.set('SchemaFieldInput', b.inputType('SchemaFieldInput', { fields: nameOnly }));
+  const iface = refs.set(
+    'SchemaField',
+    b.interfaceRef('SchemaField').implement({
+      fields: (t: Ref) => ({
+        name: t.exposeString('name', { nullable: false }),
+        required: t.exposeBoolean('required', { nullable: true, description: 'Plinth: the field must be present on create.' }),
+      }),
+      resolveType: (f: SchemaFieldOutput) => (f.type === 'Pointer' ? 'SchemaPointerField' : f.type === 'Relation' ? 'SchemaRelationField' : `Schema${f.type}Field`),
+    }),
+  );
+  for (const type of SIMPLE_TYPES) {
+    refs.set(`Schema${type}FieldInput`, b.inputType(`Schema${type}FieldInput`, { fields: (t: Ref) => ({ ...nameOnly(t), ...extras(t) }) }));
+    refs.set(`Schema${type}Field`, b.objectRef(`Schema${type}Field`).implement({ interfaces: [iface], fields: () => ({}) }));
+  }
+  for (const [input, output] of [
+    ['PointerFieldInput', 'SchemaPointerField'],
+    ['RelationFieldInput', 'SchemaRelationField'],
+  ]) {
+    refs.set(input, b.inputType(input, { fields: (t: Ref) => ({ ...nameOnly(t), targetClassName: t.field(inp('String', '!')), ...extras(t) }) }));
+    refs.set(output, b.objectRef(output).implement({ interfaces: [iface], fields: (t: Ref) => ({ targetClassName: t.exposeString('targetClassName', { nullable: false }) }) }));
+  }
+  refs.set('SchemaACLField', b.objectRef('SchemaACLField').implement({ interfaces: [iface], fields: () => ({}) }));
+  refs.set(
+    'SchemaFieldsInput',
+    b.inputType('SchemaFieldsInput', {
+      fields: (t: Ref) => {
+        const fields: Record<string, Ref> = {};
+        for (const [list, type, input] of ADD_LISTS) {
+          if (type === 'Polygon') fields.addGeoPoint = t.field(inp(refs.get('SchemaGeoPointFieldInput'), ''));
+          fields[list] = t.field(inp(refs.get(input), '[!]'));
+        }
+        fields.remove = t.field(inp(refs.get('SchemaFieldInput'), '[!]'));
+        return fields;
+      },
+    }),
+  );
+  refs.set(
+    'Class',
+    b.objectRef('Class').implement({
+      fields: (t: Ref) => ({
+        name: t.exposeString('name', { nullable: false }),
+        schemaFields: t.field({ ...out(iface, '[!]!'), resolve: (c: ReturnType<typeof classOutput>) => c.schemaFields }),
+        classLevelPermissions: t.field({ ...out('Object', ''), description: 'Plinth: class-level permissions in Parse\'s JSON format.', resolve: (c: ReturnType<typeof classOutput>) => c.classLevelPermissions }),
+        indexes: t.field({ ...out('Object', ''), description: 'Plinth: indexes in Parse\'s format.', resolve: (c: ReturnType<typeof classOutput>) => c.indexes }),
+      }),
+    }),
+  );
+  const classInput = (name: string, withFields: boolean) => {
+    const spec: Record<string, [string, Spec]> = { name: ['String', '!'] };
+    refs.set(
+      name,
+      b.inputType(name, {
+        fields: (t: Ref) => ({
+          name: t.field(inp(spec.name[0], spec.name[1])),
+          ...(withFields
+            ? {
+                schemaFields: t.field(inp(refs.get('SchemaFieldsInput'), '')),
+                classLevelPermissions: t.field(inp('Object', '')),
+                indexes: t.field(inp('Object', '')),
+              }
+            : {}),
+          clientMutationId: t.field(inp('String', '')),
+        }),
+      }),
+    );
+  };
+  classInput('CreateClassInput', true);
+  classInput('UpdateClassInput', true);
+  classInput('DeleteClassInput', false);
+  for (const payload of ['CreateClassPayload', 'UpdateClassPayload', 'DeleteClassPayload']) {
+    refs.set(
+      payload,
+      b.objectRef(payload).implement({
+        fields: (t: Ref) => ({
+          class: t.field({ ...out(refs.get('Class'), '!'), resolve: (p: { class: unknown }) => p.class }),
+          clientMutationId: t.field({ ...out('String', ''), resolve: (p: { clientMutationId?: string | null }) => p.clientMutationId ?? null }),
+        }),
+      }),
+    );
+  }
+}
+
+export function schemaQueryFields(refs: Refs, t: Ref): Record<string, Ref> {
+  return {
+    class: t.field({
+      ...out(refs.get('Class'), '!'),
+      args: { name: t.arg(inp('String', '!')) },
+      resolve: (_r: unknown, { name }: { name: string }, c: GraphQLContext) => {
+        requireMaster(c);
+        return classOutput(requireClass(c, name));
+      },
+    }),
+    classes: t.field({
+      ...out(refs.get('Class'), '[!]!'),
+      resolve: (_r: unknown, _a: unknown, c: GraphQLContext) => {
+        requireMaster(c);
+        return [...c.schemaStore.current.classes.values()].map(classOutput);
+      },
+    }),
+  };
+}
+
+export function schemaMutationFields(refs: Refs, t: Ref): Record<string, Ref> {
+  const mutation = (payload: string, input: string, run: (c: GraphQLContext, i: ClassInput) => Promise<ClassDef>) =>
+    t.field({
+      ...out(refs.get(payload), ''),
+      args: { input: t.arg(inp(refs.get(input), '!')) },
+      resolve: async (_r: unknown, { input: i }: { input: ClassInput }, c: GraphQLContext) => {
+        requireMaster(c);
+        return { class: classOutput(await run(c, i)), clientMutationId: i.clientMutationId ?? null };
+      },
+    });
+  return {
+    createClass: mutation('CreateClassPayload', 'CreateClassInput', (c, i) => c.schemaStore.createClass(i.name, toClassChange(i))),
+    updateClass: mutation('UpdateClassPayload', 'UpdateClassInput', (c, i) => c.schemaStore.updateClass(i.name, toClassChange(i))),
+    deleteClass: mutation('DeleteClassPayload', 'DeleteClassInput', (c, i) => c.schemaStore.deleteClass(i.name)),
+  };
+}

@@ -1,0 +1,25 @@
+import type { GeoPoint } from '../ast.ts';
+import type { Params } from '../../db/index.ts';
+
+/**
+ * Great-circle distance in radians between a point column (x = longitude, y = latitude, as
+ * Parse stores it) and a fixed point, by the haversine formula (no PostGIS needed; PGlite and
+ * any PostgreSQL compute it the same way).
+ */
+export function distanceSql(column: string, point: GeoPoint, params: Params): string {
+  const lat = params.add(point.latitude) + '::float8';
+  const lng = params.add(point.longitude) + '::float8';
+  return (
+    `(2 * asin(least(1, sqrt(power(sin(radians(${column}[1] - ${lat}) / 2), 2) + ` +
+    `cos(radians(${lat})) * cos(radians(${column}[1])) * power(sin(radians(${column}[0] - ${lng}) / 2), 2)))))`
+  );
+}
+
+export function pointSql(point: GeoPoint, params: Params): string {
+  return `point(${params.add(point.longitude)}::float8, ${params.add(point.latitude)}::float8)`;
+}
+
+/** PostgreSQL polygon text: ((lng,lat),…). */
+export function polygonText(points: GeoPoint[]): string {
+  return '(' + points.map((p) => `(${p.longitude},${p.latitude})`).join(',') + ')';
+}

@@ -1,0 +1,76 @@
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../config/logger.ts';
+import type { Core } from '../core/index.ts';
+import type { SchemaStore } from '../schema/index.ts';
+import { Auth } from '../security/index.ts';
+import { Loaders, type GraphQLContext } from '../graphql/index.ts';
+import type { SessionResolver } from '../auth/index.ts';
+import type { SchemaHolder } from './schema-holder.ts';
+import { authOf, useParseAuth } from './plugins/use-parse-auth.ts';
+import { useLimits } from './plugins/use-limits.ts';
+import { maskError } from './plugins/mask-error.ts';
+
+export interface YogaDeps {
+  config: Config;
+  logger: Logger;
+  core: Core;
+  schemaStore: SchemaStore;
+  schemas: SchemaHolder;
+  sessions: SessionResolver;
+}
+
+const PARSE_HEADERS = [
+  'X-Parse-Master-Key',
+  'X-Parse-REST-API-Key',
+  'X-Parse-Javascript-Key',
+  'X-Parse-Application-Id',
+  'X-Parse-Client-Version',
+  'X-Parse-Session-Token',
+  'X-Requested-With',
+  'X-Parse-Revocable-Session',
+  'X-Parse-Request-Id',
+  'X-Parse-Installation-Id',
+  'X-Parse-Client-Key',
+  'X-Parse-Cloud-Context',
+  'Content-Type',
+  'Authorization',
+  'Pragma',
+  'Cache-Control',
+];
+
+/**
+ * The GraphQL endpoint: Yoga serving the current schema version, with Parse's credential
+ * handling, limits and error masking as plugins, and a fresh context (auth, loaders) per request.
+ */
+export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<string, unknown>, GraphQLContext> {
+  const { config, logger } = deps;
+  const fileBaseUrl = `${config.publicUrl}/files/${encodeURIComponent(config.appId)}`;
+  return createYoga<Record<string, unknown>, GraphQLContext>({
+    graphqlEndpoint: config.graphqlPath,
+    schema: () => deps.schemas.current,
+    logging: false,
+    landingPage: false,
+    // GraphiQL's assets ship inside the package: the page works without internet access.
+    renderGraphiQL,
+    healthCheckEndpoint: '/health',
+    graphiql: {
+      title: 'Plinth GraphiQL',
+      headers: JSON.stringify({ 'X-Parse-Application-Id': config.appId, 'X-Parse-Master-Key': '' }, null, 2),
+      defaultQuery: '# Add your master key in the Headers tab to manage classes.\n{\n  health\n}\n',
+    },
+    cors: (request) => ({
+      origin: request.headers.get('origin') ?? '*',
+      credentials: true,
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: PARSE_HEADERS,
+    }),
+    maskedErrors: { maskError: maskError(logger) },
+    plugins: [useParseAuth({ appId: config.appId, masterKey: config.masterKey, sessions: deps.sessions, graphqlPath: config.graphqlPath }), ...useLimits(config.limits, config.production)],
+    context: ({ request }) => {
+      const auth = authOf(request) ?? Auth.anonymous();
+      return { auth, core: deps.core, schemaStore: deps.schemaStore, loaders: new Loaders(deps.core, auth), fileBaseUrl };
+    },
+  });
+}

@@ -1,0 +1,68 @@
+import { loadConfig, type ConfigInput } from '../../src/config/index.ts';
+import { createPlinth, type Plinth } from '../../src/server/app.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export const APP_ID = 'test-app';
+export const MASTER_KEY = 'test-master-key-0123456789';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: { code?: number }; path?: (string | number)[] }[];
+  body: any;
+}
+
+export interface TestServer {
+  plinth: Plinth;
+  database: TestDatabase;
+  /** Sends one GraphQL request through the front door (yoga.fetch, no port). */
+  request<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** As the master key. */
+  master<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Without credentials (anonymous). */
+  anon<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Like master(), but fails the test on any GraphQL error and returns `data`. */
+  ok<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A Plinth on a fresh database of this project's kind (PGlite in memory, or its own PostgreSQL database). */
+export async function startTestServer(overrides: ConfigInput = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const config = loadConfig({}, { appId: APP_ID, masterKey: MASTER_KEY, dataDir: '/tmp/plinth-test-unused', logLevel: 'silent', ...overrides });
+  const plinth = await createPlinth(config, { db: database.db });
+  const request = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const res = await plinth.fetch(
+      new Request('http://plinth.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-parse-application-id': APP_ID, ...headers },
+        body: JSON.stringify({ query, variables }),
+      }),
+    );
+    const text = await res.text();
+    let body: any;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    return { status: res.status, data: body?.data ?? undefined, errors: body?.errors, body };
+  };
+  const master = (q: string, v?: Record<string, unknown>) => request(q, v, { 'x-parse-master-key': MASTER_KEY });
+  return {
+    plinth,
+    database,
+    request,
+    master,
+    anon: (q, v) => request(q, v),
+    async ok(q, v) {
+      const r = await master(q, v);
+      if (r.errors?.length || r.status !== 200) throw new Error(`GraphQL request failed (${r.status}): ${JSON.stringify(r.body)}`);
+      return r.data;
+    },
+    async close() {
+      await plinth.close();
+      if (database.kind === 'postgres') await database.drop();
+    },
+  };
+}
