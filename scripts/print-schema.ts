@@ -1,5 +1,5 @@
 // Regenerates schema.graphql, the printed SDL of the built-in API (`npm run schema:print`).
-// test/graphql/schema-file.test.ts fails when the committed file is stale.
+// test/server/schema-file.test.ts fails when the committed file is stale.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { printSchema } from 'graphql';

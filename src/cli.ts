@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { printSchema } from 'graphql';
-import { loadConfig } from './config/index.ts';
+import { loadConfig, loadDatabaseConfig, MASTER_KEY_FILE } from './config/index.ts';
 import { createLogger } from './config/logger.ts';
 import { openDatabase, migrate } from './db/index.ts';
 import { createPlinth } from './server/app.ts';
@@ -12,8 +12,8 @@ import { builtInSchema } from './graphql/builtin-schema.ts';
 const USAGE = `Usage: plinth <command>
 
 Commands:
-  start           serve the GraphQL API (PORT, PLINTH_APP_ID, PLINTH_MASTER_KEY, PLINTH_DATA_DIR, DATABASE_URL)
-  migrate         apply pending database migrations and exit
+  start           serve the GraphQL API (PORT, HOST, PLINTH_APP_ID, PLINTH_MASTER_KEY, PLINTH_DATA_DIR, DATABASE_URL)
+  migrate         apply pending database migrations and exit (PLINTH_DATA_DIR, DATABASE_URL)
   schema print    print the SDL of the built-in API
   schema write F  write that SDL to file F
 `;
@@ -22,13 +22,17 @@ async function start(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const plinth = await createPlinth(config, { logger });
-  const running = await listen(plinth);
+  const running = await listen(plinth).catch(async (error: Error) => {
+    await plinth.close();
+    throw new Error(`cannot listen on ${config.host}:${config.port}: ${error.message}`);
+  });
   const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${path.join(config.dataDir, 'pglite')}`;
   logger.info({ url: running.url, database, appId: config.appId }, `Plinth is serving ${running.url} (GraphiQL in a browser)`);
   if (config.masterKeyGenerated) {
     // Printed once, when generated; it is kept in the data directory for the next starts.
-    process.stdout.write(`\nGenerated a master key for development (kept in ${path.join(config.dataDir, 'master-key')}):\n  ${config.masterKey}\n\n`);
+    process.stdout.write(`\nGenerated a master key for development (kept in ${path.join(config.dataDir, MASTER_KEY_FILE)}):\n  ${config.masterKey}\n\n`);
   }
+  // A second signal during the shutdown gets the default behaviour: the process ends at once.
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     running.stop().then(
@@ -43,8 +47,9 @@ async function start(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+/** Needs only the database settings: no master key is read or generated. */
 async function runMigrate(): Promise<void> {
-  const config = loadConfig();
+  const config = loadDatabaseConfig();
   const db = await openDatabase({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
   try {
     const result = await migrate(db);
@@ -71,7 +76,21 @@ async function main(argv: string[]): Promise<void> {
   if (command && command !== 'help' && command !== '--help') process.exitCode = 2;
 }
 
+/**
+ * A failure in one readable line, without a stack. Database driver errors carry the useful part
+ * in their cause (`{kind: "DatabaseNotReachable", host, port}`), which is added.
+ */
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  for (let cause = (error as { cause?: unknown })?.cause; cause && typeof cause === 'object'; cause = (cause as { cause?: unknown }).cause) {
+    const { kind, host, port } = cause as { kind?: unknown; host?: unknown; port?: unknown };
+    if (kind === 'DatabaseNotReachable' && host) return `cannot reach the database server at ${host}:${port}`;
+    if (typeof kind === 'string' && host) return `${message} (${kind}, ${host}:${port})`;
+  }
+  return message;
+}
+
 main(process.argv.slice(2)).catch((error) => {
-  process.stderr.write(`plinth: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`plinth: ${describeError(error)}\n`);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Every option Plinth reads, validated once at start-up. */
@@ -8,7 +8,7 @@ export interface Config {
   port: number;
   /** Listen address (HOST, default all interfaces). */
   host: string;
-  /** X-Parse-Application-Id that every request must carry. */
+  /** X-Parse-Application-Id that every request must carry (PLINTH_APP_ID, default "plinth"). */
   appId: string;
   /** X-Parse-Master-Key; generated and kept in the data directory in development. */
   masterKey: string;
@@ -37,53 +37,124 @@ export interface Config {
   /** How often (ms) the catalog version is polled for changes made by other instances. */
   schemaPollMs: number;
   /** Request limits against abusive documents. */
-  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxDirectives: number; maxBodyBytes: number; maxInputDepth: number };
+  limits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxDirectives: number;
+    maxBodyBytes: number;
+    maxInputDepth: number;
+    /** How deeply brackets may nest in a document's text (checked before parsing). */
+    maxNesting: number;
+  };
   logLevel: string;
 }
 
 export type ConfigInput = Partial<Omit<Config, 'limits'>> & { limits?: Partial<Config['limits']> };
 
+/** Where the data lives: all that `plinth migrate` needs. */
+export interface DatabaseConfig {
+  dataDir: string;
+  databaseUrl?: string;
+}
+
 type Env = Record<string, string | undefined>;
 
-function int(env: Env, name: string, fallback: number, min = 0): number {
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** The master key's file in the data directory (development only). */
+export const MASTER_KEY_FILE = 'master-key';
+
+/** An environment variable, with an empty value meaning "not set". */
+function envValue(env: Env, name: string): string | undefined {
   const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
+  return raw === undefined || raw.trim() === '' ? undefined : raw;
+}
+
+function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = envValue(env, name);
+  if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
   return n;
+}
+
+/** A value sent in an HTTP header must be printable ASCII without surrounding spaces. */
+function headerSecret(name: string, value: string): string {
+  if (!/^[\x21-\x7e]+$/.test(value)) throw new Error(`${name} must be printable ASCII without spaces (it travels in an HTTP header)`);
+  return value;
+}
+
+/** Hides the password of a connection URL in messages. */
+function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]*):[^@/]*@/, '$1:***@');
+}
+
+function databaseUrlFrom(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') || !parsed.hostname) {
+    throw new Error(`DATABASE_URL must be a postgres://user:password@host:port/database URL, got "${redactUrl(value)}"`);
+  }
+  return value;
+}
+
+/**
+ * The data location alone (PLINTH_DATA_DIR, DATABASE_URL), validated as loadConfig does. For
+ * commands that only touch the database (`plinth migrate`): they need no master key.
+ */
+export function loadDatabaseConfig(env: Env = process.env, overrides: Partial<DatabaseConfig> = {}): DatabaseConfig {
+  const dataDir = path.resolve(overrides.dataDir ?? envValue(env, 'PLINTH_DATA_DIR') ?? './.plinth');
+  try {
+    if (!statSync(dataDir).isDirectory()) throw new Error(`PLINTH_DATA_DIR "${dataDir}" exists and is not a directory`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return { dataDir, databaseUrl: databaseUrlFrom(overrides.databaseUrl ?? envValue(env, 'DATABASE_URL')) };
 }
 
 /**
  * Reads the configuration from the environment (and explicit overrides, which win), checks it,
- * and resolves the master key. Runs once per server; throws with a readable message on bad input.
+ * and resolves the master key (see resolveMasterKey: in development this may create the key's
+ * file in the data directory). Runs once per server; throws with a readable message on bad input.
+ * An empty environment variable counts as unset.
  */
 export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}): Config {
   const production = (overrides.production ?? env.NODE_ENV === 'production') === true;
-  const port = overrides.port ?? int(env, 'PORT', 1337);
-  const dataDir = path.resolve(overrides.dataDir ?? env.PLINTH_DATA_DIR ?? './.plinth');
-  const databaseUrl = overrides.databaseUrl ?? (env.DATABASE_URL || undefined);
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new Error(`DATABASE_URL must be a postgres:// URL, got "${databaseUrl.replace(/:[^:@/]*@/, ':***@')}"`);
-  }
+  const port = overrides.port ?? int(env, 'PORT', 1337, 0, 65535);
+  const { dataDir, databaseUrl } = loadDatabaseConfig(env, { dataDir: overrides.dataDir, databaseUrl: overrides.databaseUrl });
   const graphqlPath = overrides.graphqlPath ?? '/graphql';
-  const host = overrides.host ?? env.HOST ?? '0.0.0.0';
-  const publicUrl = (overrides.publicUrl ?? env.PLINTH_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
+  const host = overrides.host ?? envValue(env, 'HOST') ?? '0.0.0.0';
+  const publicUrl = (overrides.publicUrl ?? envValue(env, 'PLINTH_PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, '');
   const defaultLimit = overrides.defaultLimit ?? int(env, 'PLINTH_DEFAULT_LIMIT', 100, 1);
   const maxLimit = overrides.maxLimit ?? int(env, 'PLINTH_MAX_LIMIT', 1000, 1);
   if (defaultLimit > maxLimit) throw new Error('PLINTH_DEFAULT_LIMIT must not exceed PLINTH_MAX_LIMIT');
+  const logLevel = overrides.logLevel ?? envValue(env, 'PLINTH_LOG_LEVEL') ?? (env.NODE_ENV === 'test' ? 'silent' : 'info');
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`PLINTH_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const appId = headerSecret('PLINTH_APP_ID', overrides.appId ?? envValue(env, 'PLINTH_APP_ID') ?? 'plinth');
 
-  const { masterKey, generated } = resolveMasterKey(overrides.masterKey ?? env.PLINTH_MASTER_KEY, dataDir, production);
+  const configuredKey = overrides.masterKey ?? envValue(env, 'PLINTH_MASTER_KEY');
+  const { masterKey, generated } = resolveMasterKey(configuredKey === undefined ? undefined : headerSecret('PLINTH_MASTER_KEY', configuredKey), dataDir, production);
+  // A master key equal to the app id would make every request a master request.
+  if (masterKey === appId) throw new Error('PLINTH_MASTER_KEY must differ from PLINTH_APP_ID');
   return {
     port,
     host,
-    appId: overrides.appId ?? env.PLINTH_APP_ID ?? 'plinth',
+    appId,
     masterKey,
     masterKeyGenerated: generated,
     dataDir,
     databaseUrl,
     databasePoolSize: overrides.databasePoolSize ?? int(env, 'PLINTH_DB_POOL_SIZE', 10, 1),
-    redisUrl: overrides.redisUrl ?? (env.REDIS_URL || undefined),
-    cloud: overrides.cloud ?? (env.PLINTH_CLOUD || undefined),
+    redisUrl: overrides.redisUrl ?? envValue(env, 'REDIS_URL'),
+    cloud: overrides.cloud ?? envValue(env, 'PLINTH_CLOUD'),
     publicUrl,
     graphqlPath,
     production,
@@ -97,15 +168,17 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
       maxDirectives: 50,
       maxBodyBytes: 4 * 1024 * 1024,
       maxInputDepth: 32,
+      maxNesting: 128,
       ...overrides.limits,
     },
-    logLevel: overrides.logLevel ?? env.PLINTH_LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    logLevel,
   };
 }
 
 /**
  * The master key: configured, or (development only) generated once and kept in the data
- * directory so that it survives restarts. Production refuses to start without one.
+ * directory (file mode 0600) so that it survives restarts. Production refuses to start without
+ * one. The file is created exclusively, so two processes starting at once agree on one key.
  */
 function resolveMasterKey(configured: string | undefined, dataDir: string, production: boolean) {
   if (configured) {
@@ -113,10 +186,30 @@ function resolveMasterKey(configured: string | undefined, dataDir: string, produ
     return { masterKey: configured, generated: false };
   }
   if (production) throw new Error('PLINTH_MASTER_KEY is required when NODE_ENV=production');
-  const file = path.join(dataDir, 'master-key');
-  if (existsSync(file)) return { masterKey: readFileSync(file, 'utf8').trim(), generated: false };
+  const file = path.join(dataDir, MASTER_KEY_FILE);
+  const stored = readKeyFile(file);
+  if (stored !== undefined) return { masterKey: stored, generated: false };
   mkdirSync(dataDir, { recursive: true });
   const masterKey = randomBytes(24).toString('base64url');
-  writeFileSync(file, masterKey + '\n', { mode: 0o600 });
+  try {
+    writeFileSync(file, masterKey + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return { masterKey: readKeyFile(file)!, generated: false };
+  }
   return { masterKey, generated: true };
+}
+
+/** The key kept in `file`, undefined when there is no file; a file without a usable key is an error. */
+function readKeyFile(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read the master key from ${file}: ${(error as Error).message}`);
+  }
+  const key = text.trim();
+  if (!/^[\x21-\x7e]+$/.test(key)) throw new Error(`${file} holds no valid master key; delete it to generate a new one, or set PLINTH_MASTER_KEY`);
+  return key;
 }

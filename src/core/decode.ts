@@ -7,10 +7,15 @@ type Decoder = (value: unknown) => unknown;
 
 const identity: Decoder = (v) => v;
 
-/** The adapter gives timestamptz as "2020-01-02T03:04:05.678+00:00" (sessions run in UTC). */
+/**
+ * The adapter gives timestamptz as "2020-01-02T03:04:05.678+00:00" (sessions run in UTC).
+ * Values JavaScript cannot represent (infinity, BC dates written by another client) are
+ * passed on as PostgreSQL printed them rather than failing the whole read.
+ */
 export function decodeDate(value: unknown): unknown {
   if (typeof value !== 'string') return value ?? null;
-  return new Date(value).toISOString();
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toISOString();
 }
 
 function decodeJson(value: unknown): unknown {

@@ -16,11 +16,51 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 /** Nesting limit for Object and Array values, so that a hostile document cannot exhaust the stack. */
 const MAX_JSON_DEPTH = 32;
 
-function jsonDepth(value: unknown, depth = 0): number {
-  if (depth > MAX_JSON_DEPTH) return depth;
-  if (Array.isArray(value)) return value.reduce<number>((m, v) => Math.max(m, jsonDepth(v, depth + 1)), depth + 1);
-  if (isPlainObject(value)) return Object.values(value).reduce<number>((m, v) => Math.max(m, jsonDepth(v, depth + 1)), depth + 1);
-  return depth;
+/** PostgreSQL text and jsonb cannot hold the NUL character; refuse it before it reaches SQL. */
+function hasNul(text: string): boolean {
+  return text.includes('\0');
+}
+
+function text(name: string, value: unknown, expected: string): string {
+  if (typeof value !== 'string') wrong(name, expected);
+  if (hasNul(value)) throw errors.incorrectType(`Invalid value for field ${name}: text cannot contain the NUL character (\\u0000)`);
+  return value;
+}
+
+/**
+ * Checks a JSON value (Object or Array field) on one walk: at most MAX_JSON_DEPTH nested
+ * objects and arrays (107), no NUL character in any key or string and no infinite number (111).
+ */
+function checkJson(name: string, value: unknown, depth = 0): void {
+  if (typeof value === 'string') {
+    if (hasNul(value)) throw errors.incorrectType(`Invalid value for field ${name}: text cannot contain the NUL character (\\u0000)`);
+    return;
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) wrong(name, 'finite numbers');
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  if (depth >= MAX_JSON_DEPTH) throw errors.invalidJson(`Value of ${name} is nested too deeply (more than ${MAX_JSON_DEPTH} levels)`);
+  if (Array.isArray(value)) {
+    for (const v of value) checkJson(name, v, depth + 1);
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (hasNul(k)) throw errors.incorrectType(`Invalid value for field ${name}: keys cannot contain the NUL character (\\u0000)`);
+    checkJson(name, v, depth + 1);
+  }
+}
+
+/** timestamptz takes years 1 to 294276; ISO strings (and Parse clients) are safe within 0001–9999. */
+const MIN_DATE = Date.parse('0001-01-01T00:00:00.000Z');
+const MAX_DATE = Date.parse('9999-12-31T23:59:59.999Z');
+
+function date(name: string, value: unknown): string {
+  const iso = toIsoDate(value, name);
+  const ms = Date.parse(iso);
+  if (ms < MIN_DATE || ms > MAX_DATE) throw errors.incorrectType(`Invalid value for field ${name}: dates must lie between 0001-01-01 and 9999-12-31`);
+  return iso;
 }
 
 /** Closes a polygon ring the way Parse stores it (first point repeated at the end). */
@@ -38,24 +78,25 @@ export function normalizeForWrite(name: string, field: FieldDef, value: unknown)
   if (value === null) return null;
   switch (field.type) {
     case 'String':
-      return typeof value === 'string' ? value : wrong(name, 'String');
+      return text(name, value, 'String');
     case 'Number':
       return typeof value === 'number' && Number.isFinite(value) ? value : wrong(name, 'Number');
     case 'Boolean':
       return typeof value === 'boolean' ? value : wrong(name, 'Boolean');
     case 'Date':
-      return toIsoDate(value, name);
+      return date(name, value);
     case 'Object':
       if (!isPlainObject(value)) wrong(name, 'Object');
-      if (jsonDepth(value) > MAX_JSON_DEPTH) throw errors.invalidJson(`Value of ${name} is nested too deeply`);
+      checkJson(name, value);
       return value;
     case 'Array':
       if (!Array.isArray(value)) wrong(name, 'Array');
-      if (jsonDepth(value) > MAX_JSON_DEPTH) throw errors.invalidJson(`Value of ${name} is nested too deeply`);
+      checkJson(name, value);
       return value;
     case 'Pointer':
     case 'File':
-      return typeof value === 'string' && value !== '' ? value : wrong(name, field.type === 'File' ? 'a file name' : 'an objectId');
+      if (value === '') wrong(name, field.type === 'File' ? 'a file name' : 'an objectId');
+      return text(name, value, field.type === 'File' ? 'a file name' : 'an objectId');
     case 'GeoPoint':
       return toGeoPoint(value, name);
     case 'Polygon': {

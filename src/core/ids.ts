@@ -12,3 +12,14 @@ export function newObjectId(size = 10): string {
   }
   return out;
 }
+
+/** Parse's relation tables keep ids in varchar(120). */
+export const MAX_RELATED_ID_LENGTH = 120;
+
+/**
+ * Whether an id could name a stored object: non-empty and free of NUL (which PostgreSQL text
+ * cannot hold). Ids that fail can be answered "not found" without asking the database.
+ */
+export function mayBeObjectId(id: string): boolean {
+  return id.length > 0 && !id.includes('\0');
+}

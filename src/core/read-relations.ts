@@ -1,27 +1,34 @@
 import { ident, type Sql } from '../db/index.ts';
 import { joinTableName } from '../schema/index.ts';
-import {
-  compileCondition,
-  compileFind,
-  isKeysetOrder,
-  keysetCursor,
-  offsetCursor,
-  orderKeys,
-  orderSignature,
-  planPage,
-  selectList,
-  TRUE,
-} from '../query/index.ts';
+import { TRUE, placeLast, compileRelatedCount, compileRelatedFind, type CountAfter } from '../query/index.ts';
 import type { Auth } from '../security/index.ts';
-import { rowDecoder } from './decode.ts';
-import type { ParseObject } from './object.ts';
-import type { FindRequest, FindResult } from './read.ts';
+import {
+  EMPTY_PAGE,
+  needsTotal,
+  pageFlags,
+  pageResult,
+  pageShape,
+  pageSql,
+  pageStart,
+  takePage,
+  type FindRequest,
+  type FindResult,
+  type PageRows,
+} from './read.ts';
 import { columnOf, requireClass, sqlContext, type CoreRuntime } from './runtime.ts';
 
+interface OwnerCount {
+  count: number;
+  following?: number;
+}
+
 /**
- * The related objects of many owners in one statement: each owner's page is a LATERAL
- * subquery over the join table, so a list of 100 parents costs one query, not 100. Counts, when
- * asked for, come from one grouped query.
+ * The related objects of many owners, with the find arguments applied to each owner's objects
+ * on its own (as Parse does when it resolves one relation field at a time), in at most two
+ * statements whatever the number of owners: the pages, as one LATERAL subquery per owner over
+ * the join table, and the counts, as one grouped query — before the pages when `last` without
+ * `first` needs each owner's count to place its page, after them when `count` is selected or
+ * pageInfo cannot be told from a page.
  */
 export async function findRelated(
   rt: CoreRuntime,
@@ -36,77 +43,56 @@ export async function findRelated(
   const target = requireClass(rt, owner.fields[field].targetClass!);
   const joinTable = ident(joinTableName(ownerClass, field));
   const where = req.where ?? TRUE;
-  const order = req.order ?? [];
-  const plan = planPage(req.page ?? {}, rt.defaultLimit, rt.maxLimit);
-  const keyset = isKeysetOrder(order);
-  const signature = orderSignature(order);
-  const keys = orderKeys(order);
-  const keysetAfter = keyset && plan.keysetAfter?.keyset?.signature === signature ? plan.keysetAfter : undefined;
-  const offsetBase = keysetAfter ? keysetAfter.offset + 1 : 0;
+  const shape = pageShape(rt, req, where);
+  const { plan } = shape;
 
-  const pages = new Map<string, { objects: ParseObject[]; hasMore: boolean }>();
-  if (req.wantObjects && plan.limit > 0) {
+  const countAll = async (after?: CountAfter) => {
     const ctx = sqlContext(rt, auth);
-    const owners = ctx.params.add(ownerIds);
-    const fields = new Set(['objectId', ...req.fields]);
-    if (keyset) for (const k of keys) fields.add(k.field.name);
-    const extra = req.wantHasNext && !req.wantCount ? 1 : 0;
-    const inner = compileFind(
-      {
-        cls: target,
-        columns: selectList(target, fields, 't', columnOf(target)),
-        where,
-        order,
-        limit: plan.limit + extra,
-        offset: plan.skip - offsetBase,
-        keysetAfter: keysetAfter?.keyset?.values,
-        relation: { joinTable, ownerSql: 'o."owner"' },
-      },
-      ctx,
-    );
-    const text = `SELECT o."owner", r.* FROM unnest(${owners}::text[]) AS o("owner") CROSS JOIN LATERAL (${inner}) r`;
-    const { columns, rows } = await sql.queryArrays(text, ctx.params.values);
-    const objectColumns = columns.slice(1);
-    const decode = rowDecoder(target, objectColumns);
-    for (const row of rows) {
-      const id = row[0] as string;
-      const page = pages.get(id) ?? { objects: [], hasMore: false };
-      if (page.objects.length < plan.limit) page.objects.push(decode(objectColumns, row.slice(1)));
-      else page.hasMore = true;
-      pages.set(id, page);
+    const text = compileRelatedCount(target, joinTable, ownerIds, where, ctx, after);
+    const rows = await sql.query<{ owner: string; count: number; following?: number }>(text, ctx.params.values);
+    return new Map<string, OwnerCount>(rows.map((r) => [r.owner, r]));
+  };
+  let counts: Map<string, OwnerCount> | undefined;
+  // `last` without `first`: each owner's page is placed by its own count (rows after the keyset bound).
+  let tails: Map<string, { skip: number; following: number }> | undefined;
+  if (plan.needPreCount && req.wantObjects) {
+    counts = await countAll(shape.after && { order: shape.order, values: shape.after });
+    tails = new Map();
+    for (const id of ownerIds) {
+      const counted = counts.get(id);
+      const following = counted ? (counted.following ?? counted.count) : 0;
+      tails.set(id, { skip: placeLast(plan, following, shape.offsetBase), following });
     }
   }
 
-  const counts = new Map<string, number>();
-  if (req.wantCount) {
+  const pages = new Map<string, { page: PageRows; more: boolean }>();
+  if (req.wantObjects && shape.limit > 0) {
     const ctx = sqlContext(rt, auth);
-    const filters = [`j."owningId" = ANY(${ctx.params.add(ownerIds)}::text[])`];
-    if (!(where.kind === 'const' && where.value)) filters.push(compileCondition(where, 't', ctx));
-    const acl = ctx.readFilter('t', ctx.params);
-    if (acl) filters.push(acl);
-    const text =
-      `SELECT j."owningId" AS "owner", count(*)::int AS "count" FROM ${joinTable} j ` +
-      `JOIN ${ident(target.className)} t ON t."objectId" = j."relatedId" WHERE ${filters.join(' AND ')} GROUP BY j."owningId"`;
-    for (const row of await sql.query<{ owner: string; count: number }>(text, ctx.params.values)) counts.set(row.owner, row.count);
+    const find = pageSql(target, shape, req.fields, where, plan.skip, req.wantHasNext && !tails);
+    const offsets = tails && ownerIds.map((id) => tails.get(id)!.skip - shape.offsetBase);
+    const { columns, rows } = await sql.queryArrays(compileRelatedFind(find, joinTable, ownerIds, offsets, ctx), ctx.params.values);
+    // Rows come grouped by owner (one LATERAL page after another), each page in order.
+    const byOwner = new Map<string, unknown[][]>();
+    for (const row of rows) {
+      const id = row[0] as string;
+      let list = byOwner.get(id);
+      if (!list) byOwner.set(id, (list = []));
+      list.push(row);
+    }
+    for (const [id, list] of byOwner) pages.set(id, takePage(target, shape, columns, list, 1));
   }
 
+  const skipOf = (id: string) => pageStart(shape, tails?.get(id)?.skip ?? plan.skip, pages.get(id)?.page.objects.length ?? 0);
+  if (!counts && (req.wantCount || ownerIds.some((id) => needsTotal(req, shape, skipOf(id), pages.get(id)?.page.objects.length ?? 0)))) {
+    counts = await countAll();
+  }
   const results = new Map<string, FindResult>();
   for (const id of ownerIds) {
-    const page = pages.get(id) ?? { objects: [], hasMore: false };
-    const count = req.wantCount ? (counts.get(id) ?? 0) : undefined;
-    const skip = plan.skip;
-    results.set(id, {
-      objects: page.objects,
-      count,
-      skip,
-      hasNextPage: count !== undefined ? count > skip + page.objects.length : page.hasMore,
-      hasPreviousPage: skip > 0 && (page.objects.length > 0 || (count ?? 0) > 0),
-      cursor: (i) => {
-        const o = page.objects[i];
-        if (!keyset || !o) return offsetCursor(skip + i);
-        return keysetCursor(skip + i, signature, keys.map((k) => o[k.field.name] ?? null));
-      },
-    });
+    const { page, more } = pages.get(id) ?? { page: EMPTY_PAGE, more: false };
+    const skip = skipOf(id);
+    const count = counts ? (counts.get(id)?.count ?? 0) : undefined;
+    const flags = pageFlags(shape, skip, page.objects.length, { following: tails?.get(id)?.following, more, total: count });
+    results.set(id, pageResult(shape, page, skip, count, flags));
   }
   return results;
 }

@@ -3,6 +3,7 @@ import type { ClassDef, FieldDef } from '../schema/index.ts';
 import { hasColumn } from '../schema/index.ts';
 import { validateAcl, type AclMap } from '../security/index.ts';
 import { normalizeForWrite } from './encode.ts';
+import { MAX_RELATED_ID_LENGTH, mayBeObjectId } from './ids.ts';
 
 /** A pointer value in a write: an objectId, or an object to create in the same transaction. */
 export type PointerInput = string | { create: WriteInput };
@@ -35,7 +36,8 @@ function relationInput(name: string, value: unknown): RelationInput {
   const { add, remove, create } = value as RelationInput;
   const ids = (list: unknown, key: string) => {
     if (list === undefined || list === null) return undefined;
-    if (!Array.isArray(list) || !list.every((id) => typeof id === 'string' && id !== '')) throw errors.invalidPointer(`Relation ${name}.${key} must list objectIds`);
+    const valid = (id: unknown) => typeof id === 'string' && mayBeObjectId(id) && id.length <= MAX_RELATED_ID_LENGTH;
+    if (!Array.isArray(list) || !list.every(valid)) throw errors.invalidPointer(`Relation ${name}.${key} must list objectIds`);
     return list as string[];
   };
   const out: RelationInput = { add: ids(add, 'add'), remove: ids(remove, 'remove') };

@@ -3,10 +3,10 @@ import { errors, ParseError, ErrorCode } from '../errors/index.ts';
 import type { ClassDef } from '../schema/index.ts';
 import { joinTableName } from '../schema/index.ts';
 import { selectList } from '../query/index.ts';
-import { aclToColumns, writeFilterSql, PUBLIC_ACL, type Auth } from '../security/index.ts';
+import { aclFromColumns, aclToColumns, writeFilterSql, PUBLIC_ACL, type Auth } from '../security/index.ts';
 import { encodeForColumn } from './encode.ts';
 import { rowDecoder } from './decode.ts';
-import { newObjectId } from './ids.ts';
+import { mayBeObjectId, newObjectId } from './ids.ts';
 import { CLASS, type ParseObject } from './object.ts';
 import type { WriteOperation } from './hooks.ts';
 import { planWrite, type PlannedWrite, type RelationInput, type WriteInput } from './write-input.ts';
@@ -33,14 +33,17 @@ async function runBefore(rt: CoreRuntime, op: WriteOperation): Promise<void> {
   for (const h of rt.hooks.for(op.className)) if (h.before) await h.before(op);
 }
 
-/** Schedules the inTransaction hooks now and the afterCommit hooks plus the change event for later. */
+/**
+ * Runs the inTransaction hooks now and schedules the change event and the afterCommit hooks
+ * for after COMMIT, each on its own, so that one failing hook does not silence the others.
+ */
 async function finish(rt: CoreRuntime, uow: UnitOfWork, op: WriteOperation, object: ParseObject, fields: string[]): Promise<void> {
   const hooks = rt.hooks.for(op.className);
   for (const h of hooks) if (h.inTransaction) await h.inTransaction(op, uow.sql, object);
-  uow.afterCommit(async () => {
+  uow.afterCommit(() => {
     if (rt.events.hasListeners) rt.events.emit({ kind: op.kind, className: op.className, objectId: object.objectId, object, fields });
-    for (const h of hooks) if (h.afterCommit) await h.afterCommit(op, object);
   });
+  for (const h of hooks) if (h.afterCommit) uow.afterCommit(() => h.afterCommit!(op, object));
 }
 
 /** Unique-index violations in Parse's terms: 202/203 for _User's username/email, 137 otherwise. */
@@ -81,11 +84,22 @@ async function applyRelations(rt: CoreRuntime, auth: Auth, cls: ClassDef, object
   }
 }
 
-function checkRequired(cls: ClassDef, values: Map<string, unknown>, creating: boolean): void {
+/**
+ * Parse's rule for `required` fields: on create each must have a value (after defaults); on
+ * update none may be unset. null and the empty string count as no value; a relation counts as
+ * given when the write changes it.
+ */
+function checkRequired(cls: ClassDef, values: Map<string, unknown>, relations: PlannedWrite['relations'], creating: boolean): void {
   for (const [name, field] of Object.entries(cls.fields)) {
     if (!field.required) continue;
+    if (field.type === 'Relation') {
+      if (creating && !relations.some(([n]) => n === name)) throw new ParseError(ErrorCode.VALIDATION_ERROR, `${name} is required`);
+      continue;
+    }
     const present = values.has(name);
-    if ((creating && (!present || values.get(name) === null)) || (!creating && present && values.get(name) === null)) {
+    const value = values.get(name);
+    const missing = value === null || value === '';
+    if ((creating && (!present || missing)) || (!creating && present && missing)) {
       throw new ParseError(ErrorCode.VALIDATION_ERROR, `${name} is required`);
     }
   }
@@ -104,9 +118,10 @@ export async function create(rt: CoreRuntime, auth: Auth, className: string, inp
     const values = new Map<string, unknown>(plan.columns.map(([n, , v]) => [n, v]));
     for (const [name, id] of await createPointers(rt, auth, plan, uow)) values.set(name, id);
     for (const [name, field] of Object.entries(cls.fields)) {
-      if (field.defaultValue !== undefined && !values.has(name)) values.set(name, field.defaultValue);
+      // As in Parse, null (an unset) on create also takes the default.
+      if (field.defaultValue !== undefined && (values.get(name) ?? null) === null) values.set(name, field.defaultValue);
     }
-    checkRequired(cls, values, true);
+    checkRequired(cls, values, plan.relations, true);
     const objectId = newObjectId();
     op.objectId = objectId;
     const now = new Date().toISOString();
@@ -115,10 +130,13 @@ export async function create(rt: CoreRuntime, auth: Auth, className: string, inp
     const idParam = params.add(objectId);
     const nowParam = params.add(now) + '::timestamptz';
     const exprs = [idParam, nowParam, nowParam];
+    // The ACL as a later read gives it back (entries in stored order).
+    let acl = PUBLIC_ACL;
     if (plan.acl) {
       const { rperm, wperm } = aclToColumns(plan.acl);
       cols.push('"_rperm"', '"_wperm"');
       exprs.push(params.add(rperm) + '::text[]', params.add(wperm) + '::text[]');
+      acl = aclFromColumns(rperm, wperm);
     }
     for (const [name, value] of values) {
       cols.push(ident(name));
@@ -130,7 +148,7 @@ export async function create(rt: CoreRuntime, auth: Auth, className: string, inp
     }
     await uow.sql.execute(`INSERT INTO ${ident(className)} (${cols.join(', ')}) VALUES (${exprs.join(', ')})`, params.values).catch(mapWriteError);
     await applyRelations(rt, auth, cls, objectId, plan.relations, uow);
-    const object = { [CLASS]: className, objectId, createdAt: now, updatedAt: now, ACL: plan.acl ?? PUBLIC_ACL } as ParseObject;
+    const object = { [CLASS]: className, objectId, createdAt: now, updatedAt: now, ACL: acl } as ParseObject;
     for (const [name, value] of values) object[name] = value;
     await finish(rt, uow, op, object, [...values.keys(), ...plan.relations.map(([n]) => n)]);
     return object;
@@ -144,13 +162,14 @@ export async function create(rt: CoreRuntime, auth: Auth, className: string, inp
  */
 export async function update(rt: CoreRuntime, auth: Auth, className: string, objectId: string, input: WriteInput, opts: WriteOptions = {}): Promise<ParseObject> {
   const cls = requireClass(rt, className);
+  if (!mayBeObjectId(objectId)) throw errors.objectNotFound();
   const op: WriteOperation = { kind: 'update', className, auth, objectId, input: { ...input }, internal: {} };
   await runBefore(rt, op);
   const plan = planWrite(cls, op.input);
   return inUnitOfWork(rt, opts.uow, async (uow) => {
     const values = new Map<string, unknown>(plan.columns.map(([n, , v]) => [n, v]));
     for (const [name, id] of await createPointers(rt, auth, plan, uow)) values.set(name, id);
-    checkRequired(cls, values, false);
+    checkRequired(cls, values, plan.relations, false);
     const params = new Params();
     const idParam = params.add(objectId);
     const sets = [`"updatedAt" = ${params.add(new Date().toISOString())}::timestamptz`];
@@ -176,6 +195,7 @@ export async function update(rt: CoreRuntime, auth: Auth, className: string, obj
 /** Deletes an object the caller may write, with its own relation rows; returns it as it was. */
 export async function destroy(rt: CoreRuntime, auth: Auth, className: string, objectId: string, opts: WriteOptions = {}): Promise<ParseObject> {
   const cls = requireClass(rt, className);
+  if (!mayBeObjectId(objectId)) throw errors.objectNotFound();
   const op: WriteOperation = { kind: 'delete', className, auth, objectId, input: {}, internal: {} };
   await runBefore(rt, op);
   return inUnitOfWork(rt, opts.uow, async (uow) => {

@@ -28,38 +28,76 @@ export class Params {
   }
 }
 
+/** Where a quoted or commented span that starts at `i` ends (the index after it), or -1 for none. */
+function skipSpan(script: string, i: number): number {
+  const c = script[i];
+  const n = script.length;
+  if (c === "'" || c === '"') {
+    // E'…' strings take backslash escapes; '' and "" double their quote everywhere.
+    const escapes = c === "'" && /[Ee]/.test(script[i - 1] ?? '') && !/[A-Za-z0-9_$]/.test(script[i - 2] ?? '');
+    for (let j = i + 1; j < n; j++) {
+      if (escapes && script[j] === '\\') j++;
+      else if (script[j] === c) {
+        if (script[j + 1] === c) j++;
+        else return j + 1;
+      }
+    }
+    return n;
+  }
+  if (c === '-' && script[i + 1] === '-') {
+    const end = script.indexOf('\n', i);
+    return end === -1 ? n : end + 1;
+  }
+  if (c === '/' && script[i + 1] === '*') {
+    // Block comments nest in PostgreSQL.
+    let depth = 1;
+    let j = i + 2;
+    while (j < n && depth > 0) {
+      const pair = script.slice(j, j + 2);
+      if (pair === '/*' || pair === '*/') {
+        depth += pair === '/*' ? 1 : -1;
+        j += 2;
+      } else j++;
+    }
+    return j;
+  }
+  if (c === '$' && !/[A-Za-z0-9_$]/.test(script[i - 1] ?? '')) {
+    // $$…$$ or $tag$…$tag$; not $1 (a parameter) nor a $ inside an identifier.
+    const m = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(script.slice(i, i + 64));
+    if (!m) return -1;
+    const end = script.indexOf(m[0], i + m[0].length);
+    return end === -1 ? n : end + m[0].length;
+  }
+  return -1;
+}
+
+/** True when a statement holds nothing but whitespace and comments. */
+function isBlank(statement: string): boolean {
+  for (let i = 0; i < statement.length; ) {
+    if (/\s/.test(statement[i])) i++;
+    else if ((statement[i] === '-' && statement[i + 1] === '-') || (statement[i] === '/' && statement[i + 1] === '*')) i = skipSpan(statement, i);
+    else return false;
+  }
+  return true;
+}
+
 /**
- * Splits an SQL script into statements at top-level semicolons, respecting quotes, quoted
- * identifiers, comments and dollar-quoted bodies (so plpgsql functions survive).
+ * Splits an SQL script into statements at top-level semicolons, respecting quotes (including
+ * E'…' escapes), quoted identifiers, line and nested block comments and dollar-quoted bodies
+ * (so plpgsql functions survive). Statements that are only comments are dropped.
  */
 export function splitStatements(script: string): string[] {
   const out: string[] = [];
   let start = 0;
   let i = 0;
-  const n = script.length;
-  while (i < n) {
-    const c = script[i];
-    if (c === "'" || c === '"') {
-      i = script.indexOf(c, i + 1);
-      while (i !== -1 && script[i + 1] === c) i = script.indexOf(c, i + 2);
-      i = i === -1 ? n : i + 1;
-    } else if (c === '-' && script[i + 1] === '-') {
-      const end = script.indexOf('\n', i);
-      i = end === -1 ? n : end + 1;
-    } else if (c === '/' && script[i + 1] === '*') {
-      const end = script.indexOf('*/', i + 2);
-      i = end === -1 ? n : end + 2;
-    } else if (c === '$') {
-      const m = /^\$[A-Za-z_]*\$/.exec(script.slice(i));
-      if (m) {
-        const end = script.indexOf(m[0], i + m[0].length);
-        i = end === -1 ? n : end + m[0].length;
-      } else i++;
-    } else if (c === ';') {
+  while (i < script.length) {
+    const end = skipSpan(script, i);
+    if (end !== -1) i = end;
+    else if (script[i] === ';') {
       out.push(script.slice(start, i));
       start = ++i;
     } else i++;
   }
   out.push(script.slice(start));
-  return out.map((s) => s.trim()).filter((s) => s.replace(/--[^\n]*/g, '').trim().length > 0);
+  return out.map((s) => s.trim()).filter((s) => !isBlank(s));
 }

@@ -53,16 +53,26 @@ function conflict(className: string, taken: { types: Map<string, string>; querie
   return undefined;
 }
 
+/** System classes first, then the others by name (code-point order, the same on every machine). */
+function byPriority(a: string, b: string): number {
+  const sa = a.startsWith('_');
+  const sb = b.startsWith('_');
+  if (sa !== sb) return sa ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /**
- * Chooses the classes that get GraphQL types: system classes first, then the others by name;
- * a class whose names would collide with an earlier one (or the built-in API) is left out and
- * reported — never silently merged.
+ * Chooses the classes that get GraphQL types: system classes first, then the others by name,
+ * and `last` (a class being created or changed) after all of them; a class whose names would
+ * collide with an earlier one (or the built-in API) is left out and reported — never silently
+ * merged.
  */
-export function exposedClasses(snapshot: SchemaSnapshot): { exposed: string[]; skipped: [string, string][] } {
+export function exposedClasses(snapshot: SchemaSnapshot, last?: string): { exposed: string[]; skipped: [string, string][] } {
   const taken = { types: new Map<string, string>(), queries: new Map<string, string>(), mutations: new Map<string, string>() };
   const exposed: string[] = [];
   const skipped: [string, string][] = [];
-  const order = [...snapshot.classes.keys()].sort((a, b) => (a.startsWith('_') === b.startsWith('_') ? a.localeCompare(b) : a.startsWith('_') ? -1 : 1));
+  const order = [...snapshot.classes.keys()].filter((c) => c !== last).sort(byPriority);
+  if (last !== undefined && snapshot.classes.has(last)) order.push(last);
   for (const className of order) {
     if (!isValidClassName(className)) {
       skipped.push([className, 'its name is not a valid GraphQL name']);
@@ -82,9 +92,16 @@ export function exposedClasses(snapshot: SchemaSnapshot): { exposed: string[]; s
   return { exposed, skipped };
 }
 
-/** Schema validator: refuses a class change whose names would collide (103, with the reason). */
-export function refuseCollisions(next: SchemaSnapshot, changedClass: string): void {
-  const { skipped } = exposedClasses(next);
+/**
+ * Schema validator: refuses a class change whose generated names would collide with the
+ * built-in API or with a class already served (103, with the reason). The changed class is
+ * checked last, so a new class can never push an existing one out of the API.
+ */
+export function refuseCollisions(next: SchemaSnapshot, changedClass: string, previous?: SchemaSnapshot): void {
+  // Generated names depend only on the class name: changing an existing class cannot create a
+  // collision, and one it already has (a foreign catalog) must not block its changes.
+  if (previous?.classes.has(changedClass)) return;
+  const { skipped } = exposedClasses(next, changedClass);
   const hit = skipped.find(([name]) => name === changedClass);
   if (hit) throw new ParseError(ErrorCode.INVALID_CLASS_NAME, `Class ${changedClass} cannot be exposed in GraphQL: ${hit[1]}.`);
 }

@@ -1,4 +1,4 @@
-import type { ClassDef } from '../schema/index.ts';
+import { isWriteOnly, type ClassDef } from '../schema/index.ts';
 import type { FieldMap } from './selection.ts';
 
 const cache = new WeakMap<FieldMap, WeakMap<ClassDef, string[]>>();
@@ -14,7 +14,7 @@ export function readFieldsFor(cls: ClassDef, selection: FieldMap): string[] {
   const out = new Set<string>(['objectId']);
   for (const name of selection.keys()) {
     const def = cls.fields[name];
-    if (def && def.type !== 'Relation' && name !== 'password') out.add(name);
+    if (def && def.type !== 'Relation' && !isWriteOnly(cls.className, name)) out.add(name);
   }
   const fields = [...out];
   if (!byClass) cache.set(selection, (byClass = new WeakMap()));

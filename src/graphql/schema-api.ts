@@ -1,4 +1,5 @@
 import type { ClassChange, ClassDef, FieldDef, FieldType } from '../schema/index.ts';
+import { systemFields } from '../schema/index.ts';
 import { errors } from '../errors/index.ts';
 import type { GraphQLContext } from './context.ts';
 import type { Builder, Ref, Refs } from './builder.ts';
@@ -44,11 +45,12 @@ interface ClassInput {
 
 /** The schema API's input (schemaFields, CLPs, indexes) as a catalog change. */
 export function toClassChange(input: ClassInput): ClassChange {
-  const addFields: Record<string, FieldDef> = {};
+  // No prototype: a field may be called `constructor` or `toString` (and `__proto__` must reach validation).
+  const addFields: Record<string, FieldDef> = Object.create(null);
   const add = (f: FieldInput, type: FieldType) => {
-    if (f.name in addFields) throw errors.duplicateField(f.name);
+    if (Object.prototype.hasOwnProperty.call(addFields, f.name)) throw errors.duplicateField(f.name);
     const def: FieldDef = { type };
-    if (f.targetClassName) def.targetClass = f.targetClassName;
+    if (f.targetClassName !== undefined && f.targetClassName !== null) def.targetClass = f.targetClassName;
     if (f.required) def.required = true;
     if (f.defaultValue !== undefined && f.defaultValue !== null) def.defaultValue = f.defaultValue;
     addFields[f.name] = def;
@@ -70,11 +72,22 @@ interface SchemaFieldOutput {
   defaultValue?: unknown;
 }
 
-/** A class as the schema API returns it; fields in Parse's order (ids and dates first, ACL last). */
+/**
+ * Parse Server's order on PostgreSQL: the default fields, the built-in fields of a system class,
+ * then the others as jsonb keeps keys (shorter first, then byte order), so that a class reads
+ * the same whether it was just created or loaded from the catalog.
+ */
+function byStoredOrder([a]: [string, unknown], [b]: [string, unknown]): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** A class as the schema API returns it. */
 export function classOutput(cls: ClassDef) {
-  const fields = Object.entries(cls.fields);
-  const first = ['objectId', 'createdAt', 'updatedAt'];
-  const ordered = [...first.map((n) => [n, cls.fields[n]] as const), ...fields.filter(([n]) => !first.includes(n) && n !== 'ACL'), ['ACL', cls.fields.ACL] as const];
+  const builtIn = ['objectId', 'createdAt', 'updatedAt', 'ACL', ...Object.keys(systemFields(cls.className))];
+  const ordered: [string, FieldDef][] = [
+    ...builtIn.filter((n) => Object.prototype.hasOwnProperty.call(cls.fields, n)).map((n): [string, FieldDef] => [n, cls.fields[n]]),
+    ...Object.entries(cls.fields).filter(([n]) => !builtIn.includes(n)).sort(byStoredOrder),
+  ];
   const schemaFields: SchemaFieldOutput[] = ordered.map(([name, f]) => ({
     name,
     type: f.type,
@@ -83,6 +96,12 @@ export function classOutput(cls: ClassDef) {
     defaultValue: f.defaultValue,
   }));
   return { name: cls.className, schemaFields, classLevelPermissions: cls.classLevelPermissions, indexes: cls.indexes };
+}
+
+/** `classes` order: the system classes as Parse lists them (_User, _Role), then the others by name. */
+function bySystemThenName(a: ClassDef, b: ClassDef): number {
+  const rank = (c: ClassDef) => (c.className === '_User' ? 0 : c.className === '_Role' ? 1 : c.className.startsWith('_') ? 2 : 3);
+  return rank(a) - rank(b) || (a.className < b.className ? -1 : a.className > b.className ? 1 : 0);
 }
 
 function requireMaster(c: GraphQLContext): void {
@@ -196,7 +215,7 @@ export function schemaQueryFields(refs: Refs, t: Ref): Record<string, Ref> {
       ...out(refs.get('Class'), '[!]!'),
       resolve: (_r: unknown, _a: unknown, c: GraphQLContext) => {
         requireMaster(c);
-        return [...c.schemaStore.current.classes.values()].map(classOutput);
+        return [...c.schemaStore.current.classes.values()].sort(bySystemThenName).map(classOutput);
       },
     }),
   };

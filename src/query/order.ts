@@ -1,5 +1,5 @@
 import { errors } from '../errors/index.ts';
-import type { ClassDef } from '../schema/index.ts';
+import { isWriteOnly, type ClassDef } from '../schema/index.ts';
 import type { FieldRef } from './ast.ts';
 
 export interface OrderKey {
@@ -25,7 +25,7 @@ export function parseOrder(values: readonly string[] | null | undefined, cls: Cl
     if (!m) throw errors.invalidQuery(`Invalid order: ${value}`);
     const name = m[1] === 'id' ? 'objectId' : m[1];
     const def = cls.fields[name];
-    if (!def || name === 'password') throw errors.invalidQuery(`Invalid order: ${value} (no such field)`);
+    if (!def || isWriteOnly(cls.className, name)) throw errors.invalidQuery(`Invalid order: ${value} (no such field)`);
     if (UNORDERED.has(def.type) || seen.has(name)) continue;
     seen.add(name);
     keys.push({ field: { name, type: def.type, targetClass: def.targetClass }, descending: m[2] === 'DESC' });

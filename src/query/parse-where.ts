@@ -1,10 +1,23 @@
 import { errors } from '../errors/index.ts';
-import type { ClassDef, FieldDef } from '../schema/index.ts';
+import { isWriteOnly, type ClassDef, type FieldDef } from '../schema/index.ts';
 import { and, EARTH_RADIUS_KM, EARTH_RADIUS_MILES, TRUE, type CompareOp, type Condition, type FieldRef } from './ast.ts';
-import { normalizeValue, toGeoPoint } from './values.ts';
+import { normalizeRegex, normalizeValue, toGeoPoint } from './values.ts';
+
+/**
+ * A lookup table without a prototype: keys come from the client, and `constructor`,
+ * `toString` or `__proto__` must not find Object.prototype's members.
+ */
+function lookupTable<T>(entries: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null), entries);
+}
+
+/** The class's own field of that name (never an inherited property of the fields object). */
+function fieldOf(cls: ClassDef, name: string): FieldDef | undefined {
+  return Object.hasOwn(cls.fields, name) ? cls.fields[name] : undefined;
+}
 
 /** GraphQL operator names and their Parse REST ($-prefixed) equivalents mean the same. */
-const OPERATOR_ALIASES: Record<string, string> = {
+const OPERATOR_ALIASES: Record<string, string> = lookupTable({
   $eq: 'equalTo',
   $ne: 'notEqualTo',
   $lt: 'lessThan',
@@ -31,18 +44,18 @@ const OPERATOR_ALIASES: Record<string, string> = {
   $within: 'within',
   $geoWithin: 'geoWithin',
   $geoIntersects: 'geoIntersects',
-};
+});
 
-const COMPARE: Record<string, CompareOp> = {
+const COMPARE: Record<string, CompareOp> = lookupTable({
   equalTo: 'eq',
   notEqualTo: 'ne',
   lessThan: 'lt',
   lessThanOrEqualTo: 'lte',
   greaterThan: 'gt',
   greaterThanOrEqualTo: 'gte',
-};
+});
 
-const COMBINATORS: Record<string, 'and' | 'or' | 'nor'> = { AND: 'and', OR: 'or', NOR: 'nor', $and: 'and', $or: 'or', $nor: 'nor' };
+const COMBINATORS: Record<string, 'and' | 'or' | 'nor'> = lookupTable({ AND: 'and', OR: 'or', NOR: 'nor', $and: 'and', $or: 'or', $nor: 'nor' });
 
 const MAX_DEPTH = 12;
 const MAX_NODES = 2000;
@@ -96,27 +109,29 @@ function parseObject(input: unknown, cls: ClassDef, state: State, depth: number)
 
 function resolveField(cls: ClassDef, key: string): FieldRef {
   const name = key === 'id' ? 'objectId' : key;
-  const direct = cls.fields[name];
-  if (direct && name !== 'password') return { name, type: direct.type, targetClass: direct.targetClass };
+  const direct = fieldOf(cls, name);
+  if (direct && !isWriteOnly(cls.className, name)) return { name, type: direct.type, targetClass: direct.targetClass };
   const dot = name.indexOf('.');
   if (dot > 0) {
-    const base = cls.fields[name.slice(0, dot)];
-    if (base?.type === 'Object') return { name: name.slice(0, dot), type: 'Object', path: name.slice(dot + 1).split('.') };
+    const base = fieldOf(cls, name.slice(0, dot));
+    const path = name.slice(dot + 1).split('.');
+    if (base?.type === 'Object' && !path.includes('')) return { name: name.slice(0, dot), type: 'Object', path };
   }
   return invalid(`Invalid key name: ${key} is not a field of class ${cls.className}`);
 }
 
 function parseField(cls: ClassDef, key: string, value: unknown, state: State, depth: number): Condition {
   const field = resolveField(cls, key);
+  if (field.type === 'ACL') invalid('The ACL cannot be queried');
   const isLiteral = !isObject(value) || typeof value.__type === 'string';
   if (isLiteral) {
     // REST form: { field: value } means equality; a relation "equal to" a pointer means "contains".
     if (field.type === 'Relation') return relationContains(cls, field, [value]);
     return compare(cls, field, 'eq', value);
   }
-  const ops: Record<string, unknown> = {};
+  const ops: Record<string, unknown> = Object.create(null);
   for (const [k, v] of Object.entries(value)) if (v !== undefined) ops[OPERATOR_ALIASES[k] ?? k] = v;
-  if (field.type === 'Object' && !field.path) return parseObjectFieldOps(cls, field, ops);
+  if (field.type === 'Object' && !field.path) return parseObjectFieldOps(field, ops, state, depth);
   if (field.type === 'Pointer' || field.type === 'Relation') return parseReferenceOps(cls, field, ops, state, depth);
 
   const parts: Condition[] = [];
@@ -130,6 +145,7 @@ function parseField(cls: ClassDef, key: string, value: unknown, state: State, de
     switch (op) {
       case 'in':
       case 'notIn':
+        if (field.type === 'GeoPoint' || field.type === 'Polygon') invalid(`${op} is not supported on ${field.type} field ${field.name}`);
         if (!Array.isArray(operand)) invalid(`${op} must be a list`);
         parts.push({ kind: 'in', field, values: operand.map((v) => normalizeValue(field, v, cls.className)), negated: op === 'notIn' });
         break;
@@ -189,7 +205,7 @@ function compare(cls: ClassDef, field: FieldRef, op: CompareOp, operand: unknown
 }
 
 /** Object fields: each operator takes {key: "dot.path", value}. */
-function parseObjectFieldOps(cls: ClassDef, field: FieldRef, ops: Record<string, unknown>): Condition {
+function parseObjectFieldOps(field: FieldRef, ops: Record<string, unknown>, state: State, depth: number): Condition {
   const parts: Condition[] = [];
   const pathOf = (kv: unknown): { ref: FieldRef; value: unknown } => {
     if (!isObject(kv) || typeof kv.key !== 'string' || kv.key === '') invalid(`Object field ${field.name} constraints need {key, value}`);
@@ -217,10 +233,9 @@ function parseObjectFieldOps(cls: ClassDef, field: FieldRef, ops: Record<string,
       if (typeof operand !== 'boolean') invalid('exists must be a boolean');
       parts.push({ kind: 'exists', field, exists: operand });
     } else if (op === 'inQueryKey' || op === 'notInQueryKey') {
-      invalid(`${op} is not supported on Object field ${field.name}`);
+      parts.push(parseInQueryKey(field, operand, op === 'notInQueryKey', state, depth));
     } else invalid(`Invalid operator ${op} for Object field ${field.name}`);
   }
-  void cls;
   return and(parts);
 }
 
@@ -237,14 +252,16 @@ function parseReferenceOps(cls: ClassDef, field: FieldRef, ops: Record<string, u
     } else if (op === 'have' || op === 'haveNot') {
       if (!target) invalid(`Target class ${field.targetClass} of ${field.name} does not exist`);
       // Parse REST's $inQuery carries {where, className}; GraphQL's have is the where itself.
-      const where = isObject(operand) && isObject(operand.where) && typeof operand.className === 'string' ? operand.where : operand;
+      const rest = isObject(operand) && isObject(operand.where) && typeof operand.className === 'string';
+      if (rest && operand.className !== target.className) invalid(`${op} on ${field.name} must query class ${target.className}, not ${String(operand.className)}`);
+      const where = rest ? operand.where : operand;
       const sub = parseObject(where, target, state, depth + 1);
       parts.push(
         field.type === 'Pointer'
           ? { kind: 'pointerMatches', field, targetClass: target.className, where: sub, negated: op === 'haveNot' }
           : { kind: 'relationMatches', field, ownerClass: cls.className, targetClass: target.className, where: sub, negated: op === 'haveNot' },
       );
-    } else if (op === 'inQueryKey' || op === 'notInQueryKey') {
+    } else if (field.type === 'Pointer' && (op === 'inQueryKey' || op === 'notInQueryKey')) {
       parts.push(parseInQueryKey(field, operand, op === 'notInQueryKey', state, depth));
     } else if (field.type === 'Pointer' && COMPARE[op] && (op === 'equalTo' || op === 'notEqualTo')) {
       parts.push(compare(cls, field, COMPARE[op], operand));
@@ -271,8 +288,31 @@ function parseRegex(field: FieldRef, pattern: unknown, options: unknown): Condit
   if (options !== undefined && options !== null && (typeof options !== 'string' || !/^[imxs]*$/.test(options))) {
     invalid('options may only contain the flags i, m, x and s');
   }
-  return { kind: 'regex', field, pattern, options: (options as string | undefined) ?? '' };
+  return { kind: 'regex', field, ...normalizeRegex(pattern, (options as string | undefined) ?? '') };
 }
+
+/**
+ * MongoDB's text search language codes (which Parse apps on MongoDB send) → the names of
+ * PostgreSQL's text search configurations; "none" means no stemming and no stop words.
+ */
+const MONGO_LANGUAGES: Record<string, string> = lookupTable({
+  none: 'simple',
+  da: 'danish',
+  nl: 'dutch',
+  en: 'english',
+  fi: 'finnish',
+  fr: 'french',
+  de: 'german',
+  hu: 'hungarian',
+  it: 'italian',
+  nb: 'norwegian',
+  pt: 'portuguese',
+  ro: 'romanian',
+  ru: 'russian',
+  es: 'spanish',
+  sv: 'swedish',
+  tr: 'turkish',
+});
 
 function parseText(field: FieldRef, operand: unknown): Condition {
   if (field.type !== 'String') invalid('text applies to String fields only');
@@ -281,8 +321,9 @@ function parseText(field: FieldRef, operand: unknown): Condition {
   const get = (k: string) => search[k] ?? search['$' + k];
   const term = get('term');
   if (typeof term !== 'string' || term.trim() === '') invalid('text search term must be a non-empty string');
-  const language = get('language') ?? 'english';
-  if (typeof language !== 'string' || !/^[a-z_]+$/.test(language)) invalid(`Invalid text search language: ${String(language)}`);
+  const requested = get('language') ?? 'english';
+  if (typeof requested !== 'string' || !/^[a-z_]+$/i.test(requested)) invalid(`Invalid text search language: ${String(requested)}`);
+  const language = MONGO_LANGUAGES[requested.toLowerCase()] ?? requested.toLowerCase();
   const caseSensitive = get('caseSensitive') ?? false;
   const diacriticSensitive = get('diacriticSensitive') ?? true;
   if (typeof caseSensitive !== 'boolean' || typeof diacriticSensitive !== 'boolean') invalid('caseSensitive and diacriticSensitive must be booleans');
@@ -318,6 +359,7 @@ function parseNear(field: FieldRef, operand: unknown, ops: Record<string, unknow
     const v = ops[name];
     if (v === undefined || v === null) continue;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) invalid(`${name} must be a non-negative number`);
+    if (maxDistanceRadians !== undefined) invalid('Give only one of maxDistance, maxDistanceInRadians, maxDistanceInMiles, maxDistanceInKilometers');
     maxDistanceRadians = v / radius;
   }
   return { kind: 'near', field, point, maxDistanceRadians };
@@ -332,7 +374,7 @@ function parseWithin(field: FieldRef, operand: unknown): Condition {
   if (!corners || corners.length !== 2) invalid('within needs {box: {bottomLeft, upperRight}}');
   const bottomLeft = toGeoPoint(corners[0], field.name);
   const upperRight = toGeoPoint(corners[1], field.name);
-  if (bottomLeft.latitude > upperRight.latitude) invalid('within box: bottomLeft must be south of upperRight');
+  if (bottomLeft.latitude > upperRight.latitude) invalid('within box: bottomLeft must not be north of upperRight');
   return { kind: 'withinBox', field, bottomLeft, upperRight };
 }
 
@@ -342,9 +384,12 @@ function parseGeoWithin(field: FieldRef, operand: unknown): Condition {
   const polygon = operand.polygon ?? operand.$polygon;
   const sphere = operand.centerSphere ?? operand.$centerSphere;
   if (polygon !== undefined && polygon !== null) {
-    const list = isObject(polygon) && Array.isArray(polygon.coordinates) ? polygon.coordinates : polygon;
+    // A Parse Polygon's coordinates are [latitude, longitude]; a bare pair in a list is
+    // GeoJSON's [longitude, latitude], as Parse reads it.
+    const isPolygon = isObject(polygon) && Array.isArray(polygon.coordinates);
+    const list = isPolygon ? (polygon.coordinates as unknown[]) : polygon;
     if (!Array.isArray(list) || list.length < 3) invalid('geoWithin polygon needs at least 3 points');
-    const points = list.map((p) => (Array.isArray(p) ? toGeoPoint({ latitude: p[0], longitude: p[1] }, field.name) : toGeoPoint(p, field.name)));
+    const points = list.map((p) => (Array.isArray(p) ? pairToGeoPoint(p, isPolygon ? 'latlng' : 'lnglat', field.name) : toGeoPoint(p, field.name)));
     return { kind: 'withinPolygon', field, points };
   }
   if (sphere !== undefined && sphere !== null) {
@@ -353,9 +398,16 @@ function parseGeoWithin(field: FieldRef, operand: unknown): Condition {
     if (Array.isArray(sphere)) [center, distance] = sphere;
     else if (isObject(sphere)) ({ center, distance } = sphere);
     if (typeof distance !== 'number' || !Number.isFinite(distance) || distance < 0) invalid('centerSphere distance must be a non-negative number (radians)');
-    return { kind: 'withinSphere', field, center: toGeoPoint(center, field.name), radiusRadians: distance };
+    const point = Array.isArray(center) ? pairToGeoPoint(center, 'lnglat', field.name) : toGeoPoint(center, field.name);
+    return { kind: 'withinSphere', field, center: point, radiusRadians: distance };
   }
   return invalid('geoWithin needs {polygon} or {centerSphere}');
+}
+
+function pairToGeoPoint(pair: unknown[], order: 'latlng' | 'lnglat', field: string) {
+  if (pair.length !== 2) invalid(`A coordinate pair of ${field} must have two numbers`);
+  const [a, b] = pair;
+  return toGeoPoint(order === 'latlng' ? { latitude: a, longitude: b } : { latitude: b, longitude: a }, field);
 }
 
 function parseGeoIntersects(field: FieldRef, operand: unknown): Condition {
@@ -366,5 +418,5 @@ function parseGeoIntersects(field: FieldRef, operand: unknown): Condition {
 
 /** The field definition behind a FieldRef (for callers that need more than the ref). */
 export function fieldDef(cls: ClassDef, ref: FieldRef): FieldDef | undefined {
-  return cls.fields[ref.name];
+  return fieldOf(cls, ref.name);
 }

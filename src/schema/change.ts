@@ -1,6 +1,6 @@
 import { ParseError, ErrorCode, errors } from '../errors/index.ts';
-import { DEFAULT_FIELDS, SYSTEM_CLASS_FIELDS, defaultClassLevelPermissions } from './defaults.ts';
-import { assertJoinTableName, assertNewFieldName, isValidClassName, MAX_IDENTIFIER_BYTES } from './names.ts';
+import { DEFAULT_FIELDS, defaultClassLevelPermissions, systemFields } from './defaults.ts';
+import { assertIndexName, assertJoinTableName, assertNewFieldName, has, immutableFieldError, isValidClassName, printable } from './names.ts';
 import type { ClassDef, FieldDef, IndexDefs, SchemaSnapshot } from './types.ts';
 import { FIELD_TYPES } from './types.ts';
 import { validateClassLevelPermissions } from './clp.ts';
@@ -23,23 +23,29 @@ export interface PlannedChange {
   dropIndexes: string[];
 }
 
-const VALUE_CHECK: Partial<Record<FieldDef['type'], (v: unknown) => boolean>> = {
-  String: (v) => typeof v === 'string',
-  Number: (v) => typeof v === 'number' && Number.isFinite(v),
-  Boolean: (v) => typeof v === 'boolean',
-  Object: (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
-  Array: (v) => Array.isArray(v),
-  Date: (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
+/** Checks a default value and returns it in the form the core writes (dates as ISO strings). */
+const DEFAULT_VALUE: Partial<Record<FieldDef['type'], (v: unknown) => unknown>> = {
+  String: (v) => (typeof v === 'string' ? v : undefined),
+  Number: (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined),
+  Boolean: (v) => (typeof v === 'boolean' ? v : undefined),
+  Object: (v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined),
+  Array: (v) => (Array.isArray(v) ? v : undefined),
+  Date: (v) => {
+    const raw = typeof v === 'object' && v !== null && (v as { __type?: unknown }).__type === 'Date' ? (v as { iso?: unknown }).iso : v;
+    const ms = typeof raw === 'string' ? Date.parse(raw) : NaN;
+    return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  },
 };
 
-function validateField(snapshot: SchemaSnapshot, className: string, name: string, field: FieldDef): FieldDef {
+function validateField(classes: SchemaSnapshot['classes'], className: string, name: string, field: FieldDef): FieldDef {
   assertNewFieldName(name);
-  if (!FIELD_TYPES.includes(field.type) || field.type === 'ACL') throw errors.incorrectType(`invalid field type: ${field.type}`);
+  if (!(FIELD_TYPES as readonly string[]).includes(field.type) || field.type === 'ACL') throw errors.incorrectType(`invalid field type: ${printable(field.type)}`);
   const out: FieldDef = { type: field.type };
   if (field.type === 'Pointer' || field.type === 'Relation') {
     const target = field.targetClass;
-    if (!target || !isValidClassName(target)) throw errors.invalidClassName(String(target));
-    if (target !== className && !snapshot.classes.has(target)) {
+    if (typeof target !== 'string' || !isValidClassName(target)) throw errors.invalidClassName(printable(target));
+    // Stricter than Parse (which accepts any name): a pointer to nothing has no GraphQL type.
+    if (target !== className && !classes.has(target)) {
       throw new ParseError(ErrorCode.INVALID_CLASS_NAME, `Target class ${target} of field ${name} does not exist.`);
     }
     out.targetClass = target;
@@ -47,12 +53,39 @@ function validateField(snapshot: SchemaSnapshot, className: string, name: string
   }
   if (field.required) out.required = true;
   if (field.defaultValue !== undefined && field.defaultValue !== null) {
-    const check = VALUE_CHECK[field.type];
-    if (!check) throw errors.incorrectType(`fields of type ${field.type} cannot have a default value`);
-    if (!check(field.defaultValue)) throw errors.incorrectType(`default value of ${name} must be of type ${field.type}`);
-    out.defaultValue = field.defaultValue;
+    const normalise = DEFAULT_VALUE[field.type];
+    if (!normalise) throw errors.incorrectType(`fields of type ${field.type} cannot have a default value`);
+    const value = normalise(field.defaultValue);
+    if (value === undefined) throw errors.incorrectType(`the default value of ${name} must be of type ${field.type}`);
+    out.defaultValue = value;
   }
   return out;
+}
+
+/** Index key directions: ascending, descending, full text, and geo (Parse's Mongo-style `2dsphere`). */
+const DIRECTIONS = new Set<unknown>([1, -1, 'text', '2dsphere']);
+const GEO_TYPES = new Set(['GeoPoint', 'Polygon']);
+
+function validateIndexSpec(fields: Record<string, FieldDef>, name: string, spec: unknown): IndexDefs[string] {
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec) || Object.keys(spec).length === 0) {
+    throw errors.invalidQuery(`Index ${name} must map field names to 1, -1 or "text".`);
+  }
+  const entries = Object.entries(spec as Record<string, unknown>);
+  for (const [key, dir] of entries) {
+    const field = has(fields, key) ? fields[key] : undefined;
+    if (!field || field.type === 'Relation' || field.type === 'ACL' || key === 'password') {
+      throw errors.invalidQuery(`Field ${printable(key)} does not exist, cannot add index.`);
+    }
+    if (!DIRECTIONS.has(dir)) throw errors.invalidQuery(`Index ${name}: ${key} must be 1, -1, "text" or "2dsphere".`);
+    if (dir === 'text' && field.type !== 'String') throw errors.invalidQuery(`Index ${name}: text indexes need String fields.`);
+    if ((dir === '2dsphere' || GEO_TYPES.has(field.type)) && (!GEO_TYPES.has(field.type) || entries.length > 1)) {
+      throw errors.invalidQuery(`Index ${name}: a GeoPoint or Polygon field is indexed alone (a spatial index).`);
+    }
+  }
+  if (entries.some(([, d]) => d === 'text') && entries.some(([, d]) => d !== 'text')) {
+    throw errors.invalidQuery(`Index ${name}: a text index cannot mix text and ordered keys.`);
+  }
+  return spec as IndexDefs[string];
 }
 
 function validateIndexes(
@@ -60,76 +93,60 @@ function validateIndexes(
   existing: IndexDefs,
   requested: Record<string, unknown>,
 ): { create: IndexDefs; drop: string[]; result: IndexDefs } {
-  const result: IndexDefs = { ...existing };
-  const create: IndexDefs = {};
+  // No prototype: an index may be called `__proto__` or `constructor` like any other name.
+  const result: IndexDefs = Object.assign(Object.create(null), existing);
+  const create: IndexDefs = Object.create(null);
   const drop: string[] = [];
   for (const [name, spec] of Object.entries(requested)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES || name === '_id_') {
-      throw errors.invalidQuery(`Invalid index name: ${name}`);
-    }
+    assertIndexName(name);
     if (spec && typeof spec === 'object' && (spec as { __op?: string }).__op === 'Delete') {
-      if (!(name in existing)) throw errors.invalidQuery(`Index ${name} does not exist, cannot delete.`);
+      if (!has(existing, name)) throw errors.invalidQuery(`Index ${name} does not exist, cannot delete.`);
       drop.push(name);
       delete result[name];
       continue;
     }
-    if (name in existing) throw errors.invalidQuery(`Index ${name} exists, cannot update.`);
-    if (!spec || typeof spec !== 'object' || Array.isArray(spec) || Object.keys(spec).length === 0) {
-      throw errors.invalidQuery(`Index ${name} must map field names to 1, -1 or "text".`);
-    }
-    for (const [key, dir] of Object.entries(spec as Record<string, unknown>)) {
-      const field = fields[key];
-      if (!field || field.type === 'Relation' || field.type === 'ACL' || key === 'password') {
-        throw errors.invalidQuery(`Field ${key} does not exist, cannot add index.`);
-      }
-      if (dir !== 1 && dir !== -1 && dir !== 'text') throw errors.invalidQuery(`Index ${name}: ${key} must be 1, -1 or "text".`);
-      if (dir === 'text' && field.type !== 'String') throw errors.invalidQuery(`Index ${name}: text indexes need String fields.`);
-    }
-    create[name] = spec as IndexDefs[string];
-    result[name] = spec as IndexDefs[string];
+    if (has(existing, name)) throw errors.invalidQuery(`Index ${name} exists, cannot update.`);
+    const keys = validateIndexSpec(fields, name, spec);
+    create[name] = keys;
+    result[name] = keys;
   }
   return { create, drop, result };
 }
 
 /**
  * Applies a requested change to a class definition (or to nothing, for a new class) and checks
- * it completely before any DDL runs: names, types, targets, CLPs, indexes. Removals apply before
+ * it completely before any DDL runs: names, types, targets, CLPs, indexes. `classes` is the
+ * catalog the change is made against (read inside the changing transaction). Removing a field
+ * the class does not have is a no-op, as in Parse's GraphQL API; removals apply before
  * additions, so one update can change a field's type.
  */
-export function planChange(snapshot: SchemaSnapshot, className: string, current: ClassDef | undefined, change: ClassChange): PlannedChange {
-  const fields: Record<string, FieldDef> = { ...(current?.fields ?? { ...DEFAULT_FIELDS, ...SYSTEM_CLASS_FIELDS[className] }) };
+export function planChange(classes: SchemaSnapshot['classes'], className: string, current: ClassDef | undefined, change: ClassChange): PlannedChange {
+  const builtIn = { ...DEFAULT_FIELDS, ...systemFields(className) };
+  const fields: Record<string, FieldDef> = { ...(current?.fields ?? builtIn) };
   const removed: [string, FieldDef][] = [];
-  for (const name of change.removeFields ?? []) {
-    if (name in DEFAULT_FIELDS || SYSTEM_CLASS_FIELDS[className]?.[name]) {
-      throw new ParseError(ErrorCode.INVALID_SCHEMA_OPERATION, `Field ${name} cannot be removed.`);
-    }
-    const field = fields[name];
-    if (!field) throw new ParseError(ErrorCode.INVALID_SCHEMA_OPERATION, `Field ${name} does not exist, cannot delete.`);
-    removed.push([name, field]);
+  for (const name of new Set(change.removeFields ?? [])) {
+    if (has(builtIn, name)) throw immutableFieldError(name);
+    if (!has(fields, name)) continue;
+    removed.push([name, fields[name]]);
     delete fields[name];
   }
   const added: [string, FieldDef][] = [];
   for (const [name, field] of Object.entries(change.addFields ?? {})) {
-    if (name in fields) throw errors.duplicateField(name);
-    const checked = validateField(snapshot, className, name, field);
+    if (has(fields, name)) throw errors.duplicateField(name);
+    const checked = validateField(classes, className, name, field);
     added.push([name, checked]);
     fields[name] = checked;
   }
   const base = current?.indexes ?? { _id_: { _id: 1 } as Record<string, 1> };
-  const indexes = change.indexes ? validateIndexes(fields, base, change.indexes) : { create: {}, drop: [], result: base };
+  const indexes = change.indexes ? validateIndexes(fields, base, change.indexes) : { create: {}, drop: [], result: { ...base } };
   // A removed field takes its indexes with it (PostgreSQL drops them with the column).
   for (const [name] of removed) {
-    for (const [index, keys] of Object.entries(indexes.result)) if (name in keys) delete indexes.result[index];
+    for (const [index, keys] of Object.entries(indexes.result)) if (has(keys, name)) delete indexes.result[index];
   }
   const classLevelPermissions =
     change.classLevelPermissions !== undefined
       ? validateClassLevelPermissions(change.classLevelPermissions, fields)
-      : (current?.classLevelPermissions ?? undefined);
-  const next: ClassDef = {
-    className,
-    fields,
-    classLevelPermissions: classLevelPermissions ?? defaultClassLevelPermissions(),
-    indexes: indexes.result,
-  };
+      : (current?.classLevelPermissions ?? defaultClassLevelPermissions());
+  const next: ClassDef = { className, fields, classLevelPermissions, indexes: indexes.result };
   return { next, added, removed, createIndexes: indexes.create, dropIndexes: indexes.drop };
 }

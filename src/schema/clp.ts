@@ -1,8 +1,11 @@
 import { ParseError, ErrorCode } from '../errors/index.ts';
+import { DEFAULT_FIELDS } from './defaults.ts';
+import { has, printable } from './names.ts';
 import type { ClassLevelPermissions, FieldDef } from './types.ts';
 
-const OPERATIONS = ['find', 'count', 'get', 'create', 'update', 'delete', 'addField'] as const;
-const USER_FIELD_LISTS = ['readUserFields', 'writeUserFields'] as const;
+/** The keys of Parse's CLP JSON (SchemaController's CLPValidKeys). */
+const OPERATIONS = new Set(['find', 'count', 'get', 'create', 'update', 'delete', 'addField']);
+const USER_FIELD_LISTS = new Set(['readUserFields', 'writeUserFields']);
 
 function invalid(message: string): ParseError {
   return new ParseError(ErrorCode.INVALID_JSON, message);
@@ -12,58 +15,97 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** An entity a permission can name: `*`, `requiresAuthentication`, `role:Name`, or a user id. */
-function validEntity(key: string): boolean {
-  return key === '*' || key === 'requiresAuthentication' || /^role:[A-Za-z0-9_\- ]+$/.test(key) || /^[A-Za-z0-9]{1,64}$/.test(key);
+/** Parse's default user id pattern (objectIds are alphanumeric). */
+const USER_ID = /^[A-Za-z0-9]{1,64}$/;
+/** Role names as Parse allows them. */
+const ROLE = /^role:[A-Za-z0-9_\- ]+$/;
+
+/** An entity an operation can name: `*`, `requiresAuthentication`, `role:Name`, or a user id. */
+function isPermissionEntity(key: string): boolean {
+  return key === '*' || key === 'requiresAuthentication' || ROLE.test(key) || USER_ID.test(key);
 }
 
-/** True when a field can hold a reference to a user (pointer permissions). */
-function isUserReference(field: FieldDef | undefined): boolean {
-  return !!field && ((field.type === 'Pointer' && field.targetClass === '_User') || field.type === 'Array');
+/** An entity protectedFields can name: `*`, `authenticated`, `role:Name`, `userField:<field>`, or a user id. */
+function isProtectedFieldsEntity(key: string, fields: Record<string, FieldDef>): boolean {
+  if (key.startsWith('userField:')) return isUserReference(fields, key.slice('userField:'.length));
+  return key === '*' || key === 'authenticated' || ROLE.test(key) || USER_ID.test(key);
+}
+
+/** True when a field can hold a reference to a user (pointer permissions): Pointer<_User> or Array. */
+function isUserReference(fields: Record<string, FieldDef>, name: unknown): boolean {
+  if (typeof name !== 'string' || !has(fields, name)) return false;
+  const field = fields[name];
+  return (field.type === 'Pointer' && field.targetClass === '_User') || field.type === 'Array';
+}
+
+function checkPointerFields(list: unknown, fields: Record<string, FieldDef>, where: string): string[] {
+  if (!Array.isArray(list)) throw invalid(`'${printable(list)}' is not a valid value for ${where} - expected an array.`);
+  for (const f of list) {
+    if (!isUserReference(fields, f)) throw invalid(`'${printable(f)}' is not a valid column for class level pointer permissions ${where}`);
+  }
+  return [...list] as string[];
+}
+
+/** `{"*": {read: true, write: false}, …}`, the CLP `ACL` key Parse accepts. */
+function checkAcl(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [entity, permit] of Object.entries(value)) {
+    if (!isPermissionEntity(entity)) throw invalid(`'${printable(entity)}' is not a valid key for class level permissions`);
+    if (!isPlainObject(permit)) throw invalid(`'${printable(permit)}' is not a valid value for class level permissions acl`);
+    for (const [k, v] of Object.entries(permit)) {
+      if (k !== 'read' && k !== 'write') throw invalid(`'${printable(k)}' is not a valid key for class level permissions acl`);
+      if (typeof v !== 'boolean') throw invalid(`'${printable(v)}' is not a valid value for class level permissions acl`);
+    }
+    out[entity] = { ...permit };
+  }
+  return out;
+}
+
+function checkOperation(operation: string, value: unknown, fields: Record<string, FieldDef>): Record<string, unknown> {
+  if (!isPlainObject(value)) throw invalid(`'${printable(value)}' is not a valid value for class level permissions ${operation} - must be an object`);
+  const out: Record<string, unknown> = {};
+  for (const [entity, permit] of Object.entries(value)) {
+    if (entity === 'pointerFields') {
+      out.pointerFields = checkPointerFields(permit, fields, `${operation}[pointerFields]`);
+      continue;
+    }
+    if (!isPermissionEntity(entity)) throw invalid(`'${printable(entity)}' is not a valid key for class level permissions`);
+    if (permit !== true) throw invalid(`'${printable(permit)}' is not a valid value for class level permissions ${operation}:${entity}`);
+    out[entity] = true;
+  }
+  return out;
+}
+
+function checkProtectedFields(value: unknown, fields: Record<string, FieldDef>): Record<string, string[]> {
+  if (!isPlainObject(value)) throw invalid(`'${printable(value)}' is not a valid value for class level permissions protectedFields - must be an object`);
+  const out: Record<string, string[]> = {};
+  for (const [entity, list] of Object.entries(value)) {
+    if (!isProtectedFieldsEntity(entity, fields)) throw invalid(`'${printable(entity)}' is not a valid key for class level permissions`);
+    if (!Array.isArray(list)) throw invalid(`'${printable(list)}' is not a valid value for protectedFields[${entity}] - expected an array.`);
+    for (const f of list) {
+      if (typeof f === 'string' && has(DEFAULT_FIELDS, f)) throw invalid(`Default field '${f}' can not be protected`);
+      if (typeof f !== 'string' || !has(fields, f)) throw invalid(`Field '${printable(f)}' in protectedFields:${entity} does not exist`);
+    }
+    out[entity] = [...list];
+  }
+  return out;
 }
 
 /**
- * Checks CLPs in Parse's JSON format against the class's fields, and returns them normalised.
- * Errors name the offending key, with code 107 as Parse does.
+ * Checks CLPs in Parse's JSON format against the class's fields, as Parse Server does (code
+ * 107 with Parse's messages), and returns a clean copy: only the keys and values checked.
  */
 export function validateClassLevelPermissions(clp: unknown, fields: Record<string, FieldDef>): ClassLevelPermissions {
   if (!isPlainObject(clp)) throw invalid('classLevelPermissions must be an object');
-  const out: ClassLevelPermissions = {};
+  const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(clp)) {
-    if ((OPERATIONS as readonly string[]).includes(key)) {
-      if (!isPlainObject(value)) throw invalid(`bad classLevelPermissions.${key}: expected an object`);
-      for (const [entity, allowed] of Object.entries(value)) {
-        if (entity === 'pointerFields') {
-          if (!Array.isArray(allowed) || !allowed.every((f) => typeof f === 'string' && isUserReference(fields[f]))) {
-            throw invalid(`bad classLevelPermissions.${key}.pointerFields: expected names of pointer fields to _User`);
-          }
-          continue;
-        }
-        if (!validEntity(entity)) throw invalid(`bad classLevelPermissions.${key}: "${entity}" is not a valid permission entity`);
-        if (allowed !== true) throw invalid(`bad classLevelPermissions.${key}.${entity}: expected true`);
-      }
-      (out as Record<string, unknown>)[key] = value;
-    } else if ((USER_FIELD_LISTS as readonly string[]).includes(key)) {
-      if (!Array.isArray(value) || !value.every((f) => typeof f === 'string' && isUserReference(fields[f]))) {
-        throw invalid(`bad classLevelPermissions.${key}: expected names of pointer fields to _User`);
-      }
-      (out as Record<string, unknown>)[key] = value;
-    } else if (key === 'protectedFields') {
-      if (!isPlainObject(value)) throw invalid('bad classLevelPermissions.protectedFields: expected an object');
-      for (const [entity, list] of Object.entries(value)) {
-        const ok =
-          validEntity(entity) ||
-          entity === 'authenticated' ||
-          (entity.startsWith('userField:') && isUserReference(fields[entity.slice('userField:'.length)]));
-        if (!ok) throw invalid(`bad classLevelPermissions.protectedFields: "${entity}" is not a valid entity`);
-        if (!Array.isArray(list) || !list.every((f) => typeof f === 'string' && f in fields)) {
-          throw invalid(`bad classLevelPermissions.protectedFields.${entity}: expected a list of existing field names`);
-        }
-      }
-      out.protectedFields = value as Record<string, string[]>;
-    } else {
-      throw invalid(`bad classLevelPermissions: unknown key "${key}"`);
-    }
+    if (OPERATIONS.has(key)) out[key] = checkOperation(key, value, fields);
+    else if (USER_FIELD_LISTS.has(key)) out[key] = checkPointerFields(value, fields, key);
+    else if (key === 'protectedFields') out.protectedFields = checkProtectedFields(value, fields);
+    else if (key === 'ACL') {
+      if (!isPlainObject(value)) throw invalid(`'${printable(value)}' is not a valid value for class level permissions ACL - must be an object`);
+      out.ACL = checkAcl(value);
+    } else throw invalid(`${printable(key)} is not a valid operation for class level permissions`);
   }
-  return out;
+  return out as ClassLevelPermissions;
 }

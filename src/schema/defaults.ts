@@ -1,4 +1,5 @@
 import type { ClassLevelPermissions, FieldDef } from './types.ts';
+import { has } from './names.ts';
 
 /** Fields every class has; they are columns of every table and cannot be added or removed. */
 export const DEFAULT_FIELDS: Readonly<Record<string, FieldDef>> = {
@@ -24,10 +25,25 @@ export const SYSTEM_CLASS_FIELDS: Readonly<Record<string, Readonly<Record<string
   },
 };
 
+/** The built-in fields of a class beyond the default ones (none for user classes). */
+export function systemFields(className: string): Readonly<Record<string, FieldDef>> {
+  return has(SYSTEM_CLASS_FIELDS, className) ? SYSTEM_CLASS_FIELDS[className] : {};
+}
+
+/** Whether a field of a class is virtual (not a column). */
+export function isVirtualField(className: string, name: string): boolean {
+  return has(VIRTUAL_FIELDS, className) && VIRTUAL_FIELDS[className].has(name);
+}
+
 /** Fields that are not columns: `password` is write-only and stored as `_hashed_password`. */
 export const VIRTUAL_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
   _User: new Set(['password']),
 };
+
+/** Whether a field can be written but never read, filtered or sorted (_User.password). */
+export function isWriteOnly(className: string, field: string): boolean {
+  return VIRTUAL_FIELDS[className]?.has(field) ?? false;
+}
 
 /** Parse's default CLP for a new class: open to everyone (Plinth warns about it at start-up). */
 export function defaultClassLevelPermissions(): ClassLevelPermissions {

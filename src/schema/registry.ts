@@ -2,18 +2,36 @@ import type { Database, Sql } from '../db/index.ts';
 import { DatabaseError, SqlState, ident } from '../db/index.ts';
 import type { Logger } from '../config/logger.ts';
 import { errors, ParseError, ErrorCode } from '../errors/index.ts';
-import { assertValidClassName } from './names.ts';
+import { assertValidClassName, SYSTEM_CLASSES } from './names.ts';
 import { fromStored, toStored, type StoredSchema } from './stored.ts';
 import { planChange, type ClassChange } from './change.ts';
 import * as ddl from './ddl.ts';
 import type { ClassDef, SchemaSnapshot } from './types.ts';
 
-/** Checks a prospective catalog before a change commits (e.g. GraphQL name collisions). */
-export type SchemaValidator = (next: SchemaSnapshot, changedClass: string) => void;
+/**
+ * Checks a prospective catalog before a change commits (e.g. GraphQL name collisions): `next`
+ * is the catalog with the change applied, `previous` the catalog it was planned against.
+ */
+export type SchemaValidator = (next: SchemaSnapshot, changedClass: string, previous: SchemaSnapshot) => void;
 export type SchemaListener = (snapshot: SchemaSnapshot, previous: SchemaSnapshot) => void;
+
+/**
+ * Serialises schema changes across every process on the database (a transaction-level
+ * advisory lock), so that a change is planned and validated against the catalog as committed.
+ */
+const SCHEMA_LOCK_KEY = '7369826462';
+
+/** The catalog version and every class, read by one statement: one consistent snapshot. */
+const READ_CATALOG = `SELECT v."version"::text AS "version", s."className", s."schema"
+  FROM "_PlinthSchemaVersion" v LEFT JOIN "_SCHEMA" s ON true WHERE v."id" = 1`;
 
 function parseStored(value: unknown): StoredSchema {
   return (typeof value === 'string' ? JSON.parse(value) : value) as StoredSchema;
+}
+
+interface Catalog {
+  snapshot: SchemaSnapshot;
+  stored: Map<string, StoredSchema>;
 }
 
 /**
@@ -27,7 +45,9 @@ export class SchemaStore {
   private readonly listeners = new Set<SchemaListener>();
   private readonly validators: SchemaValidator[] = [];
   private poller: NodeJS.Timeout | undefined;
-  private reloading: Promise<void> | undefined;
+  private polling = false;
+  /** Loads run one after another, each reading after the previous one finished. */
+  private loads: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Database,
@@ -51,46 +71,58 @@ export class SchemaStore {
     this.validators.push(validator);
   }
 
-  /** Reads the catalog; listeners hear of it when the version differs from the one held. */
-  async load(): Promise<SchemaSnapshot> {
-    const [versionRow, rows] = await Promise.all([
-      this.db.prisma.schemaVersion.findUnique({ where: { id: 1 } }),
-      this.db.prisma.classSchema.findMany(),
-    ]);
-    const classes = new Map<string, ClassDef>();
-    for (const row of rows) {
-      try {
-        classes.set(row.className, fromStored({ ...parseStored(row.schema), className: row.className }));
-      } catch (error) {
-        this.logger?.warn({ err: error, className: row.className }, 'skipping a class whose stored schema cannot be read');
-      }
-    }
-    const next: SchemaSnapshot = { version: String(versionRow?.version ?? 0), classes };
+  /**
+   * Reads the catalog (a read that starts after this call) and makes it current; listeners hear
+   * of it when the version differs from the one held.
+   */
+  load(): Promise<SchemaSnapshot> {
+    const next = this.loads.catch(() => undefined).then(() => this.readAndSwap());
+    this.loads = next;
+    return next;
+  }
+
+  private async readAndSwap(): Promise<SchemaSnapshot> {
+    const { snapshot: next } = await this.readCatalog(this.db);
     const previous = this.snapshot;
     this.snapshot = next;
     if (previous.version !== next.version) for (const l of this.listeners) l(next, previous);
     return next;
   }
 
+  private async readCatalog(sql: Sql): Promise<Catalog> {
+    const rows = await sql.query<{ version: string; className: string | null; schema: unknown }>(READ_CATALOG);
+    const classes = new Map<string, ClassDef>();
+    const stored = new Map<string, StoredSchema>();
+    for (const row of rows) {
+      if (row.className === null) continue;
+      try {
+        const s = { ...parseStored(row.schema), className: row.className };
+        classes.set(row.className, fromStored(s));
+        stored.set(row.className, s);
+      } catch (error) {
+        this.logger?.warn({ err: error, className: row.className }, 'skipping a class whose stored schema cannot be read');
+      }
+    }
+    return { snapshot: { version: String(rows[0]?.version ?? 0), classes }, stored };
+  }
+
   /** Reloads if another process changed the catalog (one indexed single-row read). */
   async refreshIfChanged(): Promise<boolean> {
     const row = await this.db.prisma.schemaVersion.findUnique({ where: { id: 1 } });
     if (String(row?.version ?? 0) === this.snapshot.version) return false;
-    await this.reload();
+    await this.load();
     return true;
   }
 
-  private reload(): Promise<void> {
-    this.reloading ??= this.load()
-      .then(() => undefined)
-      .finally(() => (this.reloading = undefined));
-    return this.reloading;
-  }
-
+  /** Polls the catalog version every `intervalMs` (a slow poll is never overlapped by the next). */
   startPolling(intervalMs: number): void {
     this.stopPolling();
     this.poller = setInterval(() => {
-      this.refreshIfChanged().catch((error) => this.logger?.warn({ err: error }, 'catalog version poll failed'));
+      if (this.polling) return;
+      this.polling = true;
+      this.refreshIfChanged()
+        .catch((error) => this.logger?.warn({ err: error }, 'catalog version poll failed'))
+        .finally(() => (this.polling = false));
     }, intervalMs);
     this.poller.unref();
   }
@@ -103,92 +135,100 @@ export class SchemaStore {
   async createClass(className: string, change: ClassChange): Promise<ClassDef> {
     assertValidClassName(className);
     if (className.startsWith('_')) throw errors.classExists(className);
-    await this.db.transaction(async (tx) => {
-      const existing = await this.lockStored(tx, className);
-      if (existing) throw errors.classExists(className);
-      const plan = planChange(this.snapshot, className, undefined, change);
-      this.validate(plan.next);
+    return this.change(async (tx, catalog) => {
+      if (catalog.stored.has(className)) throw errors.classExists(className);
+      const plan = planChange(catalog.snapshot.classes, className, undefined, change);
+      this.validate(catalog.snapshot, plan.next);
       try {
         await tx.execute('INSERT INTO "_SCHEMA" ("className", "schema", "isParseClass") VALUES ($1, $2::jsonb, true)', [
           className,
           JSON.stringify(toStored(plan.next)),
         ]);
+        await ddl.createClassTable(tx, className, plan.next.fields);
       } catch (error) {
-        if (error instanceof DatabaseError && error.code === SqlState.UNIQUE_VIOLATION) throw errors.classExists(className);
+        if (error instanceof DatabaseError && (error.code === SqlState.UNIQUE_VIOLATION || error.code === SqlState.DUPLICATE_TABLE)) {
+          throw new ParseError(ErrorCode.INVALID_CLASS_NAME, `Class ${className} cannot be created: a table named "${className}" already exists.`);
+        }
         throw error;
       }
-      await ddl.createClassTable(tx, className, plan.next.fields).catch(mapDdlError(className));
-      await ddl.createIndexes(tx, className, plan.createIndexes).catch(mapDdlError(className));
+      await ddl.createIndexes(tx, className, plan.next.fields, plan.createIndexes).catch(indexError(className));
+      return plan.next;
     });
-    await this.reload();
-    return this.requireClass(className);
   }
 
   async updateClass(className: string, change: ClassChange): Promise<ClassDef> {
     assertValidClassName(className);
-    await this.db.transaction(async (tx) => {
-      const stored = await this.lockStored(tx, className);
-      if (!stored) throw errors.classNotFound(className);
-      const current = fromStored(stored);
-      const plan = planChange(this.snapshot, className, current, change);
-      this.validate(plan.next);
-      for (const name of plan.dropIndexes) await ddl.dropIndex(tx, name);
+    return this.change(async (tx, catalog) => {
+      const stored = catalog.stored.get(className);
+      const current = catalog.snapshot.classes.get(className);
+      if (!stored || !current) throw errors.classNotFound(className);
+      const plan = planChange(catalog.snapshot.classes, className, current, change);
+      this.validate(catalog.snapshot, plan.next);
+      for (const name of plan.dropIndexes) await ddl.dropIndex(tx, className, name);
       for (const [name, field] of plan.removed) await ddl.dropField(tx, className, name, field);
-      for (const [name, field] of plan.added) await ddl.addField(tx, className, name, field);
-      await ddl.createIndexes(tx, className, plan.createIndexes).catch(mapDdlError(className));
-      await tx.execute('UPDATE "_SCHEMA" SET "schema" = $2::jsonb WHERE "className" = $1', [
-        className,
-        JSON.stringify(toStored(plan.next, stored)),
-      ]);
+      for (const [name, field] of plan.added) {
+        await ddl.addField(tx, className, name, field).catch((error: unknown) => {
+          if (error instanceof DatabaseError && error.code === SqlState.DUPLICATE_COLUMN) throw errors.duplicateField(name);
+          throw error;
+        });
+      }
+      await ddl.createIndexes(tx, className, plan.next.fields, plan.createIndexes).catch(indexError(className));
+      await tx.execute('UPDATE "_SCHEMA" SET "schema" = $2::jsonb WHERE "className" = $1', [className, JSON.stringify(toStored(plan.next, stored))]);
+      return plan.next;
     });
-    await this.reload();
-    return this.requireClass(className);
   }
 
   /** Drops an empty class (error 255 when it still has objects) and returns its last definition. */
   async deleteClass(className: string): Promise<ClassDef> {
     assertValidClassName(className);
-    if (className.startsWith('_')) throw new ParseError(ErrorCode.INVALID_SCHEMA_OPERATION, `Class ${className} is a system class and cannot be deleted.`);
-    let deleted: ClassDef | undefined;
-    await this.db.transaction(async (tx) => {
-      const stored = await this.lockStored(tx, className);
-      if (!stored) throw errors.classNotFound(className);
-      deleted = fromStored(stored);
-      const [{ count }] = await tx.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${ident(className)}`).catch(() => [{ count: 0 }]);
-      if (count > 0) throw errors.classNotEmpty(className, count);
-      await ddl.dropClassTables(tx, className, deleted.fields);
+    if (SYSTEM_CLASSES.has(className)) {
+      throw new ParseError(ErrorCode.INVALID_SCHEMA_OPERATION, `Class ${className} is a system class and cannot be deleted.`);
+    }
+    return this.change(async (tx, catalog) => {
+      const deleted = catalog.snapshot.classes.get(className);
+      const stored = catalog.stored.get(className);
+      if (!deleted || !stored) throw errors.classNotFound(className);
+      if (await ddl.tableExists(tx, className)) {
+        // Blocks writers until the drop commits: no object can slip in between count and drop.
+        await tx.execute(`LOCK TABLE ${ident(className)} IN ACCESS EXCLUSIVE MODE`);
+        const [{ count }] = await tx.query<{ count: string }>(`SELECT count(*)::text AS "count" FROM ${ident(className)}`);
+        if (Number(count) > 0) throw errors.classNotEmpty(className, Number(count));
+      }
+      // The stored fields, not only the served ones: a relation Plinth cannot serve still has a join table.
+      await ddl.dropClassTables(tx, className, Object.keys(stored.fields ?? {}).filter((name) => stored.fields[name]?.type === 'Relation'));
       await tx.execute('DELETE FROM "_SCHEMA" WHERE "className" = $1', [className]);
+      return deleted;
     });
-    await this.reload();
-    return deleted!;
   }
 
-  private requireClass(className: string): ClassDef {
-    const def = this.snapshot.classes.get(className);
-    if (!def) throw errors.classNotFound(className);
-    return def;
+  /**
+   * Runs one schema change: in a transaction holding the schema lock, against the catalog read
+   * inside it; then makes the committed catalog current before returning, so the next request
+   * sees the change.
+   */
+  private async change<T>(fn: (tx: Sql, catalog: Catalog) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction(async (tx) => {
+      await tx.execute('SELECT pg_advisory_xact_lock($1::bigint)', [SCHEMA_LOCK_KEY]);
+      return fn(tx, await this.readCatalog(tx));
+    });
+    await this.load();
+    return result;
   }
 
-  private validate(next: ClassDef): void {
+  private validate(catalog: SchemaSnapshot, next: ClassDef): void {
     if (!this.validators.length) return;
-    const classes = new Map(this.snapshot.classes);
+    const classes = new Map(catalog.classes);
     classes.set(next.className, next);
-    const prospective: SchemaSnapshot = { version: this.snapshot.version, classes };
-    for (const v of this.validators) v(prospective, next.className);
-  }
-
-  /** Reads a class's stored schema and locks its row until the transaction ends. */
-  private async lockStored(tx: Sql, className: string): Promise<StoredSchema | undefined> {
-    const rows = await tx.query<{ schema: unknown }>('SELECT "schema" FROM "_SCHEMA" WHERE "className" = $1 FOR UPDATE', [className]);
-    return rows.length ? { ...parseStored(rows[0].schema), className } : undefined;
+    const prospective: SchemaSnapshot = { version: catalog.version, classes };
+    for (const v of this.validators) v(prospective, next.className, catalog);
   }
 }
 
-/** Index-name clashes (PostgreSQL index names are per schema, not per table) become 102. */
-function mapDdlError(className: string) {
+/** A user index that PostgreSQL refuses (e.g. its name is taken: index names are per schema) is a bad index: 102. */
+function indexError(className: string) {
   return (error: unknown): never => {
     if (error instanceof DatabaseError && error.code === SqlState.DUPLICATE_TABLE) {
-      throw errors.invalidQuery(`An index or table with that name already exists (class ${className}): ${error.message}`);
+      throw errors.invalidQuery(`Cannot create the index on class ${className}: ${error.message}`);
     }
     throw error;
   };

@@ -39,6 +39,8 @@ export interface ClassLevelPermissions {
   readUserFields?: string[];
   writeUserFields?: string[];
   protectedFields?: Record<string, string[]>;
+  /** Parse's CLP-level ACL: entity → `{read, write}`. */
+  ACL?: Record<string, unknown>;
 }
 
 /** Index definitions in Parse's format: name → { field: 1 | -1 | "text" }. */

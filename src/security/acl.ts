@@ -31,7 +31,8 @@ export function aclToColumns(acl: AclMap): { rperm: string[]; wperm: string[] } 
   return { rperm, wperm };
 }
 
-const ENTITY = /^(\*|role:[^\s].{0,127}|[A-Za-z0-9_-]{1,128})$/;
+/** "*", "role:<name>" (no control characters, which text[] cannot always hold) or a user id. */
+const ENTITY = /^(\*|role:[^\s\x00-\x1f][^\x00-\x1f]{0,127}|[A-Za-z0-9_-]{1,128})$/;
 
 /** Checks an ACL map (rights must be booleans; entities "*", a user id or "role:Name"); 123 if not. */
 export function validateAcl(acl: unknown): AclMap {

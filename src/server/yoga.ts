@@ -60,14 +60,17 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
       headers: JSON.stringify({ 'X-Parse-Application-Id': config.appId, 'X-Parse-Master-Key': '' }, null, 2),
       defaultQuery: '# Add your master key in the Headers tab to manage classes.\n{\n  health\n}\n',
     },
+    // API.md: the request's Origin is reflected (credentials travel in headers, not cookies).
     cors: (request) => ({
       origin: request.headers.get('origin') ?? '*',
       credentials: true,
       methods: ['GET', 'POST', 'OPTIONS'],
       allowedHeaders: PARSE_HEADERS,
     }),
+    // Also enforced on bodies without a Content-Length (chunked), and for in-process fetch.
+    maxRequestBodySize: config.limits.maxBodyBytes,
     maskedErrors: { maskError: maskError(logger) },
-    plugins: [useParseAuth({ appId: config.appId, masterKey: config.masterKey, sessions: deps.sessions, graphqlPath: config.graphqlPath }), ...useLimits(config.limits, config.production)],
+    plugins: [useParseAuth({ appId: config.appId, masterKey: config.masterKey, sessions: deps.sessions, logger }), ...useLimits(config.limits, config.production)],
     context: ({ request }) => {
       const auth = authOf(request) ?? Auth.anonymous();
       return { auth, core: deps.core, schemaStore: deps.schemaStore, loaders: new Loaders(deps.core, auth), fileBaseUrl };

@@ -1,4 +1,4 @@
-import type { ClassDef, FieldDef } from '../../schema/index.ts';
+import { isWriteOnly, type ClassDef, type FieldDef } from '../../schema/index.ts';
 import type { Builder, Refs } from '../builder.ts';
 
 /** What every per-class generator gets: the builder, the refs, and the classes being exposed. */
@@ -11,10 +11,10 @@ export interface GenContext {
   all: ReadonlyMap<string, ClassDef>;
 }
 
-/** The class fields a type shows, beyond the ParseObject fields; `password` is write-only. */
+/** The class fields a type shows, beyond the ParseObject fields; write-only fields (_User.password) never. */
 export function ownFields(cls: ClassDef): [string, FieldDef][] {
   return Object.entries(cls.fields)
-    .filter(([name]) => !['objectId', 'createdAt', 'updatedAt', 'ACL', 'password'].includes(name))
+    .filter(([name]) => !['objectId', 'createdAt', 'updatedAt', 'ACL'].includes(name) && !isWriteOnly(cls.className, name))
     .sort(([a], [b]) => a.localeCompare(b));
 }
 

@@ -54,6 +54,13 @@ export function findRequest(info: GraphQLResolveInfo, nodes: readonly FieldNode[
     fields,
     wantObjects: edges.length > 0 || pageInfo.length > 0,
     wantCount: connection.has('count'),
-    wantHasNext: pageInfo.length > 0,
+    wantHasNext: pageFlagsSelected(info, pageInfo),
   };
+}
+
+/** Whether hasNextPage or hasPreviousPage is selected (cursors alone need no look-ahead or count). */
+function pageFlagsSelected(info: GraphQLResolveInfo, pageInfo: readonly FieldNode[]): boolean {
+  if (!pageInfo.length) return false;
+  const flags = selectedFields(info, pageInfo, 'PageInfo');
+  return flags.has('hasNextPage') || flags.has('hasPreviousPage');
 }

@@ -32,7 +32,8 @@ function writableFields(cls: ClassDef): [string, FieldDef][] {
 }
 
 /**
- * `CreatePostFieldsInput` (required fields non-null), `UpdatePostFieldsInput`,
+ * `CreatePostFieldsInput` (required fields without a default non-null, as the create fails
+ * without them; Parse also makes those with a default non-null), `UpdatePostFieldsInput`,
  * `PostPointerInput {link, createAndLink}` and `PostRelationInput {add, remove, createAndAdd}`.
  */
 export function implementInputs(ctx: GenContext, cls: ClassDef): void {
@@ -43,7 +44,7 @@ export function implementInputs(ctx: GenContext, cls: ClassDef): void {
       if (field.type === 'Pointer' || field.type === 'Relation') {
         if (!targetExposed(ctx, field)) continue;
         const ref = refs.get((field.type === 'Pointer' ? pointerInputName : relationInputName)(field.targetClass!));
-        fields[name] = t.field(inp(ref, creating && field.required && field.type === 'Pointer' ? '!' : ''));
+        fields[name] = t.field(inp(ref, creating && field.required && field.defaultValue === undefined ? '!' : ''));
         continue;
       }
       const scalar = SCALAR_INPUT[field.type];

@@ -92,10 +92,14 @@ function objectField(ctx: GenContext, t: Ref, cls: ClassDef, name: string, field
   }
 }
 
-/** Array elements: pointers to exposed classes resolve to objects (batched), the rest to Element. */
+/**
+ * Array elements: pointers to exposed classes resolve to objects (batched; null when missing or
+ * unreadable), null stays null (Element.value is non-null), the rest become Element.
+ */
 function arrayElements(ctx: GenContext, value: unknown, c: GraphQLContext, info: GraphQLResolveInfo) {
   if (!Array.isArray(value)) return null;
   return value.map((e) => {
+    if (e === null || e === undefined) return null;
     if (e && typeof e === 'object' && (e as { __type?: string }).__type === 'Pointer') {
       const { className, objectId } = e as { className?: string; objectId?: string };
       const target = className ? ctx.classes.get(className) : undefined;

@@ -23,3 +23,17 @@ export function pointSql(point: GeoPoint, params: Params): string {
 export function polygonText(points: GeoPoint[]): string {
   return '(' + points.map((p) => `(${p.longitude},${p.latitude})`).join(',') + ')';
 }
+
+/**
+ * A point column inside a latitude/longitude box, its edges included (compared exactly,
+ * without the tolerance of PostgreSQL's box operators). A west edge east of the east edge
+ * means the box crosses the antimeridian.
+ */
+export function withinBoxSql(column: string, bottomLeft: GeoPoint, upperRight: GeoPoint, params: Params): string {
+  const num = (v: number) => params.add(v) + '::float8';
+  const lat = `${column}[1] BETWEEN ${num(bottomLeft.latitude)} AND ${num(upperRight.latitude)}`;
+  const west = num(bottomLeft.longitude);
+  const east = num(upperRight.longitude);
+  const lng = bottomLeft.longitude <= upperRight.longitude ? `${column}[0] BETWEEN ${west} AND ${east}` : `(${column}[0] >= ${west} OR ${column}[0] <= ${east})`;
+  return `COALESCE(${lat} AND ${lng}, FALSE)`;
+}

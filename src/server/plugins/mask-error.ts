@@ -1,29 +1,49 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
 import type { Logger } from '../../config/logger.ts';
 import { ParseError, ErrorCode } from '../../errors/index.ts';
 import { DatabaseError, SqlState } from '../../db/index.ts';
 
 /**
- * Turns resolver failures into the API's error format: a ParseError keeps its message and puts
- * its code in `extensions.code`; GraphQL's own errors (validation, coercion) pass through;
- * anything else becomes code 1 "Internal server error", logged here with its detail.
+ * Turns request failures into the API's error format, at the boundary (Yoga's maskError):
+ * - a ParseError keeps its message and puts its code in `extensions.code`;
+ * - GraphQL's own errors (syntax, validation, request format) pass through as they are;
+ * - a GraphQLError wrapping another one (a value that failed coercion, a GraphQLError thrown
+ *   in a resolver) keeps the outer message, which names the variable or field, and takes the
+ *   inner numeric code — else 111 for a variable whose value does not fit its type, 102 otherwise;
+ * - a few database errors caused by the query's input become 102;
+ * - anything else is unexpected: code 1 "Internal server error" in the response, the detail
+ *   (with its stack) only in the log.
  */
 export function maskError(logger?: Logger) {
-  return (error: unknown, message: string): Error => {
-    const original = error instanceof GraphQLError ? (error.originalError ?? undefined) : error;
-    const graphqlError = error instanceof GraphQLError ? error : undefined;
+  return (error: unknown): Error => {
+    const graphqlError = isGraphQLError(error) ? error : undefined;
+    const original = graphqlError ? (graphqlError.originalError ?? undefined) : error;
     const withCode = (code: number, msg: string) =>
-      new GraphQLError(msg, { nodes: graphqlError?.nodes, source: graphqlError?.source, positions: graphqlError?.positions, path: graphqlError?.path, extensions: { code } });
+      createGraphQLError(msg, { nodes: graphqlError?.nodes, source: graphqlError?.source, positions: graphqlError?.positions, path: graphqlError?.path, extensions: { code } });
     if (original instanceof ParseError) return withCode(original.code, original.message);
     if (original instanceof DatabaseError) {
       if (original.code === SqlState.INVALID_REGEX) return withCode(ErrorCode.INVALID_QUERY, `Invalid regular expression: ${original.message}`);
       if (original.code === '42704') return withCode(ErrorCode.INVALID_QUERY, `Invalid query: ${original.message}`);
       if (original.code === SqlState.QUERY_CANCELED) return withCode(ErrorCode.INVALID_QUERY, 'The query took too long and was cancelled.');
     }
-    if (graphqlError && !graphqlError.originalError) return graphqlError;
-    if (original instanceof GraphQLError) return withCode(typeof original.extensions?.code === 'number' ? original.extensions.code : ErrorCode.INVALID_QUERY, original.message);
+    if (graphqlError && !original) return graphqlError;
+    if (isGraphQLError(original)) {
+      const inner = original.extensions?.code;
+      // Errors raised while coercing variables come before execution: they have no path.
+      const fallback = graphqlError?.path ? ErrorCode.INVALID_QUERY : ErrorCode.INCORRECT_TYPE;
+      return withCode(typeof inner === 'number' ? inner : fallback, graphqlError?.message ?? original.message);
+    }
     logger?.error({ err: original }, 'unexpected error in a request');
-    void message;
     return withCode(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
   };
+}
+
+/**
+ * A GraphQLError from any copy of graphql-js: where two copies are loaded (CommonJS and ESM
+ * entries, as vitest does), `instanceof` fails for errors made by the other one. The masked
+ * errors are made with Yoga's createGraphQLError for the same reason: Yoga must recognise them.
+ */
+function isGraphQLError(value: unknown): value is GraphQLError {
+  return value instanceof Error && (value as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === 'GraphQLError';
 }

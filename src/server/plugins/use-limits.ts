@@ -1,7 +1,8 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import type { Plugin } from 'graphql-yoga';
-import { GraphQLError } from 'graphql';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import type { GraphQLError } from 'graphql';
 import { ErrorCode } from '../../errors/index.ts';
+import { documentNesting } from './document-nesting.ts';
 
 export interface Limits {
   maxDepth: number;
@@ -9,6 +10,7 @@ export interface Limits {
   maxTokens: number;
   maxDirectives: number;
   maxInputDepth: number;
+  maxNesting: number;
 }
 
 function depth(value: unknown, limit: number, level = 0): number {
@@ -21,10 +23,16 @@ function depth(value: unknown, limit: number, level = 0): number {
   return max;
 }
 
+function rejected(message: string, code: number): GraphQLError {
+  return createGraphQLError(message, { extensions: { code, http: { status: 400 } } });
+}
+
 /**
  * Limits against abusive documents: graphql-armor's depth, alias, token and directive caps
  * (the seed of the bench sends 100 aliased mutations, so aliases allow more than armor's
- * default), and a cap on how deeply variables nest, checked before they are coerced.
+ * default); a cap on how deeply brackets nest in the document text, checked before it is
+ * parsed (the parser recurses, and armor's depth rule runs only after parsing); and a cap on
+ * how deeply variables nest, checked before they are coerced.
  */
 export function useLimits(limits: Limits, production: boolean): Plugin[] {
   const armor = EnvelopArmorPlugin({
@@ -35,12 +43,15 @@ export function useLimits(limits: Limits, production: boolean): Plugin[] {
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: production },
   });
-  const variables: Plugin = {
+  const beforeParsing: Plugin = {
     onParams({ params }) {
+      if (typeof params.query === 'string' && documentNesting(params.query, limits.maxNesting) > limits.maxNesting) {
+        throw rejected(`The document is nested more than ${limits.maxNesting} levels deep.`, ErrorCode.INVALID_QUERY);
+      }
       if (params.variables && depth(params.variables, limits.maxInputDepth) > limits.maxInputDepth) {
-        throw new GraphQLError(`Variables are nested more than ${limits.maxInputDepth} levels deep.`, { extensions: { code: ErrorCode.INVALID_JSON, http: { status: 400 } } });
+        throw rejected(`Variables are nested more than ${limits.maxInputDepth} levels deep.`, ErrorCode.INVALID_JSON);
       }
     },
   };
-  return [armor as Plugin, variables];
+  return [armor as Plugin, beforeParsing];
 }

@@ -1,14 +1,14 @@
 import type { Plugin } from 'graphql-yoga';
-import { ParseError } from '../../errors/index.ts';
+import type { Logger } from '../../config/logger.ts';
+import { ErrorCode, ParseError } from '../../errors/index.ts';
 import type { Auth } from '../../security/index.ts';
-import { resolveAuth, type SessionResolver } from '../../auth/index.ts';
-import { secretEquals } from '../../auth/index.ts';
+import { resolveAuth, secretEquals, type SessionResolver } from '../../auth/index.ts';
 
 export interface ParseAuthOptions {
   appId: string;
   masterKey: string;
   sessions: SessionResolver;
-  graphqlPath: string;
+  logger?: Logger;
 }
 
 const authByRequest = new WeakMap<Request, Auth>();
@@ -22,36 +22,43 @@ function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
 
-/** GraphiQL's page load (a browser GET asking for HTML) carries no Parse headers. */
-function isGraphiQLPage(request: Request): boolean {
-  return request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html');
+/** The session token of a request: X-Parse-Session-Token, else `Authorization: Bearer <token>`. */
+function sessionTokenOf(request: Request): string | undefined {
+  const header = request.headers.get('x-parse-session-token');
+  if (header?.trim()) return header;
+  return /^Bearer\s+(.+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
 }
 
 /**
  * Parse's request credentials, before any GraphQL work: a missing or wrong
  * X-Parse-Application-Id is HTTP 403 {"error":"unauthorized"}; an invalid session token is
  * HTTP 400 {"code":209,"error":"Invalid session token"}. The Auth found is kept for the context.
+ *
+ * Every request that reaches this hook is checked: Yoga's own routes that need no credentials
+ * (CORS preflight, /health, the GraphiQL page) answer in hooks that run before it, and Yoga
+ * serves GraphQL on more paths than the configured one (`/graphql/`, `/x/graphql`), so
+ * matching the path here would let those skip the check. A failure while resolving the
+ * credentials (the session store) is logged and answered with code 1 — never with the
+ * stack trace that an exception escaping this hook would produce.
  */
 export function useParseAuth(options: ParseAuthOptions): Plugin {
   return {
-    async onRequest({ request, url, endResponse }) {
-      if (request.method === 'OPTIONS' || url.pathname !== options.graphqlPath || isGraphiQLPage(request)) return;
+    async onRequest({ request, endResponse }) {
       const appId = request.headers.get('x-parse-application-id');
       if (!appId || !secretEquals(appId, options.appId)) {
         endResponse(json(403, { error: 'unauthorized' }));
         return;
       }
-      const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
       try {
-        const auth = await resolveAuth(
-          { masterKey: request.headers.get('x-parse-master-key'), sessionToken: request.headers.get('x-parse-session-token') ?? bearer },
-          options.masterKey,
-          options.sessions,
-        );
+        const auth = await resolveAuth({ masterKey: request.headers.get('x-parse-master-key'), sessionToken: sessionTokenOf(request) }, options.masterKey, options.sessions);
         authByRequest.set(request, auth);
       } catch (error) {
-        if (error instanceof ParseError) endResponse(json(error.httpStatus, { code: error.code, error: error.message }));
-        else throw error;
+        if (error instanceof ParseError) {
+          endResponse(json(error.httpStatus, { code: error.code, error: error.message }));
+          return;
+        }
+        options.logger?.error({ err: error }, 'could not resolve the credentials of a request');
+        endResponse(json(500, { code: ErrorCode.INTERNAL_SERVER_ERROR, error: 'Internal server error' }));
       }
     },
   };

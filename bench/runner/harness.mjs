@@ -1,0 +1,42 @@
+// Runs the vendored harness (harness/bench.mjs) as a child process against one server.
+// Its JSON lines go to the step's JSONL file (OUT); its progress goes to our stderr.
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { APP_ID, MASTER_KEY } from './options.mjs';
+import { runToCompletion } from './processes.mjs';
+
+/**
+ * One harness run. The environment is inherited, so DURATION_S, RUNS, WARMUP_S, CONCURRENCY,
+ * SEED_POSTS, ... apply; what identifies the target is set here and wins.
+ * Returns the harness's exit code: 0 fine, 1 some responses were errors, 2 it failed.
+ */
+export function runHarness(opts, { url, serverPid, label, scenarios, out }) {
+  const env = {
+    ...process.env,
+    GQL_URL: url,
+    PARSE_APP_ID: APP_ID,
+    PARSE_MASTER_KEY: MASTER_KEY,
+    DIALECT: 'parse',
+    SERVER_PID: String(serverPid),
+    LABEL: label,
+    SCENARIOS: scenarios.join(','),
+    OUT: out,
+    // The runner settles after the seed itself (it VACUUMs first and measures idle memory after).
+    SETTLE_S: '0',
+  };
+  return runToCompletion(process.execPath, [path.join(opts.benchDir, 'harness/bench.mjs')], { env });
+}
+
+/** Appends a line of the runner's own (e.g. idle memory) to a step's JSONL file, in the harness's format. */
+export function appendResult(file, record) {
+  appendFileSync(file, JSON.stringify({ ...record, ts: new Date().toISOString() }) + '\n');
+}
+
+/** The JSON lines of a results file (none if the file was never written). */
+export function readResults(file) {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line));
+}

@@ -1,0 +1,45 @@
+// How each server under test is started: command, working directory and environment.
+// Every server binds to loopback on a port chosen by the runner, with the same credentials.
+import path from 'node:path';
+import { APP_ID, MASTER_KEY } from './options.mjs';
+
+/**
+ * Plinth, built, as `node dist/cli.js start`: on PostgreSQL when `databaseUrl` is given, else on
+ * embedded PGlite in `dataDir`. The data directory is a fresh temporary one either way, so that the
+ * developer's ./.plinth is never touched.
+ */
+export function plinthServer(opts, { port, databaseUrl, dataDir }) {
+  const env = { ...process.env };
+  delete env.DATABASE_URL; // an inherited URL would turn the PGlite target into a PostgreSQL one
+  Object.assign(env, {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PLINTH_APP_ID: APP_ID,
+    PLINTH_MASTER_KEY: MASTER_KEY,
+    PLINTH_DATA_DIR: dataDir,
+    PLINTH_LOG_LEVEL: process.env.PLINTH_LOG_LEVEL || 'warn',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
+  return { command: process.execPath, args: ['dist/cli.js', 'start'], cwd: opts.repoDir, env };
+}
+
+/** Parse Server 9.10 (the anchor) with LiveQuery off, logging into the results folder. */
+export function parseServer(opts, { port, databaseUrl }) {
+  const env = {
+    ...process.env,
+    DATABASE_URI: databaseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PARSE_APP_ID: APP_ID,
+    PARSE_MASTER_KEY: MASTER_KEY,
+    LIVE_CLASSES: '',
+    PARSE_LOGS_FOLDER: path.join(opts.outDir, 'parse-logs'),
+  };
+  return { command: process.execPath, args: ['start.mjs'], cwd: opts.parseDir, env };
+}
+
+/** The floor (harness/floor/server.mjs) with its defaults: pool 10, limit-join, prepared statements. */
+export function floorServer(opts, { port, databaseUrl }) {
+  const env = { ...process.env, DATABASE_URI: databaseUrl, PORT: String(port), HOST: '127.0.0.1' };
+  return { command: process.execPath, args: ['server.mjs'], cwd: path.join(opts.benchDir, 'harness/floor'), env };
+}
