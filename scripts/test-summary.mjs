@@ -13,11 +13,10 @@ try {
   process.exit(1);
 }
 const passed = report.numPassedTests ?? 0;
-// Suites that failed to load count as failures too.
-const failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(report);
+// Failed tests, plus test files that failed without a failing test (e.g. they could not load).
+const brokenFiles = (report.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')).length;
+let failed = (report.numFailedTests ?? 0) + brokenFiles;
+// Errors outside any test (unhandled rejections, a crashed worker) fail the run too.
+if (failed === 0 && report.success === false) failed = 1;
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || report.success === false ? 1 : 0);
-
-function countSuitesWithFailedTests(r) {
-  return (r.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).some((a) => a.status === 'failed')).length;
-}
+process.exit(failed > 0 ? 1 : 0);

@@ -167,7 +167,8 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
       maxTokens: 50_000,
       maxDirectives: 50,
       maxBodyBytes: 4 * 1024 * 1024,
-      maxInputDepth: 32,
+      // Above Object/Array values' own depth limit (32) plus the input wrappers around them.
+      maxInputDepth: 64,
       maxNesting: 128,
       ...overrides.limits,
     },

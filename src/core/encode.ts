@@ -1,7 +1,7 @@
 import type { Params } from '../db/index.ts';
 import { errors } from '../errors/index.ts';
 import type { FieldDef } from '../schema/index.ts';
-import { toGeoPoint, toIsoDate, type GeoPoint } from '../query/index.ts';
+import { checkText, toGeoPoint, toStorableDate, type GeoPoint } from '../query/index.ts';
 
 function wrong(field: string, expected: string): never {
   throw errors.incorrectType(`Invalid value for field ${field}: expected ${expected}`);
@@ -21,10 +21,10 @@ function hasNul(text: string): boolean {
   return text.includes('\0');
 }
 
+/** A string the database can store (no NUL); one rule for writes and for where values. */
 function text(name: string, value: unknown, expected: string): string {
   if (typeof value !== 'string') wrong(name, expected);
-  if (hasNul(value)) throw errors.incorrectType(`Invalid value for field ${name}: text cannot contain the NUL character (\\u0000)`);
-  return value;
+  return checkText(value, name);
 }
 
 /**
@@ -52,17 +52,6 @@ function checkJson(name: string, value: unknown, depth = 0): void {
   }
 }
 
-/** timestamptz takes years 1 to 294276; ISO strings (and Parse clients) are safe within 0001–9999. */
-const MIN_DATE = Date.parse('0001-01-01T00:00:00.000Z');
-const MAX_DATE = Date.parse('9999-12-31T23:59:59.999Z');
-
-function date(name: string, value: unknown): string {
-  const iso = toIsoDate(value, name);
-  const ms = Date.parse(iso);
-  if (ms < MIN_DATE || ms > MAX_DATE) throw errors.incorrectType(`Invalid value for field ${name}: dates must lie between 0001-01-01 and 9999-12-31`);
-  return iso;
-}
-
 /** Closes a polygon ring the way Parse stores it (first point repeated at the end). */
 export function closePolygon(points: GeoPoint[]): GeoPoint[] {
   const first = points[0];
@@ -84,7 +73,7 @@ export function normalizeForWrite(name: string, field: FieldDef, value: unknown)
     case 'Boolean':
       return typeof value === 'boolean' ? value : wrong(name, 'Boolean');
     case 'Date':
-      return date(name, value);
+      return toStorableDate(value, name);
     case 'Object':
       if (!isPlainObject(value)) wrong(name, 'Object');
       checkJson(name, value);

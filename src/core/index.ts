@@ -1,6 +1,7 @@
 export { Core } from './core.ts';
 export type { CoreRuntime } from './runtime.ts';
-export { CLASS, classOf, type ParseObject } from './object.ts';
+export { CLASS, INCLUDED, classOf, type ParseObject } from './object.ts';
+export type { IncludeRequest } from './include.ts';
 export { HookRegistry, type WriteHooks, type WriteOperation } from './hooks.ts';
 export { ChangeEvents, type ChangeEvent, type ChangeListener } from './events.ts';
 export { UnitOfWork } from './unit-of-work.ts';

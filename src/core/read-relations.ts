@@ -2,19 +2,8 @@ import { ident, type Sql } from '../db/index.ts';
 import { joinTableName } from '../schema/index.ts';
 import { TRUE, placeLast, compileRelatedCount, compileRelatedFind, type CountAfter } from '../query/index.ts';
 import type { Auth } from '../security/index.ts';
-import {
-  EMPTY_PAGE,
-  needsTotal,
-  pageFlags,
-  pageResult,
-  pageShape,
-  pageSql,
-  pageStart,
-  takePage,
-  type FindRequest,
-  type FindResult,
-  type PageRows,
-} from './read.ts';
+import { EMPTY_PAGE, needsTotal, pageFlags, pageResult, pageShape, pageSql, pageStart, takePage, type PageRows } from './page.ts';
+import type { FindRequest, FindResult } from './read.ts';
 import { columnOf, requireClass, sqlContext, type CoreRuntime } from './runtime.ts';
 
 interface OwnerCount {
@@ -79,7 +68,7 @@ export async function findRelated(
       if (!list) byOwner.set(id, (list = []));
       list.push(row);
     }
-    for (const [id, list] of byOwner) pages.set(id, takePage(target, shape, columns, list, 1));
+    for (const [id, list] of byOwner) pages.set(id, takePage(target, shape, columns, list, { from: 1 }));
   }
 
   const skipOf = (id: string) => pageStart(shape, tails?.get(id)?.skip ?? plan.skip, pages.get(id)?.page.objects.length ?? 0);

@@ -73,12 +73,13 @@ export type Condition =
    */
   | { kind: 'regex'; field: FieldRef; pattern: string; options: string }
   /**
-   * Full-text search with the stemming and stop words of `language` (a PostgreSQL text search
-   * configuration, "simple" for none). The term reads like a web search: every word must occur
-   * (as a stem), "quoted phrases" in order, -word must not occur, `or` between words accepts
-   * either. diacriticSensitive false ignores accents on both sides. caseSensitive additionally
-   * requires each positive word to start a word of the text with exactly that case. This one
-   * depends on the database's dictionaries; an in-memory evaluator can only approximate it.
+   * Full-text search with the stemming and stop words of `language` (one of PostgreSQL's own
+   * text search configurations, listed in text-search.ts; "simple" for none). The term reads
+   * like a web search: every word must occur (as a stem), "quoted phrases" in order, -word must
+   * not occur, `or` between words accepts either. diacriticSensitive false ignores accents on
+   * both sides. caseSensitive additionally requires each positive word to start a word of the
+   * text with exactly that case. This one depends on the database's dictionaries; an in-memory
+   * evaluator can only approximate it.
    */
   | { kind: 'text'; field: FieldRef; term: string; language: string; caseSensitive: boolean; diacriticSensitive: boolean }
   /** The array has an element equal to each of `values` (deep equality); an empty list matches nothing. */

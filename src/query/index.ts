@@ -1,9 +1,12 @@
 export * from './ast.ts';
-export { parseWhere, type WhereContext } from './parse-where.ts';
-export { normalizeValue, toIsoDate, toGeoPoint } from './values.ts';
+export { parseWhere } from './parse/where.ts';
+export type { WhereContext } from './parse/state.ts';
+export { normalizeValue, toIsoDate, toStorableDate, checkText, toGeoPoint } from './values.ts';
 export { parseOrder, isKeysetOrder, orderSignature, type OrderKey } from './order.ts';
 export { planPage, placeLast, keysetBound, offsetCursor, keysetCursor, decodeCursor, type PageArgs, type PagePlan, type Cursor } from './paging.ts';
-export { compileCondition, regexWithFlags, searchWords } from './sql/where.ts';
+export { compileCondition } from './sql/where.ts';
+export { regexToPostgres } from './sql/regex.ts';
+export { searchWords } from './sql/text.ts';
 export {
   compileFind,
   compileCount,
@@ -11,11 +14,10 @@ export {
   compileRelatedCount,
   selectColumn,
   selectList,
-  orderKeys,
-  reverseKeys,
   ordersByDistance,
   type FindSql,
   type CountAfter,
 } from './sql/select.ts';
+export { orderKeys, reverseKeys } from './sql/keyset.ts';
 export { aliasCounter, type SqlContext } from './sql/context.ts';
 export { distanceSql } from './sql/geo.ts';

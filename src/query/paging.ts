@@ -1,5 +1,6 @@
 import { errors } from '../errors/index.ts';
 import type { OrderKey } from './order.ts';
+import { hasNul, isStorableDate } from './values.ts';
 
 /** The connection arguments of a find, as the client sent them. */
 export interface PageArgs {
@@ -133,7 +134,10 @@ export function placeLast(plan: PagePlan, following: number, start = 0): number 
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:\d{2})?)$/;
 
-/** Whether a cursor value can stand for a row's value of a key of this type (null = no value). */
+/**
+ * Whether a cursor value can stand for a row's value of a key of this type (null = no value):
+ * also a value that a stored row could have (no NUL character, a date within 0001–9999).
+ */
 function fitsKey(value: unknown, key: OrderKey): boolean {
   if (value === null) return key.field.name !== 'objectId';
   switch (key.field.type) {
@@ -142,9 +146,9 @@ function fitsKey(value: unknown, key: OrderKey): boolean {
     case 'Boolean':
       return typeof value === 'boolean';
     case 'Date':
-      return typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value));
+      return typeof value === 'string' && ISO_DATE.test(value) && isStorableDate(value);
     default:
-      return typeof value === 'string';
+      return typeof value === 'string' && !hasNul(value);
   }
 }
 

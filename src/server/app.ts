@@ -8,6 +8,7 @@ import { NO_SESSIONS, registerPasswordHook } from '../auth/index.ts';
 import path from 'node:path';
 import { SchemaHolder } from './schema-holder.ts';
 import { createGraphQLHandler } from './yoga.ts';
+import { limitFetchBody } from './body-limit.ts';
 
 /** A running Plinth (not yet listening): the pieces, for the HTTP server, tests and embedding. */
 export interface Plinth {
@@ -62,7 +63,10 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       hooks,
       events,
       graphql,
-      fetch: (request) => Promise.resolve(graphql.fetch(request)),
+      async fetch(request) {
+        const limited = await limitFetchBody(request, config.limits.maxBodyBytes);
+        return limited instanceof Response ? limited : graphql.fetch(limited);
+      },
       async close() {
         schemaStore.stopPolling();
         await db.close();

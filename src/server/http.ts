@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Plinth } from './app.ts';
+import { readBounded, TOO_LARGE_BODY, tooLargeHeaders } from './body-limit.ts';
 
 export interface RunningServer {
   server: http.Server;
@@ -11,20 +12,26 @@ export interface RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** The answer to a body over the limit, in the shape Yoga gives when it finds one itself. */
-function refuseLargeBody(req: http.IncomingMessage, res: http.ServerResponse, limit: number): void {
-  const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json; charset=utf-8', connection: 'close' };
-  const origin = req.headers.origin;
-  if (origin) Object.assign(headers, { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' });
-  const body = { errors: [{ message: 'Request body too large', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }] };
-  res.writeHead(413, headers).end(JSON.stringify(body));
-  // The body is not read: the connection closes after the answer.
+/** The answer to a body over the limit; the rest of the body is not read, the connection closes. */
+function refuseLargeBody(req: http.IncomingMessage, res: http.ServerResponse): void {
+  res.writeHead(413, tooLargeHeaders(req.headers.origin)).end(TOO_LARGE_BODY);
   req.resume();
+}
+
+/** A body without a declared length: read it within the limit, then serve it in-process. */
+async function serveChunked(plinth: Plinth, req: http.IncomingMessage, res: http.ServerResponse, limit: number): Promise<void> {
+  const body = await readBounded(req, limit);
+  if (!body) return refuseLargeBody(req, res);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && name !== 'transfer-encoding') headers.set(name, String(value));
+  const response = await plinth.fetch(new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method: req.method, headers, body: new Uint8Array(body) }));
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
 }
 
 /**
  * Serves Plinth over node:http. A body announced (Content-Length) over the configured limit is
- * refused with 413 before it is read; Yoga applies the same limit to bodies without a length.
+ * refused with 413 before it is read; bodies without a length are read within the limit first.
  *
  * Shutdown (`stop`): the listening socket closes at once (new connections are refused), idle
  * keep-alive connections are closed, and every response still in flight is sent with
@@ -41,8 +48,17 @@ export async function listen(plinth: Plinth, port = plinth.config.port, host = p
       inFlight.delete(res);
       if (closing) server.closeIdleConnections();
     });
-    const length = Number(req.headers['content-length'] ?? 0);
-    if (length > maxBody) return refuseLargeBody(req, res, maxBody);
+    const declared = req.headers['content-length'];
+    if (declared !== undefined) {
+      if (Number(declared) > maxBody) return refuseLargeBody(req, res);
+    } else if (req.headers['transfer-encoding']) {
+      serveChunked(plinth, req, res, maxBody).catch((error) => {
+        plinth.logger.error({ err: error }, 'failed to serve a chunked request');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 1, error: 'Internal server error' }));
+        else res.destroy();
+      });
+      return;
+    }
     plinth.graphql(req, res);
   });
   server.keepAliveTimeout = 65_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, keysetBound, keysetCursor, offsetCursor, placeLast, planPage, type PageArgs } from '../../src/query/paging.ts';
-import { orderKeys } from '../../src/query/sql/select.ts';
+import { orderKeys } from '../../src/query/sql/keyset.ts';
 import type { OrderKey } from '../../src/query/order.ts';
 import { ParseError } from '../../src/errors/index.ts';
 

@@ -199,7 +199,7 @@ describe('malformed requests get a clear error, never a crash, a hang or a stack
     expect(errorsOf(literal)[0].message).toMatch(/"bogus"/);
     const variable = await track(s.graphql('mutation($f: CreateItemFieldsInput) { createItem(input: { fields: $f }) { item { objectId } } }', { f: { bogus: 1 } }));
     expect(errorsOf(variable)[0]).toMatchObject({ extensions: { code: 111 } });
-    expect(errorsOf(variable)[0].message).toMatch(/Field "bogus" is not defined by type "CreateItemFieldsInput"/);
+    expect(errorsOf(variable)[0].message).toMatch(/Field "bogus" is not defined by type "?CreateItemFieldsInput"?/);
   });
 
   it('an operation that cannot be chosen → 400', async () => {
@@ -250,17 +250,17 @@ describe('malformed requests get a clear error, never a crash, a hang or a stack
     expect(errorsOf(r)[0].message).toMatch(/Directives limit of \d+ exceeded/);
   });
 
-  it('deeply nested variables → 400, 107', async () => {
+  it('deeply nested variables → 400, 102 (an invalid query, like a too-deep where)', async () => {
     let nested: unknown = 1;
     for (let i = 0; i < 100; i++) nested = { a: nested };
     const r = await track(s.graphql('query($o: Object) { users(where: { authData: { equalTo: $o } }) { count } }', { o: nested }));
     expect(r.status).toBe(400);
-    expect(errorsOf(r)).toEqual([{ message: expect.stringMatching(/Variables are nested more than \d+ levels deep/), extensions: { code: 107 } }]);
+    expect(errorsOf(r)).toEqual([{ message: expect.stringMatching(/Variables are nested more than \d+ levels deep/), extensions: { code: 102 } }]);
     // Nested so deep that a recursive JSON walk would overflow: still the same answer.
     const body = `{"query":"{ health }","variables":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
     const deep = await track(post(body));
     expect(deep.status).toBe(400);
-    expect(errorsOf(deep)[0].extensions).toEqual({ code: 107 });
+    expect(errorsOf(deep)[0].extensions).toEqual({ code: 102 });
   });
 
   it('a body over the size limit → 413, with or without a Content-Length, and nothing is written', async () => {

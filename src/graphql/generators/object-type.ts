@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ClassDef, FieldDef } from '../../schema/index.ts';
-import type { ParseObject } from '../../core/index.ts';
+import { INCLUDED, type ParseObject } from '../../core/index.ts';
 import type { GraphQLContext } from '../context.ts';
 import type { Ref } from '../builder.ts';
 import { out } from '../type-spec.ts';
@@ -68,6 +68,9 @@ function objectField(ctx: GenContext, t: Ref, cls: ClassDef, name: string, field
         resolve: (o: ParseObject, _a: unknown, c: GraphQLContext, info: GraphQLResolveInfo) => {
           const id = o[name];
           if (typeof id !== 'string') return null;
+          // Read with the page (a find's include): already here, null if unreadable.
+          const included = o[INCLUDED];
+          if (included && name in included) return included[name];
           const target = ctx.classes.get(field.targetClass!)!;
           const fields = readFieldsFor(target, selectedFields(info, info.fieldNodes, typeName(target.className)));
           return c.loaders.object(target.className, fields).load(id);

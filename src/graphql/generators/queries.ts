@@ -25,7 +25,7 @@ export function classQueryFields(ctx: GenContext, cls: ClassDef, t: Ref): Record
       ...out(ctx.refs.get(connectionTypeName(className)), '!'),
       args: findArgs(t, ctx, className),
       resolve: (_root: unknown, args: FindArgs, c: GraphQLContext, info: GraphQLResolveInfo) => {
-        const req = findRequest(info, info.fieldNodes, cls, ctx.all, args);
+        const req = findRequest(info, info.fieldNodes, cls, ctx.all, args, true);
         return c.core.find(c.auth, className, req);
       },
     }),

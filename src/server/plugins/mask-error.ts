@@ -11,7 +11,7 @@ import { DatabaseError, SqlState } from '../../db/index.ts';
  * - a GraphQLError wrapping another one (a value that failed coercion, a GraphQLError thrown
  *   in a resolver) keeps the outer message, which names the variable or field, and takes the
  *   inner numeric code — else 111 for a variable whose value does not fit its type, 102 otherwise;
- * - a few database errors caused by the query's input become 102;
+ * - database errors caused by the query's input become 102, values it cannot take 111;
  * - anything else is unexpected: code 1 "Internal server error" in the response, the detail
  *   (with its stack) only in the log.
  */
@@ -26,8 +26,16 @@ export function maskError(logger?: Logger) {
       if (original.code === SqlState.INVALID_REGEX) return withCode(ErrorCode.INVALID_QUERY, `Invalid regular expression: ${original.message}`);
       if (original.code === '42704') return withCode(ErrorCode.INVALID_QUERY, `Invalid query: ${original.message}`);
       if (original.code === SqlState.QUERY_CANCELED) return withCode(ErrorCode.INVALID_QUERY, 'The query took too long and was cancelled.');
+      // Class 22 "data exception": a value the database cannot take (out of range, bad text…).
+      if (original.code?.startsWith('22')) return withCode(ErrorCode.INCORRECT_TYPE, `Invalid value: ${original.message}`);
     }
-    if (graphqlError && !original) return graphqlError;
+    if (graphqlError && !original) {
+      // The compiled executor reports a variable that does not fit its type without a cause.
+      if (!graphqlError.path && /^Variable "\$/.test(graphqlError.message) && graphqlError.extensions?.code === undefined) {
+        return withCode(ErrorCode.INCORRECT_TYPE, graphqlError.message);
+      }
+      return graphqlError;
+    }
     if (isGraphQLError(original)) {
       const inner = original.extensions?.code;
       // Errors raised while coercing variables come before execution: they have no path.

@@ -49,7 +49,7 @@ export function useLimits(limits: Limits, production: boolean): Plugin[] {
         throw rejected(`The document is nested more than ${limits.maxNesting} levels deep.`, ErrorCode.INVALID_QUERY);
       }
       if (params.variables && depth(params.variables, limits.maxInputDepth) > limits.maxInputDepth) {
-        throw rejected(`Variables are nested more than ${limits.maxInputDepth} levels deep.`, ErrorCode.INVALID_JSON);
+        throw rejected(`Variables are nested more than ${limits.maxInputDepth} levels deep.`, ErrorCode.INVALID_QUERY);
       }
     },
   };

@@ -1,0 +1,116 @@
+import { ident } from '../db/index.ts';
+import type { ClassDef } from '../schema/index.ts';
+import { compileFind, orderKeys, type FindSql, type SqlContext } from '../query/index.ts';
+import { rowDecoder } from './decode.ts';
+import { INCLUDED, type ParseObject } from './object.ts';
+import type { RowLayout } from './page.ts';
+import { columnOf, requireClass, type CoreRuntime } from './runtime.ts';
+
+/** A pointer field of a find whose target objects are read in the same statement. */
+export interface IncludeRequest {
+  field: string;
+  /** Fields of the target to read. */
+  fields: readonly string[];
+}
+
+interface Included {
+  field: string;
+  target: ClassDef;
+  prefix: string;
+  /** The target column behind each result column `<prefix><k>`, by k. */
+  names: string[];
+}
+
+export interface IncludeSql {
+  sql: string;
+  included: Included[];
+}
+
+/**
+ * The target's columns, each under a positional name ("i0:0", "i0:1", …): a field name may take
+ * all 63 bytes of an identifier, so the prefix cannot be put in front of it without PostgreSQL
+ * truncating the result. Returns the SELECT-list entries and the column behind each position.
+ */
+function includedColumns(target: ClassDef, fields: readonly string[], alias: string, prefix: string): { sql: string[]; names: string[] } {
+  const has = columnOf(target);
+  const sql: string[] = [];
+  const names: string[] = [];
+  const add = (expression: string, name: string) => {
+    sql.push(`${expression} AS ${ident(prefix + names.length)}`);
+    names.push(name);
+  };
+  for (const name of new Set(['objectId', ...fields])) {
+    const def = target.fields[name];
+    if (!def) continue;
+    if (def.type === 'ACL') {
+      add(`${alias}."_rperm"`, '_rperm');
+      add(`${alias}."_wperm"`, '_wperm');
+    } else if (has(name)) {
+      const cast = def.type === 'GeoPoint' || def.type === 'Polygon' ? '::text' : '';
+      add(`${alias}.${ident(name)}${cast}`, name);
+    }
+  }
+  return { sql, names };
+}
+
+/**
+ * The page of a find with its selected pointers' targets joined in: the page is limited first
+ * (the inner SELECT, exactly the find's own SQL), then each target is LEFT JOINed by id with
+ * the caller's read filter in the join condition, then the page's order is applied again. One
+ * statement instead of a page and a batch per pointer; the bench floor measured
+ * limit-then-join as the fastest shape for "a list with its author".
+ */
+export function includeSql(rt: CoreRuntime, cls: ClassDef, page: FindSql, include: readonly IncludeRequest[], ctx: SqlContext): IncludeSql | undefined {
+  const included: Included[] = [];
+  const joins: string[] = [];
+  const columns: string[] = [];
+  const pageFields = new Set(page.columns);
+  for (const [i, inc] of include.entries()) {
+    const def = cls.fields[inc.field];
+    if (def?.type !== 'Pointer' || !def.targetClass) continue;
+    const target = requireClass(rt, def.targetClass);
+    const alias = `i${i}`;
+    const prefix = `${alias}:`;
+    const acl = ctx.readFilter(alias, ctx.params);
+    joins.push(`LEFT JOIN ${ident(target.className)} ${alias} ON ${alias}."objectId" = t.${ident(inc.field)}${acl ? ' AND ' + acl : ''}`);
+    const read = includedColumns(target, inc.fields, alias, prefix);
+    columns.push(...read.sql);
+    included.push({ field: inc.field, target, prefix, names: read.names });
+    pageFields.add(`t.${ident(inc.field)}`);
+  }
+  if (!included.length) return undefined;
+  // The inner page must carry the pointer columns and the order keys the outer ORDER BY uses.
+  const keys = orderKeys(page.order);
+  for (const k of keys) pageFields.add(`t.${ident(k.field.name)}`);
+  const inner = compileFind({ ...page, columns: [...pageFields] }, ctx);
+  const order = keys.map((k) => `t.${ident(k.field.name)}${k.descending ? ' DESC' : ''}`).join(', ');
+  const sql = `SELECT t.*, ${columns.join(', ')} FROM (${inner}) t ${joins.join(' ')} ORDER BY ${order}`;
+  return { sql, included };
+}
+
+/** How to read the rows of an include query: the page's columns, then each target's, attached. */
+export function includeLayout(include: IncludeSql, columns: readonly string[]): RowLayout {
+  const first = columns.findIndex((c) => c.includes(':'));
+  const to = first < 0 ? columns.length : first;
+  const parts = include.included.map((inc) => {
+    const indexes: number[] = [];
+    const names: string[] = [];
+    columns.forEach((c, i) => {
+      if (c.startsWith(inc.prefix)) {
+        indexes.push(i);
+        names.push(inc.names[Number(c.slice(inc.prefix.length))]);
+      }
+    });
+    return { field: inc.field, indexes, decode: rowDecoder(inc.target, names), names, idIndex: indexes[names.indexOf('objectId')] };
+  });
+  return {
+    to,
+    attach(row, object) {
+      const attached: Record<string, ParseObject | null> = {};
+      for (const p of parts) {
+        attached[p.field] = row[p.idIndex] == null ? null : p.decode(p.names, p.indexes.map((i) => row[i]));
+      }
+      object[INCLUDED] = attached;
+    },
+  };
+}

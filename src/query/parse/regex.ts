@@ -1,0 +1,65 @@
+import { errors } from '../../errors/index.ts';
+import type { Condition, FieldRef } from '../ast.ts';
+import { checkText } from '../values.ts';
+import { invalid } from './state.ts';
+
+/** Characters that have a meaning in a JavaScript pattern, inside or outside a class. */
+const REGEX_SYNTAX = /[\\^$.*+?()[\]{}|\/-]/;
+
+/**
+ * Brings a `matchesRegex` pattern and its options into the AST's form (see ast.ts): plain
+ * JavaScript RegExp syntax with options among i, m and s. Parse's SDKs quote literals as
+ * `\Q…\E` (startsWith, contains), which JavaScript lacks: the quoted text is escaped here.
+ * Option x (Mongo's "extended") is applied here too: white space and `#` comments outside a
+ * class are dropped. A pattern JavaScript rejects is error 102.
+ */
+export function normalizeRegex(pattern: string, options: string): { pattern: string; options: string } {
+  const extended = options.includes('x');
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && pattern[i + 1] === 'Q') {
+      const end = pattern.indexOf('\\E', i + 2);
+      const literal = pattern.slice(i + 2, end < 0 ? pattern.length : end);
+      for (const ch of literal) out += REGEX_SYNTAX.test(ch) || /\s|#/.test(ch) ? '\\' + ch : ch;
+      i = end < 0 ? pattern.length : end + 1;
+    } else if (c === '\\') {
+      out += pattern.slice(i, i + 2);
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+    } else if (extended && /\s/.test(c)) {
+      continue;
+    } else if (extended && c === '#') {
+      while (i + 1 < pattern.length && pattern[i + 1] !== '\n') i++;
+    } else {
+      out += c;
+    }
+  }
+  const flags = [...new Set(options.replace(/x/g, ''))].join('');
+  try {
+    new RegExp(out, flags);
+  } catch (e) {
+    throw errors.invalidQuery(`Invalid regular expression: ${(e as Error).message}`);
+  }
+  return { pattern: out, options: flags };
+}
+
+/**
+ * matchesRegex with its options (flags i, m, x, s) on a String or File field, or a value inside
+ * an Object field. A pattern holding a NUL character is error 111 (it cannot reach SQL; `\0`
+ * and `\x00` spell it).
+ */
+export function parseRegex(field: FieldRef, pattern: unknown, options: unknown): Condition {
+  if (field.type !== 'String' && field.type !== 'File' && !field.path) invalid(`matchesRegex applies to String fields only`);
+  if (typeof pattern !== 'string') invalid('matchesRegex must be a string');
+  if (options !== undefined && options !== null && (typeof options !== 'string' || !/^[imxs]*$/.test(options))) {
+    invalid('options may only contain the flags i, m, x and s');
+  }
+  return { kind: 'regex', field, ...normalizeRegex(checkText(pattern, field.name), (options as string | undefined) ?? '') };
+}

