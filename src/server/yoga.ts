@@ -11,6 +11,7 @@ import { authOf, useParseAuth } from './plugins/use-parse-auth.ts';
 import { useLimits } from './plugins/use-limits.ts';
 import { maskError } from './plugins/mask-error.ts';
 import { useJit } from './plugins/use-jit.ts';
+import { documentCache } from './document-cache.ts';
 
 export interface YogaDeps {
   config: Config;
@@ -70,6 +71,7 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
     }),
     // Enforced before Yoga (server/body-limit.ts), without wrapping every body in a stream.
     maxRequestBodySize: false,
+    parserAndValidationCache: { documentCache: documentCache(), errorCache: documentCache(), validationCache: true },
     maskedErrors: { maskError: maskError(logger) },
     plugins: [useParseAuth({ appId: config.appId, masterKey: config.masterKey, sessions: deps.sessions, logger }), ...useLimits(config.limits, config.production), useJit()],
     context: ({ request }) => {

@@ -11,7 +11,11 @@ import {
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 
-type Plan = CompiledQuery | null;
+/** A compiled plan; null: run on the standard executor; a number: executions so far, not compiled yet. */
+type Plan = CompiledQuery | null | number;
+
+/** A document is compiled on its second execution: one-off documents (a seed's inlined bulk mutation) never pay for compilation. */
+const COMPILE_AFTER = 1;
 
 /**
  * Executes operations with graphql-jit: each (schema version, document) is compiled once into
@@ -33,7 +37,12 @@ export function useJit(): Plugin {
       let bySchema = plans.get(args.schema);
       if (!bySchema) plans.set(args.schema, (bySchema = new WeakMap()));
       let plan = bySchema.get(args.document);
-      if (plan === undefined) {
+      if (plan === undefined || typeof plan === 'number') {
+        const runs = plan ?? 0;
+        if (runs < COMPILE_AFTER) {
+          bySchema.set(args.document, runs + 1);
+          return;
+        }
         let byType = recursive.get(args.schema);
         if (!byType) recursive.set(args.schema, (byType = new Map()));
         plan = null;
