@@ -36,6 +36,10 @@ export interface Config {
   maxLimit: number;
   /** How often (ms) the catalog version is polled for changes made by other instances. */
   schemaPollMs: number;
+  /** How long a session lives without use (PLINTH_SESSION_LENGTH, seconds; default one year, as Parse). */
+  sessionLengthMs: number;
+  /** Users, sessions, email flows, OAuth providers, abuse guards. */
+  auth: AuthConfig;
   /** Request limits against abusive documents. */
   limits: {
     maxDepth: number;
@@ -50,7 +54,8 @@ export interface Config {
   logLevel: string;
 }
 
-export type ConfigInput = Partial<Omit<Config, 'limits'>> & { limits?: Partial<Config['limits']> };
+export type ConfigInput = Partial<Omit<Config, 'limits' | 'auth'>> & { limits?: Partial<Config['limits']>; auth?: AuthConfigInput };
+export type { AuthConfig, OidcProviderConfig } from './auth.ts';
 
 /** Where the data lives: all that `plinth migrate` needs. */
 export interface DatabaseConfig {
@@ -58,28 +63,13 @@ export interface DatabaseConfig {
   databaseUrl?: string;
 }
 
-type Env = Record<string, string | undefined>;
+import { envValue, int, type Env } from './env.ts';
+import { loadAuthConfig, type AuthConfig, type AuthConfigInput } from './auth.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** The master key's file in the data directory (development only). */
 export const MASTER_KEY_FILE = 'master-key';
-
-/** An environment variable, with an empty value meaning "not set". */
-function envValue(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  return raw === undefined || raw.trim() === '' ? undefined : raw;
-}
-
-function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  const raw = envValue(env, name);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return n;
-}
 
 /** A value sent in an HTTP header must be printable ASCII without surrounding spaces. */
 function headerSecret(name: string, value: string): string {
@@ -161,6 +151,8 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
     defaultLimit,
     maxLimit,
     schemaPollMs: overrides.schemaPollMs ?? int(env, 'PLINTH_SCHEMA_POLL_MS', 500, 10),
+    sessionLengthMs: overrides.sessionLengthMs ?? int(env, 'PLINTH_SESSION_LENGTH', 365 * 24 * 3600, 1) * 1000,
+    auth: loadAuthConfig(env, overrides.auth, production),
     limits: {
       maxDepth: 15,
       maxAliases: 500,

@@ -20,6 +20,7 @@ import { defineOrderEnum } from './generators/order-enum.ts';
 import { declareInputs, implementInputs } from './generators/inputs.ts';
 import { declareMutationTypes, implementMutationTypes, classMutationFields } from './generators/mutations.ts';
 import { classQueryFields } from './generators/queries.ts';
+import { defineUsersApi } from './users/index.ts';
 
 /**
  * Builds the whole GraphQL schema for one catalog version: the built-in API plus, per class,
@@ -60,6 +61,7 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger): G
     implementMutationTypes(ctx, cls);
   }
 
+  const users = defineUsersApi(ctx);
   b.queryType({
     fields: (t: Ref) => {
       const fields: Record<string, Ref> = {
@@ -76,6 +78,7 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger): G
       };
       for (const cls of classes.values()) Object.assign(fields, classQueryFields(ctx, cls, t));
       fields.health = t.field({ ...out('Boolean', '!'), resolve: () => true });
+      Object.assign(fields, users.queries(t));
       Object.assign(fields, schemaQueryFields(refs, t));
       return fields;
     },
@@ -84,6 +87,7 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger): G
     fields: (t: Ref) => {
       const fields: Record<string, Ref> = {};
       for (const cls of classes.values()) Object.assign(fields, classMutationFields(ctx, cls, t));
+      Object.assign(fields, users.mutations(t));
       Object.assign(fields, schemaMutationFields(refs, t));
       return fields;
     },

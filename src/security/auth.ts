@@ -13,6 +13,8 @@ export class Auth {
     readonly userId: string | undefined,
     /** Names of the roles the user holds, inherited ones included (without the "role:" prefix). */
     readonly roles: readonly string[],
+    /** The session the request came with (logOut ends it; a password change keeps it). */
+    readonly sessionId?: string,
   ) {}
 
   static master(): Auth {
@@ -23,8 +25,8 @@ export class Auth {
     return Auth.ANONYMOUS;
   }
 
-  static user(userId: string, roles: readonly string[] = []): Auth {
-    return new Auth(false, userId, roles);
+  static user(userId: string, roles: readonly string[] = [], sessionId?: string): Auth {
+    return new Auth(false, userId, roles, sessionId);
   }
 
   /** The ACL entries that grant this caller access: "*", the user id, "role:<name>" per role. */

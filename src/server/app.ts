@@ -4,7 +4,9 @@ import { openDatabase, migrate, type Database } from '../db/index.ts';
 import { SchemaStore } from '../schema/index.ts';
 import { Core, HookRegistry, ChangeEvents } from '../core/index.ts';
 import { refuseCollisions } from '../graphql/index.ts';
-import { NO_SESSIONS, registerPasswordHook } from '../auth/index.ts';
+import { Accounts, createAuthProviders, createEmailFlows, createMailAdapter, registerPasswordHook, sessionResolver, Sessions, type EmailFlows, type MailAdapter } from '../auth/index.ts';
+import { useAccountPages } from './routes/account-pages.ts';
+import { RoleResolver } from '../security/index.ts';
 import path from 'node:path';
 import { SchemaHolder } from './schema-holder.ts';
 import { createGraphQLHandler } from './yoga.ts';
@@ -19,6 +21,11 @@ export interface Plinth {
   core: Core;
   hooks: HookRegistry;
   events: ChangeEvents;
+  sessions: Sessions;
+  roles: RoleResolver;
+  accounts: Accounts;
+  emailFlows: EmailFlows;
+  mail: MailAdapter;
   /** The GraphQL endpoint as a WHATWG fetch handler (also a node:http request listener). */
   graphql: ReturnType<typeof createGraphQLHandler>;
   fetch(request: Request): Promise<Response>;
@@ -29,6 +36,8 @@ export interface CreateOptions {
   logger?: Logger;
   /** An already open database (tests); otherwise opened from the config. */
   db?: Database;
+  /** A mail adapter to use instead of the configured one (tests capture mail this way). */
+  mail?: MailAdapter;
 }
 
 /**
@@ -53,7 +62,27 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     const core = new Core({ db, schema: schemaStore, hooks, events, logger, defaultLimit: config.defaultLimit, maxLimit: config.maxLimit, unaccent });
     const schemas = new SchemaHolder(schemaStore, logger);
     schemaStore.startPolling(config.schemaPollMs);
-    const graphql = createGraphQLHandler({ config, logger, core, schemaStore, schemas, sessions: NO_SESSIONS });
+    const sessions = new Sessions(db, { lifetimeMs: config.sessionLengthMs });
+    const roles = new RoleResolver(db, logger);
+    await roles.refreshIfChanged();
+    roles.startPolling(config.schemaPollMs);
+    // Role changes made here take effect on the next request; elsewhere, within a poll.
+    hooks.register('_Role', { afterCommit: () => roles.invalidate() });
+    const mail = options.mail ?? createMailAdapter(config.auth, config.dataDir, logger);
+    const emailFlows = createEmailFlows({ db, core, hooks, sessions, mail, config: config.auth, publicUrl: config.publicUrl, appId: config.appId, logger });
+    const providers = createAuthProviders(config.auth, logger);
+    const accounts = new Accounts({ db, core, sessions, roles, emailFlows, providers, config: config.auth, logger });
+    const graphql = createGraphQLHandler({
+      config,
+      logger,
+      core,
+      schemaStore,
+      schemas,
+      sessions: sessionResolver(sessions, roles),
+      accounts,
+      emailFlows,
+      routes: [useAccountPages(config, emailFlows)],
+    });
     return {
       config,
       logger,
@@ -62,6 +91,11 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       core,
       hooks,
       events,
+      sessions,
+      roles,
+      accounts,
+      emailFlows,
+      mail,
       graphql,
       async fetch(request) {
         const limited = await limitFetchBody(request, config.limits.maxBodyBytes);
@@ -69,6 +103,8 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       },
       async close() {
         schemaStore.stopPolling();
+        roles.stopPolling();
+        await mail.close?.();
         await db.close();
       },
     };

@@ -1,11 +1,11 @@
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../config/logger.ts';
 import type { Core } from '../core/index.ts';
 import type { SchemaStore } from '../schema/index.ts';
 import { Auth } from '../security/index.ts';
 import { Loaders, type GraphQLContext } from '../graphql/index.ts';
-import type { SessionResolver } from '../auth/index.ts';
+import type { Accounts, EmailFlows, SessionResolver } from '../auth/index.ts';
 import type { SchemaHolder } from './schema-holder.ts';
 import { authOf, useParseAuth } from './plugins/use-parse-auth.ts';
 import { useLimits } from './plugins/use-limits.ts';
@@ -20,6 +20,10 @@ export interface YogaDeps {
   schemaStore: SchemaStore;
   schemas: SchemaHolder;
   sessions: SessionResolver;
+  accounts: Accounts;
+  emailFlows: EmailFlows;
+  /** Extra routes (account pages for emailed links, …) as Yoga plugins. */
+  routes: Plugin[];
 }
 
 const PARSE_HEADERS = [
@@ -73,10 +77,25 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
     maxRequestBodySize: false,
     parserAndValidationCache: { documentCache: documentCache(), errorCache: documentCache(), validationCache: true },
     maskedErrors: { maskError: maskError(logger) },
-    plugins: [useParseAuth({ appId: config.appId, masterKey: config.masterKey, sessions: deps.sessions, logger }), ...useLimits(config.limits, config.production), useJit()],
-    context: ({ request }) => {
+    plugins: [
+      ...deps.routes,
+      useParseAuth({ appId: config.appId, masterKey: config.masterKey, sessions: deps.sessions, logger }),
+      ...useLimits(config.limits, config.production),
+      useJit(),
+    ],
+    context: ({ request, req }: { request: Request; req?: { socket?: { remoteAddress?: string } } }) => {
       const auth = authOf(request) ?? Auth.anonymous();
-      return { auth, core: deps.core, schemaStore: deps.schemaStore, loaders: new Loaders(deps.core, auth), fileBaseUrl };
+      return {
+        auth,
+        core: deps.core,
+        schemaStore: deps.schemaStore,
+        loaders: new Loaders(deps.core, auth),
+        fileBaseUrl,
+        accounts: deps.accounts,
+        emailFlows: deps.emailFlows,
+        clientIp: req?.socket?.remoteAddress,
+        installationId: request.headers.get('x-parse-installation-id'),
+      };
     },
   });
 }

@@ -106,8 +106,8 @@ describe('unexpected errors: code 1 "Internal server error", the detail only in 
         throw new Error('session store unreachable: connect ECONNREFUSED 10.0.0.7:5432');
       },
     };
-    const { config, logger, core, schemaStore } = s.plinth;
-    const handler = createGraphQLHandler({ config, logger, core, schemaStore, schemas: new SchemaHolder(schemaStore), sessions });
+    const { config, logger, core, schemaStore, accounts, emailFlows } = s.plinth;
+    const handler = createGraphQLHandler({ config, logger, core, schemaStore, schemas: new SchemaHolder(schemaStore), sessions, accounts, emailFlows, routes: [] });
     const res = await readResponse(
       await handler.fetch(
         new Request('http://plinth.test/graphql', {

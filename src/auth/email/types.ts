@@ -1,0 +1,14 @@
+/**
+ * The email flows of accounts: password reset and email verification, with single-use,
+ * expiring tokens and the pages the emailed links open (served by server/routes/).
+ */
+export interface EmailFlows {
+  /** Emails a password reset link to the user with this email (no answer tells whether one exists). */
+  requestPasswordReset(email: string): Promise<void>;
+  /** Sets a new password with a reset token (single use); revokes the user's sessions. */
+  confirmPasswordReset(username: string, token: string, password: string): Promise<void>;
+  /** (Re)sends the verification email to the user with this email. */
+  sendVerificationEmail(email: string): Promise<void>;
+  /** Marks the email verified when the token matches (single use, not expired). */
+  verifyEmail(username: string, token: string): Promise<void>;
+}

@@ -1,0 +1,96 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import type { Database, Sql } from '../db/index.ts';
+import { newObjectId } from '../core/index.ts';
+
+export interface SessionOptions {
+  /** How long a session lives without use, in milliseconds; each use within the second half renews it. */
+  lifetimeMs: number;
+}
+
+/** A session as the server knows it: never the token, only who and until when. */
+export interface Session {
+  sessionId: string;
+  userId: string;
+  expiresAt: Date;
+}
+
+export interface NewSession extends Session {
+  /** The token, given to the client once; only its SHA-256 is stored. */
+  token: string;
+}
+
+/** How a session came to be (Parse's createdWith): {action: "login" | "signup", authProvider?}. */
+export type CreatedWith = { action: 'login' | 'signup' | 'upgrade'; authProvider?: string };
+
+/**
+ * Sessions in Lucia's design: a random token (160 bits, base32) handed to the client once;
+ * the database keeps only its SHA-256, so a leaked table yields no usable token. Expiry
+ * slides: a session used in the second half of its life is renewed. Revocation deletes rows.
+ * Tokens carry Parse's "r:" prefix, which Parse SDKs read as "revocable session".
+ */
+export class Sessions {
+  constructor(
+    private readonly db: Database,
+    private readonly options: SessionOptions,
+  ) {}
+
+  static hash(token: string): string {
+    return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+  }
+
+  static newToken(): string {
+    const bytes = new Uint8Array(20);
+    crypto.getRandomValues(bytes);
+    return 'r:' + encodeBase32LowerCaseNoPadding(bytes);
+  }
+
+  /** Starts a session for a user (inside the caller's transaction when `sql` is given). */
+  async create(userId: string, createdWith: CreatedWith, sql: Sql = this.db, installationId?: string | null): Promise<NewSession> {
+    const token = Sessions.newToken();
+    const sessionId = newObjectId();
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + this.options.lifetimeMs);
+    await sql.execute(
+      `INSERT INTO "_Session" ("objectId", "createdAt", "updatedAt", "restricted", "user", "installationId", "sessionToken", "expiresAt", "createdWith", "_rperm", "_wperm")
+       VALUES ($1, $2::timestamptz, $2::timestamptz, false, $3, $4, $5, $6::timestamptz, $7::jsonb, $8::text[], $8::text[])`,
+      [sessionId, now.toISOString(), userId, installationId ?? null, Sessions.hash(token), expiresAt.toISOString(), JSON.stringify(createdWith), [userId]],
+    );
+    return { token, sessionId, userId, expiresAt };
+  }
+
+  /**
+   * The live session behind a token, or undefined (unknown or expired; an expired one is
+   * deleted). Renews the expiry when more than half of the lifetime has passed.
+   */
+  async validate(token: string): Promise<Session | undefined> {
+    const rows = await this.db.query<{ objectId: string; user: string | null; expiresAt: string | null }>(
+      'SELECT "objectId", "user", "expiresAt" FROM "_Session" WHERE "sessionToken" = $1',
+      [Sessions.hash(token)],
+    );
+    const row = rows[0];
+    if (!row || !row.user) return undefined;
+    const expiresAt = row.expiresAt ? new Date(row.expiresAt) : new Date(0);
+    const now = Date.now();
+    if (expiresAt.getTime() <= now) {
+      await this.db.execute('DELETE FROM "_Session" WHERE "objectId" = $1', [row.objectId]);
+      return undefined;
+    }
+    if (expiresAt.getTime() - now < this.options.lifetimeMs / 2) {
+      const renewed = new Date(now + this.options.lifetimeMs);
+      await this.db.execute('UPDATE "_Session" SET "expiresAt" = $2::timestamptz, "updatedAt" = now() WHERE "objectId" = $1', [row.objectId, renewed.toISOString()]);
+      return { sessionId: row.objectId, userId: row.user, expiresAt: renewed };
+    }
+    return { sessionId: row.objectId, userId: row.user, expiresAt };
+  }
+
+  /** Ends one session (logOut). */
+  async delete(sessionId: string, sql: Sql = this.db): Promise<void> {
+    await sql.execute('DELETE FROM "_Session" WHERE "objectId" = $1', [sessionId]);
+  }
+
+  /** Ends every session of a user, except one (a password change keeps the session that made it). */
+  async revokeUser(userId: string, exceptSessionId?: string, sql: Sql = this.db): Promise<number> {
+    return sql.execute('DELETE FROM "_Session" WHERE "user" = $1 AND "objectId" IS DISTINCT FROM $2', [userId, exceptSessionId ?? null]);
+  }
+}
