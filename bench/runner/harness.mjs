@@ -27,6 +27,12 @@ export function runHarness(opts, { url, serverPid, label, scenarios, out }) {
   return runToCompletion(process.execPath, [path.join(opts.benchDir, 'harness/bench.mjs')], { env });
 }
 
+/** The authenticated scenario (auth/auth.mjs), with the harness's settings and output file. */
+export function runAuthScenario(opts, { url, serverPid, label, out }) {
+  const env = { ...process.env, GQL_URL: url, PARSE_APP_ID: APP_ID, PARSE_MASTER_KEY: MASTER_KEY, SERVER_PID: String(serverPid), LABEL: label, OUT: out };
+  return runToCompletion(process.execPath, [path.join(opts.benchDir, 'auth/auth.mjs')], { env });
+}
+
 /** Appends a line of the runner's own (e.g. idle memory) to a step's JSONL file, in the harness's format. */
 export function appendResult(file, record) {
   appendFileSync(file, JSON.stringify({ ...record, ts: new Date().toISOString() }) + '\n');

@@ -25,7 +25,7 @@ export const MASTER_KEY = 'benchMasterKey';
  */
 export function loadOptions(env, { benchDir, repoDir }) {
   const targets = parseTargets(env);
-  const loadScenarios = (env.BENCH_SCENARIOS || 'read,list,create').split(',').map((s) => s.trim()).filter(Boolean);
+  const loadScenarios = (env.BENCH_SCENARIOS || 'read,list,create,auth').split(',').map((s) => s.trim()).filter(Boolean);
   if (loadScenarios.includes('seed')) throw new Error('BENCH_SCENARIOS: leave out seed, the runner seeds every target itself');
   const settleS = Number(env.SETTLE_S ?? 5);
   if (!Number.isFinite(settleS) || settleS < 0) throw new Error(`SETTLE_S must be a number ≥ 0, got "${env.SETTLE_S}"`);

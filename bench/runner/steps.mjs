@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defer } from './cleanup.mjs';
-import { appendResult, runHarness } from './harness.mjs';
+import { appendResult, runAuthScenario, runHarness } from './harness.mjs';
 import { createDatabase, dropDatabase, vacuumAnalyze } from './postgres.mjs';
 import { freePort, rssMiB, sleep, startProcess, stopProcess, waitUntilServing } from './processes.mjs';
 import { floorServer, parseServer, plinthServer } from './servers.mjs';
@@ -78,7 +78,14 @@ async function measure(opts, step, data, server, outcome) {
     settle_s: opts.settleS,
   });
   // Without the seed in the same harness run, the harness finds the ids by paging authors and posts.
-  await harness(opts, server, step.label, opts.loadScenarios, step.file, outcome);
+  const harnessScenarios = opts.loadScenarios.filter((s) => s !== 'auth');
+  if (harnessScenarios.length) await harness(opts, server, step.label, harnessScenarios, step.file, outcome);
+  // The authenticated scenario (auth/auth.mjs) signs a user up: the floor has no users.
+  if (opts.loadScenarios.includes('auth') && step.target !== 'floor') {
+    const code = await runAuthScenario(opts, { url: server.url, serverPid: server.pid, label: step.label, out: step.file });
+    outcome.harnessExitCodes.push(code);
+    if (code !== 0 && code !== 1) throw new Error(`auth scenario failed with exit code ${code}; see ${step.file}`);
+  }
 }
 
 /** Runs the harness; a run that failed outright (exit 2: no data, server gone) stops the step. */

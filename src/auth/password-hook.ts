@@ -1,12 +1,29 @@
-import { hash } from '@node-rs/argon2';
-import type { HookRegistry } from '../core/index.ts';
+import type { HookRegistry, WriteOperation } from '../core/index.ts';
 import { errors } from '../errors/index.ts';
+import { hashPassword } from './passwords.ts';
+import { checkPasswordPolicy, type PasswordPolicy } from './password-policy.ts';
+import { clearLockout } from './lockout.ts';
+import type { Sessions } from './sessions.ts';
+
+export interface PasswordHookDeps {
+  sessions: Sessions;
+  policy: PasswordPolicy;
+}
+
+/** Updates that set a new password (their inTransaction step revokes the other sessions). */
+const passwordChanges = new WeakSet<WriteOperation>();
 
 /**
- * _User's `password` is write-only: before any create or update, it is replaced by its
- * argon2id hash in the internal "_hashed_password" column. It never reaches a field.
+ * _User's `password` is write-only: before any create or update it is checked against the
+ * password policy (142) and replaced by its argon2id hash in the internal "_hashed_password"
+ * column; it never reaches a field. Inside the write's transaction:
+ * - a password change ends every other session of the user (the session that made the change
+ *   stays, when it is the user's own) and lifts an account lockout;
+ * - deleting a user deletes their sessions.
+ * Whether a password is required at all (signup) is decided by the user rules (user-rules.ts),
+ * which run first.
  */
-export function registerPasswordHook(hooks: HookRegistry): void {
+export function registerPasswordHook(hooks: HookRegistry, deps: PasswordHookDeps): void {
   hooks.register('_User', {
     async before(op) {
       if (!('password' in op.input)) return;
@@ -14,7 +31,18 @@ export function registerPasswordHook(hooks: HookRegistry): void {
       delete op.input.password;
       if (password === undefined) return;
       if (typeof password !== 'string' || password === '') throw errors.incorrectType('password must be a non-empty string');
-      op.internal._hashed_password = await hash(password, { algorithm: 2 });
+      checkPasswordPolicy(deps.policy, password);
+      op.internal._hashed_password = await hashPassword(password);
+      if (op.kind === 'update') passwordChanges.add(op);
+    },
+    async inTransaction(op, tx) {
+      if (op.kind === 'delete') {
+        await deps.sessions.revokeUser(op.objectId!, undefined, tx);
+      } else if (op.kind === 'update' && passwordChanges.has(op)) {
+        const keep = op.auth.userId === op.objectId ? op.auth.sessionId : undefined;
+        await deps.sessions.revokeUser(op.objectId!, keep, tx);
+        await clearLockout(tx, op.objectId!);
+      }
     },
   });
 }

@@ -39,7 +39,8 @@ export interface AuthConfig {
   github?: { apiBaseUrl: string };
 }
 
-export type AuthConfigInput = Partial<Omit<AuthConfig, 'accountLockout' | 'passwordPolicy' | 'rateLimits'>> & {
+export type AuthConfigInput = Partial<Omit<AuthConfig, 'accountLockout' | 'passwordPolicy' | 'rateLimits' | 'oidc'>> & {
+  oidc?: Record<string, Partial<OidcProviderConfig>>;
   accountLockout?: Partial<AuthConfig['accountLockout']>;
   passwordPolicy?: Partial<AuthConfig['passwordPolicy']>;
   rateLimits?: Partial<AuthConfig['rateLimits']>;
@@ -116,7 +117,19 @@ export function loadAuthConfig(env: Env, overrides: AuthConfigInput = {}, produc
     mailFrom: overrides.mailFrom ?? envValue(env, 'PLINTH_MAIL_FROM') ?? 'no-reply@localhost',
     anonymousUsers: overrides.anonymousUsers ?? bool(env, 'PLINTH_ANONYMOUS_USERS', true),
     ...providers(env),
-    ...(overrides.oidc ? { oidc: overrides.oidc } : {}),
-    ...(overrides.github ? { github: overrides.github } : {}),
+    ...(overrides.oidc ? { oidc: normalizeOidc(overrides.oidc) } : {}),
+    ...(overrides.github ? { github: { apiBaseUrl: overrides.github.apiBaseUrl.replace(/\/$/, '') } } : {}),
   };
+}
+
+/** Overrides get what the environment form gets: google/apple issuers by default, no trailing slash. */
+function normalizeOidc(oidc: Record<string, Partial<OidcProviderConfig>>): Record<string, OidcProviderConfig> {
+  const out: Record<string, OidcProviderConfig> = {};
+  for (const [name, value] of Object.entries(oidc)) {
+    const issuer = value.issuer ?? KNOWN_ISSUERS[name];
+    if (!issuer) throw new Error(`auth.oidc.${name} needs an "issuer" (google and apple have theirs built in)`);
+    if (!value.clientIds?.length) throw new Error(`auth.oidc.${name} needs at least one client id in "clientIds"`);
+    out[name] = { issuer: issuer.replace(/\/$/, ''), clientIds: value.clientIds, jwksUri: value.jwksUri };
+  }
+  return out;
 }

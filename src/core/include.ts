@@ -1,10 +1,12 @@
 import { ident } from '../db/index.ts';
 import type { ClassDef } from '../schema/index.ts';
 import { compileFind, orderKeys, type FindSql, type SqlContext } from '../query/index.ts';
+import { accessSql, readPolicy, type Auth, type FieldMask } from '../security/index.ts';
+import { ParseError } from '../errors/index.ts';
 import { rowDecoder } from './decode.ts';
 import { INCLUDED, type ParseObject } from './object.ts';
 import type { RowLayout } from './page.ts';
-import { columnOf, requireClass, type CoreRuntime } from './runtime.ts';
+import { columnOf, fieldsToRead, hideProtected, requireClass, type CoreRuntime } from './runtime.ts';
 
 /** A pointer field of a find whose target objects are read in the same statement. */
 export interface IncludeRequest {
@@ -16,6 +18,9 @@ export interface IncludeRequest {
 interface Included {
   field: string;
   target: ClassDef;
+  /** The target fields asked for, and the caller's protected-field mask over the target. */
+  fields: readonly string[];
+  mask?: FieldMask;
   prefix: string;
   /** The target column behind each result column `<prefix><k>`, by k. */
   names: string[];
@@ -56,11 +61,14 @@ function includedColumns(target: ClassDef, fields: readonly string[], alias: str
 /**
  * The page of a find with its selected pointers' targets joined in: the page is limited first
  * (the inner SELECT, exactly the find's own SQL), then each target is LEFT JOINed by id with
- * the caller's read filter in the join condition, then the page's order is applied again. One
- * statement instead of a page and a batch per pointer; the bench floor measured
- * limit-then-join as the fastest shape for "a list with its author".
+ * the caller's read access to it in the join condition — the target's ACL and pointer
+ * permissions, as a by-id read (`get`) would apply them — then the page's order is applied
+ * again. One statement instead of a page and a batch per pointer; the bench floor measured
+ * limit-then-join as the fastest shape for "a list with its author". A target whose CLP
+ * refuses the caller `get` is not joined: its pointers load through getMany, which reports
+ * the refusal.
  */
-export function includeSql(rt: CoreRuntime, cls: ClassDef, page: FindSql, include: readonly IncludeRequest[], ctx: SqlContext): IncludeSql | undefined {
+export function includeSql(rt: CoreRuntime, auth: Auth, cls: ClassDef, page: FindSql, include: readonly IncludeRequest[], ctx: SqlContext): IncludeSql | undefined {
   const included: Included[] = [];
   const joins: string[] = [];
   const columns: string[] = [];
@@ -69,13 +77,20 @@ export function includeSql(rt: CoreRuntime, cls: ClassDef, page: FindSql, includ
     const def = cls.fields[inc.field];
     if (def?.type !== 'Pointer' || !def.targetClass) continue;
     const target = requireClass(rt, def.targetClass);
+    let policy;
+    try {
+      policy = readPolicy(auth, target, 'get');
+    } catch (error) {
+      if (error instanceof ParseError) continue;
+      throw error;
+    }
     const alias = `i${i}`;
     const prefix = `${alias}:`;
-    const acl = ctx.readFilter(alias, ctx.params);
-    joins.push(`LEFT JOIN ${ident(target.className)} ${alias} ON ${alias}."objectId" = t.${ident(inc.field)}${acl ? ' AND ' + acl : ''}`);
-    const read = includedColumns(target, inc.fields, alias, prefix);
+    const access = accessSql(auth, policy.rows, alias, ctx);
+    joins.push(`LEFT JOIN ${ident(target.className)} ${alias} ON ${alias}."objectId" = t.${ident(inc.field)}${access ? ' AND ' + access : ''}`);
+    const read = includedColumns(target, fieldsToRead(inc.fields, policy.mask), alias, prefix);
     columns.push(...read.sql);
-    included.push({ field: inc.field, target, prefix, names: read.names });
+    included.push({ field: inc.field, target, fields: inc.fields, mask: policy.mask, prefix, names: read.names });
     pageFields.add(`t.${ident(inc.field)}`);
   }
   if (!included.length) return undefined;
@@ -101,14 +116,20 @@ export function includeLayout(include: IncludeSql, columns: readonly string[]): 
         names.push(inc.names[Number(c.slice(inc.prefix.length))]);
       }
     });
-    return { field: inc.field, indexes, decode: rowDecoder(inc.target, names), names, idIndex: indexes[names.indexOf('objectId')] };
+    return { inc, indexes, decode: rowDecoder(inc.target, names), names, idIndex: indexes[names.indexOf('objectId')] };
   });
   return {
     to,
     attach(row, object) {
       const attached: Record<string, ParseObject | null> = {};
       for (const p of parts) {
-        attached[p.field] = row[p.idIndex] == null ? null : p.decode(p.names, p.indexes.map((i) => row[i]));
+        if (row[p.idIndex] == null) {
+          attached[p.inc.field] = null;
+          continue;
+        }
+        const target = p.decode(p.names, p.indexes.map((i) => row[i]));
+        hideProtected(p.inc.mask, [target], p.inc.fields);
+        attached[p.inc.field] = target;
       }
       object[INCLUDED] = attached;
     },

@@ -1,10 +1,11 @@
 import { ident, type Sql } from '../db/index.ts';
 import { joinTableName } from '../schema/index.ts';
 import { TRUE, placeLast, compileRelatedCount, compileRelatedFind, type CountAfter } from '../query/index.ts';
-import type { Auth } from '../security/index.ts';
+import { errors } from '../errors/index.ts';
+import { fieldMask, guardOrder, guardWhere, readPolicy, type Auth } from '../security/index.ts';
 import { EMPTY_PAGE, needsTotal, pageFlags, pageResult, pageShape, pageSql, pageStart, takePage, type PageRows } from './page.ts';
 import type { FindRequest, FindResult } from './read.ts';
-import { columnOf, requireClass, sqlContext, type CoreRuntime } from './runtime.ts';
+import { fieldsToRead, hideProtected, requireClass, sqlContext, withRows, type CoreRuntime } from './runtime.ts';
 
 interface OwnerCount {
   count: number;
@@ -18,6 +19,10 @@ interface OwnerCount {
  * the join table, and the counts, as one grouped query — before the pages when `last` without
  * `first` needs each owner's count to place its page, after them when `count` is selected or
  * pageInfo cannot be told from a page.
+ *
+ * Access is Parse's for a relation query: the relation field may not be protected from the
+ * caller on the owner (119), the related objects are read as a `find` of their class (and
+ * counted as a `count`), with the ACL, pointer permissions and protected fields of that class.
  */
 export async function findRelated(
   rt: CoreRuntime,
@@ -30,14 +35,19 @@ export async function findRelated(
 ): Promise<Map<string, FindResult>> {
   const owner = requireClass(rt, ownerClass);
   const target = requireClass(rt, owner.fields[field].targetClass!);
+  if (fieldMask(auth, owner)?.queryHidden.has(field)) throw errors.forbidden(`This user is not allowed to query ${field} on class ${ownerClass}`);
   const joinTable = ident(joinTableName(ownerClass, field));
-  const where = req.where ?? TRUE;
+  guardOrder(auth, target, req.order);
+  const where = guardWhere(auth, target, req.where ?? TRUE, rt.schema.current.classes);
   const shape = pageShape(rt, req, where);
   const { plan } = shape;
+  const readsPage = req.wantObjects && shape.limit > 0;
+  const policy = readsPage ? readPolicy(auth, target, 'find') : undefined;
 
   const countAll = async (after?: CountAfter) => {
+    const counting = readPolicy(auth, target, 'count');
     const ctx = sqlContext(rt, auth);
-    const text = compileRelatedCount(target, joinTable, ownerIds, where, ctx, after);
+    const text = compileRelatedCount(target, joinTable, ownerIds, withRows(where, counting.rows), ctx, after);
     const rows = await sql.query<{ owner: string; count: number; following?: number }>(text, ctx.params.values);
     return new Map<string, OwnerCount>(rows.map((r) => [r.owner, r]));
   };
@@ -55,9 +65,9 @@ export async function findRelated(
   }
 
   const pages = new Map<string, { page: PageRows; more: boolean }>();
-  if (req.wantObjects && shape.limit > 0) {
+  if (readsPage && policy) {
     const ctx = sqlContext(rt, auth);
-    const find = pageSql(target, shape, req.fields, where, plan.skip, req.wantHasNext && !tails);
+    const find = pageSql(target, shape, fieldsToRead(req.fields, policy.mask), withRows(where, policy.rows), plan.skip, req.wantHasNext && !tails);
     const offsets = tails && ownerIds.map((id) => tails.get(id)!.skip - shape.offsetBase);
     const { columns, rows } = await sql.queryArrays(compileRelatedFind(find, joinTable, ownerIds, offsets, ctx), ctx.params.values);
     // Rows come grouped by owner (one LATERAL page after another), each page in order.
@@ -68,7 +78,11 @@ export async function findRelated(
       if (!list) byOwner.set(id, (list = []));
       list.push(row);
     }
-    for (const [id, list] of byOwner) pages.set(id, takePage(target, shape, columns, list, { from: 1 }));
+    for (const [id, list] of byOwner) {
+      const taken = takePage(target, shape, columns, list, { from: 1 });
+      hideProtected(policy.mask, taken.page.objects, req.fields);
+      pages.set(id, taken);
+    }
   }
 
   const skipOf = (id: string) => pageStart(shape, tails?.get(id)?.skip ?? plan.skip, pages.get(id)?.page.objects.length ?? 0);

@@ -4,13 +4,13 @@ import type { Sql } from '../db/index.ts';
 import type { ClassDef } from '../schema/index.ts';
 import { compileCount, compileFind, placeLast, selectList, TRUE, type Condition, type CountAfter, type OrderKey, type PageArgs } from '../query/index.ts';
 import { ident } from '../db/index.ts';
-import type { Auth } from '../security/index.ts';
+import { accessSql, guardOrder, guardWhere, readPolicy, type Auth } from '../security/index.ts';
 import { rowDecoder } from './decode.ts';
 import { mayBeObjectId } from './ids.ts';
 import type { ParseObject } from './object.ts';
 import { EMPTY_PAGE, needsTotal, pageFlags, pageResult, pageShape, pageSql, pageStart, takePage, withId } from './page.ts';
 import { includeSql, includeLayout, type IncludeRequest } from './include.ts';
-import { columnOf, requireClass, sqlContext, type CoreRuntime } from './runtime.ts';
+import { columnOf, fieldsToRead, hideProtected, requireClass, sqlContext, withRows, type CoreRuntime } from './runtime.ts';
 
 async function run(sql: Sql, cls: ClassDef, text: string, params: Params): Promise<ParseObject[]> {
   const { columns, rows } = await sql.queryArrays(text, params.values);
@@ -28,7 +28,11 @@ export async function get(rt: CoreRuntime, auth: Auth, className: string, object
   return object;
 }
 
-/** Objects by id in one query (pointer loads); missing and unreadable ids are absent from the map. */
+/**
+ * Objects by id in one query (pointer loads, by-id reads), with Parse's `get` permission:
+ * the CLP (119, or 101 for `requiresAuthentication`), the ACL and pointer permissions in the
+ * SQL, protected fields removed. Missing and unreadable ids are absent from the map.
+ */
 export async function getMany(
   rt: CoreRuntime,
   auth: Auth,
@@ -38,15 +42,17 @@ export async function getMany(
   sql: Sql = rt.db,
 ): Promise<Map<string, ParseObject>> {
   const cls = requireClass(rt, className);
+  const policy = readPolicy(auth, cls, 'get');
   // Ids that cannot be stored (NUL) are simply not found; PostgreSQL would reject the parameter.
   objectIds = objectIds.filter(mayBeObjectId);
   if (objectIds.length === 0) return new Map();
   const ctx = sqlContext(rt, auth);
-  const columns = selectList(cls, withId(fields), 't', columnOf(cls));
+  const columns = selectList(cls, withId(fieldsToRead(fields, policy.mask)), 't', columnOf(cls));
   const idTest = objectIds.length === 1 ? `t."objectId" = ${ctx.params.add(objectIds[0])}` : `t."objectId" = ANY(${ctx.params.add(objectIds)}::text[])`;
-  const acl = ctx.readFilter('t', ctx.params);
-  const text = `SELECT ${columns.join(', ')} FROM ${ident(cls.className)} t WHERE ${idTest}${acl ? ' AND ' + acl : ''}`;
+  const access = accessSql(auth, policy.rows, 't', ctx);
+  const text = `SELECT ${columns.join(', ')} FROM ${ident(cls.className)} t WHERE ${idTest}${access ? ' AND ' + access : ''}`;
   const objects = await run(sql, cls, text, ctx.params);
+  hideProtected(policy.mask, objects, fields);
   return new Map(objects.map((o) => [o.objectId, o]));
 }
 
@@ -89,14 +95,19 @@ export interface FindResult {
  */
 export async function find(rt: CoreRuntime, auth: Auth, className: string, req: FindRequest, sql: Sql = rt.db): Promise<FindResult> {
   const cls = requireClass(rt, className);
-  const where = req.where ?? TRUE;
+  guardOrder(auth, cls, req.order);
+  const where = guardWhere(auth, cls, req.where ?? TRUE, rt.schema.current.classes);
   const shape = pageShape(rt, req, where);
   const { plan } = shape;
+  // Parse's permissions: the page is a `find`, any count (selected, or placing/flagging the page) a `count`.
   const runCount = async (after?: CountAfter) => {
+    const policy = readPolicy(auth, cls, 'count');
     const ctx = sqlContext(rt, auth);
-    const rows = await sql.query<{ count: number; following?: number }>(compileCount(cls, where, ctx, after), ctx.params.values);
+    const rows = await sql.query<{ count: number; following?: number }>(compileCount(cls, withRows(where, policy.rows), ctx, after), ctx.params.values);
     return rows[0];
   };
+  const readsPage = req.wantObjects && shape.limit > 0;
+  const policy = readsPage ? readPolicy(auth, cls, 'find') : undefined;
 
   let count: number | undefined;
   let following: number | undefined;
@@ -114,15 +125,16 @@ export async function find(rt: CoreRuntime, auth: Auth, className: string, req: 
   counting?.catch(() => undefined); // awaited below; a page failure must not leave it unhandled
   let page = EMPTY_PAGE;
   let more = false;
-  if (req.wantObjects && shape.limit > 0) {
+  if (readsPage && policy) {
     const ctx = sqlContext(rt, auth);
-    const query = pageSql(cls, shape, req.fields, where, skip, req.wantHasNext && following === undefined);
+    const query = pageSql(cls, shape, fieldsToRead(req.fields, policy.mask), withRows(where, policy.rows), skip, req.wantHasNext && following === undefined);
     // A distance order cannot be repeated outside the page: those pointers load through the DataLoader.
     const byDistance = !!query.near && query.order.length === 0;
-    const include = req.include?.length && !byDistance ? includeSql(rt, cls, query, req.include, ctx) : undefined;
+    const include = req.include?.length && !byDistance ? includeSql(rt, auth, cls, query, req.include, ctx) : undefined;
     const text = include ? include.sql : compileFind(query, ctx);
     const { columns, rows } = await sql.queryArrays(text, ctx.params.values);
     ({ page, more } = takePage(cls, shape, columns, rows, include ? includeLayout(include, columns) : undefined));
+    hideProtected(policy.mask, page.objects, req.fields);
   }
   const n = page.objects.length;
   skip = pageStart(shape, skip, n);
@@ -131,10 +143,12 @@ export async function find(rt: CoreRuntime, auth: Auth, className: string, req: 
   return pageResult(shape, page, skip, count, pageFlags(shape, skip, n, { following, more, total: count }));
 }
 
-/** Counts the objects matching a filter that the caller may read. */
+/** Counts the objects matching a filter that the caller may read (Parse's `count` permission). */
 export async function count(rt: CoreRuntime, auth: Auth, className: string, where: Condition = TRUE, sql: Sql = rt.db): Promise<number> {
   const cls = requireClass(rt, className);
+  const guarded = guardWhere(auth, cls, where, rt.schema.current.classes);
+  const policy = readPolicy(auth, cls, 'count');
   const ctx = sqlContext(rt, auth);
-  const rows = await sql.query<{ count: number }>(compileCount(cls, where, ctx), ctx.params.values);
+  const rows = await sql.query<{ count: number }>(compileCount(cls, withRows(guarded, policy.rows), ctx), ctx.params.values);
   return rows[0].count;
 }

@@ -4,8 +4,9 @@ import type { Logger } from '../config/logger.ts';
 import { errors } from '../errors/index.ts';
 import type { ClassDef, SchemaStore } from '../schema/index.ts';
 import { hasColumn } from '../schema/index.ts';
-import { aliasCounter, type SqlContext } from '../query/index.ts';
-import { readFilterSql, type Auth } from '../security/index.ts';
+import { aliasCounter, and, type Condition, type SqlContext } from '../query/index.ts';
+import { readFilterSql, type Auth, type FieldMask } from '../security/index.ts';
+import { INCLUDED, type ParseObject } from './object.ts';
 import type { HookRegistry } from './hooks.ts';
 import type { ChangeEvents } from './events.ts';
 
@@ -48,3 +49,34 @@ export function columnOf(cls: ClassDef) {
 }
 
 export type { Sql };
+
+/** A where with a policy's pointer-permission rows added (unchanged without them). */
+export function withRows(where: Condition, rows: Condition | undefined): Condition {
+  return rows ? and([where, rows]) : where;
+}
+
+/** The fields to read for a caller: the requested ones and those its mask needs to decide per object. */
+export function fieldsToRead(fields: readonly string[], mask: FieldMask | undefined): readonly string[] {
+  if (!mask?.extra.length) return fields;
+  return [...new Set([...fields, ...mask.extra])];
+}
+
+/**
+ * Removes from objects what the caller may not see — protected fields, with the pointer
+ * targets joined under them — and the fields read only to decide that. Runs on every object a
+ * read path returns (pages, by-id reads, relation pages, joined pointers, mutation payloads).
+ */
+export function hideProtected(mask: FieldMask | undefined, objects: Iterable<ParseObject>, requested: readonly string[], keep?: ReadonlySet<string>): void {
+  if (!mask) return;
+  const temporary = mask.extra.filter((f) => !requested.includes(f));
+  for (const o of objects) {
+    const hidden = mask.hiddenIn(o);
+    for (const f of hidden) {
+      if (keep?.has(f)) continue;
+      delete o[f];
+      const included = o[INCLUDED];
+      if (included) delete included[f];
+    }
+    for (const f of temporary) delete o[f];
+  }
+}

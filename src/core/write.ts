@@ -3,21 +3,58 @@ import { errors, ParseError, ErrorCode } from '../errors/index.ts';
 import type { ClassDef } from '../schema/index.ts';
 import { joinTableName } from '../schema/index.ts';
 import { selectList } from '../query/index.ts';
-import { aclFromColumns, aclToColumns, writeFilterSql, PUBLIC_ACL, type Auth } from '../security/index.ts';
+import { accessSql, aclFromColumns, aclToColumns, canRead, fieldMask, readPolicy, writePolicy, PUBLIC_ACL, type Auth, type ReadPolicy } from '../security/index.ts';
 import { encodeForColumn } from './encode.ts';
 import { rowDecoder } from './decode.ts';
 import { mayBeObjectId, newObjectId } from './ids.ts';
 import { CLASS, type ParseObject } from './object.ts';
 import type { WriteOperation } from './hooks.ts';
 import { planWrite, type PlannedWrite, type RelationInput, type WriteInput } from './write-input.ts';
-import { columnOf, requireClass, type CoreRuntime } from './runtime.ts';
+import { columnOf, fieldsToRead, hideProtected, requireClass, sqlContext, type CoreRuntime } from './runtime.ts';
 import { UnitOfWork } from './unit-of-work.ts';
 
 export interface WriteOptions {
   /** The transaction of an enclosing write (nested creates); absent: the write opens its own. */
   uow?: UnitOfWork;
-  /** Fields the caller wants back (update and delete read them back in the same statement). */
+  /**
+   * Fields the caller wants back (update and delete read them back in the same statement).
+   * Beyond the ids and timestamps this is a read, with the caller's `get` rights (see payloadRead).
+   */
   fields?: readonly string[];
+}
+
+/**
+ * The payload fields that need no read: what Parse's GraphQL mutations answer without
+ * fetching the object again (create: ids and timestamps; update: id and updatedAt; delete: id).
+ */
+const NO_READ: Record<'create' | 'update' | 'delete', ReadonlySet<string>> = {
+  create: new Set(['objectId', 'createdAt', 'updatedAt']),
+  update: new Set(['objectId', 'updatedAt']),
+  delete: new Set(['objectId']),
+};
+
+/**
+ * The caller's `get` rights over a mutation's payload when it selects more than NO_READ — as
+ * Parse reads a payload back with a get by the caller. Plinth decides before writing anything:
+ * a CLP that refuses `get` fails the mutation here (119, or 101 for `requiresAuthentication`)
+ * rather than after the write as in Parse; the object's own read access is checked in the
+ * write's statement (101, nothing written).
+ */
+function payloadRead(auth: Auth, cls: ClassDef, kind: 'create' | 'update' | 'delete', fields: readonly string[] | undefined): ReadPolicy | undefined {
+  if (auth.isMaster || !fields?.some((f) => !NO_READ[kind].has(f))) return undefined;
+  return readPolicy(auth, cls, 'get');
+}
+
+/**
+ * The payload as the caller may see it: a copy (hooks and change events keep the whole
+ * object) without the protected fields it did not write itself (Parse echoes written values).
+ */
+function payload(auth: Auth, cls: ClassDef, object: ParseObject, requested: readonly string[], written: Iterable<string>): ParseObject {
+  const mask = fieldMask(auth, cls);
+  if (!mask) return object;
+  const copy = { ...object };
+  hideProtected(mask, [copy], requested, new Set(written));
+  return copy;
 }
 
 /**
@@ -59,8 +96,8 @@ async function finish(rt: CoreRuntime, uow: UnitOfWork, op: WriteOperation, obje
 /** Unique-index violations in Parse's terms: 202/203 for _User's username/email, 137 otherwise. */
 function mapWriteError(error: unknown): never {
   if (error instanceof DatabaseError && error.code === SqlState.UNIQUE_VIOLATION) {
-    if (/unique_username/.test(error.message)) throw new ParseError(ErrorCode.USERNAME_TAKEN, 'Account already exists for this username.');
-    if (/unique_email/.test(error.message)) throw new ParseError(ErrorCode.EMAIL_TAKEN, 'Account already exists for this email address.');
+    if (/unique(_lower)?_username/.test(error.message)) throw new ParseError(ErrorCode.USERNAME_TAKEN, 'Account already exists for this username.');
+    if (/unique(_lower)?_email/.test(error.message)) throw new ParseError(ErrorCode.EMAIL_TAKEN, 'Account already exists for this email address.');
     throw errors.duplicateValue();
   }
   throw error;
@@ -121,6 +158,8 @@ function checkRequired(cls: ClassDef, values: Map<string, unknown>, relations: P
  */
 export async function create(rt: CoreRuntime, auth: Auth, className: string, input: WriteInput, opts: WriteOptions = {}): Promise<ParseObject> {
   const cls = requireClass(rt, className);
+  writePolicy(auth, cls, 'create');
+  const reading = payloadRead(auth, cls, 'create', opts.fields);
   const op: WriteOperation = { kind: 'create', className, auth, input: { ...input }, internal: {} };
   await runBefore(rt, op);
   const plan = planWrite(cls, op.input);
@@ -142,12 +181,16 @@ export async function create(rt: CoreRuntime, auth: Auth, className: string, inp
     const exprs = [idParam, nowParam, nowParam];
     // The ACL as a later read gives it back (entries in stored order).
     let acl = PUBLIC_ACL;
+    let rperm: string[] | null = null;
     if (plan.acl) {
-      const { rperm, wperm } = aclToColumns(plan.acl);
+      const columns = aclToColumns(plan.acl);
+      rperm = columns.rperm;
       cols.push('"_rperm"', '"_wperm"');
-      exprs.push(params.add(rperm) + '::text[]', params.add(wperm) + '::text[]');
-      acl = aclFromColumns(rperm, wperm);
+      exprs.push(params.add(columns.rperm) + '::text[]', params.add(columns.wperm) + '::text[]');
+      acl = aclFromColumns(columns.rperm, columns.wperm);
     }
+    // The payload is read back (Parse): the new object must be readable by the caller.
+    if (reading && (!canRead(auth, rperm) || (reading.allows && !reading.allows(Object.fromEntries(values))))) throw errors.objectNotFound();
     for (const [name, value] of values) {
       cols.push(ident(name));
       exprs.push(encodeForColumn(cls.fields[name], value, params));
@@ -161,18 +204,22 @@ export async function create(rt: CoreRuntime, auth: Auth, className: string, inp
     const object = { [CLASS]: className, objectId, createdAt: now, updatedAt: now, ACL: acl } as ParseObject;
     for (const [name, value] of values) object[name] = value;
     await finish(rt, uow, op, object, [...values.keys(), ...plan.relations.map(([n]) => n)]);
-    return object;
+    return payload(auth, cls, object, opts.fields ?? [...values.keys()], Object.keys(input));
   }, isSingleStatement(rt, className, plan));
 }
 
 /**
- * Updates the fields given (null unsets) if the caller may write the object, and reads back
- * the requested fields in the same statement. 101 when the object does not exist or the
- * caller may not write it.
+ * Updates the fields given (null unsets) if the caller may write the object — CLP `update`
+ * (119), the ACL and pointer permissions in the statement (101) — and reads back the
+ * requested fields in the same statement. A payload that needs a read also needs read access
+ * to the object as it is after the update, checked in the same statement (101, nothing
+ * written); protected fields the caller did not write are left out of it.
  */
 export async function update(rt: CoreRuntime, auth: Auth, className: string, objectId: string, input: WriteInput, opts: WriteOptions = {}): Promise<ParseObject> {
   const cls = requireClass(rt, className);
   if (!mayBeObjectId(objectId)) throw errors.objectNotFound();
+  const policy = writePolicy(auth, cls, 'update');
+  const reading = payloadRead(auth, cls, 'update', opts.fields);
   const op: WriteOperation = { kind: 'update', className, auth, objectId, input: { ...input }, internal: {} };
   await runBefore(rt, op);
   const plan = planWrite(cls, op.input);
@@ -183,37 +230,76 @@ export async function update(rt: CoreRuntime, auth: Auth, className: string, obj
     const params = new Params();
     const idParam = params.add(objectId);
     const sets = [`"updatedAt" = ${params.add(new Date().toISOString())}::timestamptz`];
+    // The value each changed column gets, to test read access on the row as it will be.
+    const newValues = new Map<string, string>();
     if (plan.acl !== undefined) {
       const { rperm, wperm } = plan.acl ? aclToColumns(plan.acl) : { rperm: null, wperm: null };
-      sets.push(`"_rperm" = ${params.add(rperm)}::text[]`, `"_wperm" = ${params.add(wperm)}::text[]`);
+      newValues.set('_rperm', `${params.add(rperm)}::text[]`);
+      sets.push(`"_rperm" = ${newValues.get('_rperm')}`, `"_wperm" = ${params.add(wperm)}::text[]`);
     }
-    for (const [name, value] of values) sets.push(`${ident(name)} = ${encodeForColumn(cls.fields[name], value, params)}`);
+    for (const [name, value] of values) {
+      const expression = encodeForColumn(cls.fields[name], value, params);
+      newValues.set(name, expression);
+      sets.push(`${ident(name)} = ${expression}`);
+    }
     for (const [column, value] of Object.entries(op.internal)) sets.push(`${ident(column)} = ${params.add(value)}::text`);
-    const fields = new Set(['objectId', 'updatedAt', ...(opts.fields ?? []), ...values.keys()]);
+    const requested = opts.fields ?? [];
+    const fields = new Set(['objectId', 'updatedAt', ...fieldsToRead(requested, reading?.mask), ...values.keys()]);
     const returning = selectList(cls, fields, 't', columnOf(cls));
-    const acl = writeFilterSql(auth, 't', params);
-    const text = `UPDATE ${ident(className)} t SET ${sets.join(', ')} WHERE t."objectId" = ${idParam}${acl ? ' AND ' + acl : ''} RETURNING ${returning.join(', ')}`;
+    const ctx = sqlContext(rt, auth, params);
+    const conditions = [`t."objectId" = ${idParam}`];
+    const access = accessSql(auth, policy.rows, 't', ctx, true);
+    if (access) conditions.push(access);
+    if (reading) conditions.push(readableAfter(auth, cls, reading, newValues, ctx));
+    const text = `UPDATE ${ident(className)} t SET ${sets.join(', ')} WHERE ${conditions.join(' AND ')} RETURNING ${returning.join(', ')}`;
     const { columns, rows } = await uow.sql.queryArrays(text, params.values).catch(mapWriteError);
     if (rows.length === 0) throw errors.objectNotFound();
     const object = rowDecoder(cls, columns)(columns, rows[0]);
     await applyRelations(rt, auth, cls, objectId, plan.relations, uow);
     await finish(rt, uow, op, object, [...values.keys(), ...plan.relations.map(([n]) => n)]);
-    return object;
+    return reading ? payload(auth, cls, object, requested, Object.keys(input)) : object;
   }, isSingleStatement(rt, className, plan));
 }
 
-/** Deletes an object the caller may write, with its own relation rows; returns it as it was. */
+/**
+ * SQL that is true when the caller may read the row as an UPDATE leaves it: the read ACL and
+ * pointer permissions over the new values where the update changes them (a one-row
+ * subselect of those columns), else over the stored ones.
+ */
+function readableAfter(auth: Auth, cls: ClassDef, reading: ReadPolicy, newValues: ReadonlyMap<string, string>, ctx: ReturnType<typeof sqlContext>): string {
+  const names = ['_rperm', ...(reading.rowFields ?? [])];
+  if (!names.some((n) => newValues.has(n))) return accessSql(auth, reading.rows, 't', ctx) ?? 'TRUE';
+  // Typed like the columns, so that an unset (NULL) compares as the column would.
+  const type = (n: string) => (n === '_rperm' ? 'text[]' : cls.fields[n]?.type === 'Array' ? 'jsonb' : 'text');
+  const row = names.map((n) => `${newValues.has(n) ? `(${newValues.get(n)})::${type(n)}` : `t.${ident(n)}`} AS ${ident(n)}`).join(', ');
+  return `EXISTS (SELECT 1 FROM (SELECT ${row}) n WHERE ${accessSql(auth, reading.rows, 'n', ctx) ?? 'TRUE'})`;
+}
+
+/**
+ * Deletes an object the caller may write (CLP `delete`, ACL and pointer permissions), with
+ * its own relation rows; returns it as it was. A payload beyond the id is a read: it needs
+ * the caller's `get` rights and read access to the object, checked in the same statement
+ * (nothing is deleted without them), and leaves protected fields out.
+ */
 export async function destroy(rt: CoreRuntime, auth: Auth, className: string, objectId: string, opts: WriteOptions = {}): Promise<ParseObject> {
   const cls = requireClass(rt, className);
   if (!mayBeObjectId(objectId)) throw errors.objectNotFound();
+  const policy = writePolicy(auth, cls, 'delete');
+  const reading = payloadRead(auth, cls, 'delete', opts.fields);
   const op: WriteOperation = { kind: 'delete', className, auth, objectId, input: {}, internal: {} };
   await runBefore(rt, op);
   return inUnitOfWork(rt, opts.uow, async (uow) => {
     const params = new Params();
     const idParam = params.add(objectId);
-    const returning = selectList(cls, new Set(['objectId', ...(opts.fields ?? [])]), 't', columnOf(cls));
-    const acl = writeFilterSql(auth, 't', params);
-    const text = `DELETE FROM ${ident(className)} t WHERE t."objectId" = ${idParam}${acl ? ' AND ' + acl : ''} RETURNING ${returning.join(', ')}`;
+    const requested = opts.fields ?? [];
+    const returning = selectList(cls, new Set(['objectId', ...fieldsToRead(requested, reading?.mask)]), 't', columnOf(cls));
+    const ctx = sqlContext(rt, auth, params);
+    const conditions = [`t."objectId" = ${idParam}`];
+    const access = accessSql(auth, policy.rows, 't', ctx, true);
+    if (access) conditions.push(access);
+    const readable = reading && accessSql(auth, reading.rows, 't', ctx);
+    if (readable) conditions.push(readable);
+    const text = `DELETE FROM ${ident(className)} t WHERE ${conditions.join(' AND ')} RETURNING ${returning.join(', ')}`;
     const { columns, rows } = await uow.sql.queryArrays(text, params.values);
     if (rows.length === 0) throw errors.objectNotFound();
     const object = rowDecoder(cls, columns)(columns, rows[0]);
@@ -221,7 +307,7 @@ export async function destroy(rt: CoreRuntime, auth: Auth, className: string, ob
       if (field.type === 'Relation') await uow.sql.execute(`DELETE FROM ${ident(joinTableName(className, name))} WHERE "owningId" = $1`, [objectId]);
     }
     await finish(rt, uow, op, object, []);
-    return object;
+    return reading ? payload(auth, cls, object, requested, []) : object;
   }, isSingleStatement(rt, className) && !Object.values(cls.fields).some((f) => f.type === 'Relation'));
 }
 

@@ -45,8 +45,23 @@ export function isWriteOnly(className: string, field: string): boolean {
   return VIRTUAL_FIELDS[className]?.has(field) ?? false;
 }
 
-/** Parse's default CLP for a new class: open to everyone (Plinth warns about it at start-up). */
-export function defaultClassLevelPermissions(): ClassLevelPermissions {
+/**
+ * Fields hidden from callers by default, per class, merged into every class's own
+ * `protectedFields` when access is decided (as Parse Server merges its `protectedFields`
+ * option): a user's email is seen only by that user and the master key.
+ */
+export const DEFAULT_PROTECTED_FIELDS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  _User: { '*': ['email'] },
+};
+
+/**
+ * Parse's default CLP for a new class: open to everyone (Plinth warns about it at start-up),
+ * with the default protected fields of system classes (`_User`: email).
+ */
+export function defaultClassLevelPermissions(className?: string): ClassLevelPermissions {
+  const defaults = className && has(DEFAULT_PROTECTED_FIELDS, className) ? DEFAULT_PROTECTED_FIELDS[className] : undefined;
+  const protectedFields: Record<string, string[]> = { '*': [] };
+  for (const [group, fields] of Object.entries(defaults ?? {})) protectedFields[group] = [...fields];
   return {
     find: { '*': true },
     count: { '*': true },
@@ -55,7 +70,7 @@ export function defaultClassLevelPermissions(): ClassLevelPermissions {
     update: { '*': true },
     delete: { '*': true },
     addField: { '*': true },
-    protectedFields: { '*': [] },
+    protectedFields,
   };
 }
 

@@ -1,3 +1,8 @@
 export { Auth } from './auth.ts';
 export { RoleResolver } from './roles.ts';
 export { aclFromColumns, aclToColumns, validateAcl, readFilterSql, writeFilterSql, canRead, PUBLIC_ACL, type AclMap } from './acl.ts';
+export { readPolicy, writePolicy, fieldMask, type ReadPolicy, type WritePolicy, type ReadOperation, type WriteOperation } from './policy.ts';
+export { guardWhere, guardOrder } from './guard-query.ts';
+export { accessSql } from './filters.ts';
+export { valueHoldsUser } from './pointer-permissions.ts';
+export type { FieldMask } from './protected-fields.ts';

@@ -21,6 +21,8 @@ const ROLES_OF_USER = `WITH RECURSIVE held(id) AS (
  */
 export class RoleResolver {
   private cache = new LRUCache<string, readonly string[]>({ max: 10_000 });
+  /** Lookups under way, so that concurrent requests of one user share one query. */
+  private pending = new Map<string, Promise<readonly string[]>>();
   private version: string | undefined;
   private poller: NodeJS.Timeout | undefined;
   private generation = 0;
@@ -30,9 +32,20 @@ export class RoleResolver {
     private readonly logger?: Logger,
   ) {}
 
-  async rolesOf(userId: string): Promise<readonly string[]> {
+  /** The names of the roles a user holds (inherited ones included), from the cache when it is current. */
+  rolesOf(userId: string): Promise<readonly string[]> {
     const hit = this.cache.get(userId);
-    if (hit) return hit;
+    if (hit) return Promise.resolve(hit);
+    const key = this.generation + '\0' + userId;
+    let lookup = this.pending.get(key);
+    if (!lookup) {
+      lookup = this.load(userId).finally(() => this.pending.delete(key));
+      this.pending.set(key, lookup);
+    }
+    return lookup;
+  }
+
+  private async load(userId: string): Promise<readonly string[]> {
     const generation = this.generation;
     const rows = await this.db.query<{ name: string }>(ROLES_OF_USER, [userId]);
     const roles = Object.freeze(rows.map((r) => r.name));
@@ -41,7 +54,7 @@ export class RoleResolver {
     return roles;
   }
 
-  /** Forgets every cached role set (a role or a membership changed). */
+  /** Forgets every cached role set (a role or a membership changed); lookups started before it are not reused. */
   invalidate(): void {
     this.generation++;
     this.cache.clear();

@@ -4,7 +4,9 @@ import { openDatabase, migrate, type Database } from '../db/index.ts';
 import { SchemaStore } from '../schema/index.ts';
 import { Core, HookRegistry, ChangeEvents } from '../core/index.ts';
 import { refuseCollisions } from '../graphql/index.ts';
-import { Accounts, createAuthProviders, createEmailFlows, createMailAdapter, registerPasswordHook, sessionResolver, Sessions, type EmailFlows, type MailAdapter } from '../auth/index.ts';
+import { Accounts, createAuthProviders, createEmailFlows, createMailAdapter, sessionResolver, Sessions, type EmailFlows, type MailAdapter } from '../auth/index.ts';
+import { registerUserHooks } from '../auth/user-hooks.ts';
+import { warnAboutPublicClasses } from '../auth/open-classes.ts';
 import { useAccountPages } from './routes/account-pages.ts';
 import { RoleResolver } from '../security/index.ts';
 import path from 'node:path';
@@ -55,14 +57,17 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     const schemaStore = new SchemaStore(db, logger);
     schemaStore.addValidator(refuseCollisions);
     await schemaStore.load();
+    warnAboutPublicClasses(schemaStore.current, logger);
     const unaccent = (await db.query(`SELECT 1 AS "ok" FROM pg_extension WHERE extname = 'unaccent'`)).length > 0;
     const hooks = new HookRegistry();
     const events = new ChangeEvents();
-    registerPasswordHook(hooks);
+    const sessions = new Sessions(db, { lifetimeMs: config.sessionLengthMs });
+    const providers = createAuthProviders(config.auth, logger);
+    // First of the _User hooks: the email flows' hooks rely on the user rules having run.
+    registerUserHooks(hooks, { sessions, providers, config: config.auth });
     const core = new Core({ db, schema: schemaStore, hooks, events, logger, defaultLimit: config.defaultLimit, maxLimit: config.maxLimit, unaccent });
     const schemas = new SchemaHolder(schemaStore, logger);
     schemaStore.startPolling(config.schemaPollMs);
-    const sessions = new Sessions(db, { lifetimeMs: config.sessionLengthMs });
     const roles = new RoleResolver(db, logger);
     await roles.refreshIfChanged();
     roles.startPolling(config.schemaPollMs);
@@ -70,7 +75,6 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     hooks.register('_Role', { afterCommit: () => roles.invalidate() });
     const mail = options.mail ?? createMailAdapter(config.auth, config.dataDir, logger);
     const emailFlows = createEmailFlows({ db, core, hooks, sessions, mail, config: config.auth, publicUrl: config.publicUrl, appId: config.appId, logger });
-    const providers = createAuthProviders(config.auth, logger);
     const accounts = new Accounts({ db, core, sessions, roles, emailFlows, providers, config: config.auth, logger });
     const graphql = createGraphQLHandler({
       config,
@@ -81,7 +85,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       sessions: sessionResolver(sessions, roles),
       accounts,
       emailFlows,
-      routes: [useAccountPages(config, emailFlows)],
+      routes: [useAccountPages(config, emailFlows, logger)],
     });
     return {
       config,

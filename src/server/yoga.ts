@@ -79,7 +79,7 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
     maskedErrors: { maskError: maskError(logger) },
     plugins: [
       ...deps.routes,
-      useParseAuth({ appId: config.appId, masterKey: config.masterKey, sessions: deps.sessions, logger }),
+      useParseAuth({ appId: config.appId, masterKey: config.masterKey, sessions: deps.sessions, logger, masterKeyIps: config.auth.masterKeyIps }),
       ...useLimits(config.limits, config.production),
       useJit(),
     ],

@@ -1,4 +1,5 @@
 import { loadConfig, type ConfigInput } from '../../src/config/index.ts';
+import type { MailAdapter } from '../../src/auth/index.ts';
 import { createPlinth, type Plinth } from '../../src/server/app.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
@@ -26,11 +27,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  /** A mail adapter that captures what the server sends (instead of the configured one). */
+  mail?: MailAdapter;
+}
+
 /** A Plinth on a fresh database of this project's kind (PGlite in memory, or its own PostgreSQL database). */
-export async function startTestServer(overrides: ConfigInput = {}): Promise<TestServer> {
+export async function startTestServer(overrides: ConfigInput = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = loadConfig({}, { appId: APP_ID, masterKey: MASTER_KEY, dataDir: '/tmp/plinth-test-unused', logLevel: 'silent', ...overrides });
-  const plinth = await createPlinth(config, { db: database.db });
+  const plinth = await createPlinth(config, { db: database.db, mail: options.mail });
   const request = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const res = await plinth.fetch(
       new Request('http://plinth.test/graphql', {

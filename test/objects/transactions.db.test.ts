@@ -27,7 +27,7 @@ describe('a mutation with nested creates is all or nothing', () => {
        addRelations: [{ name: "members", targetClassName: "Person" }]`,
     );
     snapshot = async () => Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, await countRows(s, t)])));
-    await s.ok(`mutation { createUser(input: { fields: { username: "taken", password: "secret" } }) { user { objectId } } }`);
+    await s.ok(`mutation { createUser(input: { fields: { username: "taken", password: "secret-pw" } }) { user { objectId } } }`);
   });
   afterAll(() => s?.close());
 
@@ -38,7 +38,7 @@ describe('a mutation with nested creates is all or nothing', () => {
     const r = await createTeam({
       name: 'ok',
       lead: { createAndLink: { name: 'lead', badges: { createAndAdd: [{ label: 'b1' }] } } },
-      members: { createAndAdd: [{ name: 'm1' }, { name: 'm2', account: { createAndLink: { username: 'fresh', password: 'pw' } } }] },
+      members: { createAndAdd: [{ name: 'm1' }, { name: 'm2', account: { createAndLink: { username: 'fresh', password: 'password-1' } } }] },
     });
     expect(r.errors).toBeUndefined();
     const after = await snapshot();
@@ -70,7 +70,7 @@ describe('a mutation with nested creates is all or nothing', () => {
     ],
     [
       'a unique violation deep inside (username already taken)',
-      { name: 't', lead: { createAndLink: { name: 'p' } }, members: { createAndAdd: [{ name: 'm', account: { createAndLink: { username: 'taken', password: 'pw' } } }] } },
+      { name: 't', lead: { createAndLink: { name: 'p' } }, members: { createAndAdd: [{ name: 'm', account: { createAndLink: { username: 'taken', password: 'password-1' } } }] } },
       202,
     ],
     [
@@ -79,8 +79,8 @@ describe('a mutation with nested creates is all or nothing', () => {
         name: 't',
         members: {
           createAndAdd: [
-            { name: 'a', account: { createAndLink: { username: 'twice', password: 'pw' } } },
-            { name: 'b', account: { createAndLink: { username: 'twice', password: 'pw' } } },
+            { name: 'a', account: { createAndLink: { username: 'twice', password: 'password-1' } } },
+            { name: 'b', account: { createAndLink: { username: 'twice', password: 'password-1' } } },
           ],
         },
       },

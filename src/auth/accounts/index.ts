@@ -1,64 +1,72 @@
-import type { AuthConfig } from '../../config/index.ts';
-import type { Logger } from '../../config/logger.ts';
-import type { Database } from '../../db/index.ts';
-import type { Core, ParseObject, WriteInput } from '../../core/index.ts';
-import type { Auth, RoleResolver } from '../../security/index.ts';
-import type { EmailFlows } from '../email/index.ts';
-import type { AuthProviders } from '../providers/index.ts';
-import type { Sessions } from '../sessions.ts';
+import type { ParseObject, WriteInput } from '../../core/index.ts';
+import { errors, ErrorCode, ParseError } from '../../errors/index.ts';
+import { Auth } from '../../security/index.ts';
+import { Lockout } from '../lockout.ts';
+import { AuthRateLimits } from '../rate-limit.ts';
+import { challenge } from './challenge.ts';
+import type { AccountContext } from './context.ts';
+import { authenticate } from './log-in.ts';
+import { logInWith } from './log-in-with.ts';
+import { readOwnUser } from './read-user.ts';
+import { signUp } from './sign-up.ts';
+import type { AccountDeps, ChallengeInput, LoggedIn, RequestOrigin } from './types.ts';
 
-export interface AccountDeps {
-  db: Database;
-  core: Core;
-  sessions: Sessions;
-  roles: RoleResolver;
-  emailFlows: EmailFlows;
-  providers: AuthProviders;
-  config: AuthConfig;
-  logger: Logger;
-}
+export type { AccountDeps, ChallengeInput, LoggedIn, RequestOrigin } from './types.ts';
 
-/** Where a request came from, for rate limits and the audit log. */
-export interface RequestOrigin {
-  ip?: string;
-  installationId?: string | null;
-}
-
-/** A session handed to the client: the token (shown once) and the user as stored. */
-export interface LoggedIn {
-  sessionToken: string;
-  user: ParseObject;
-}
-
-/** Accounts: signup, login (password or third-party authData), logout, the current user. */
+/**
+ * Accounts: signup, login (password or third-party authData), logout, the current user, and
+ * the abuse guards around them (rate limits per address and per account, account lockout).
+ * Session tokens leave this class only in a LoggedIn, for the client that logged in.
+ */
 export class Accounts {
-  constructor(readonly deps: AccountDeps) {}
+  private readonly ctx: AccountContext;
 
-  signUp(fields: WriteInput, origin: RequestOrigin, userFields: readonly string[]): Promise<LoggedIn> {
-    void fields;
-    void origin;
-    void userFields;
-    throw new Error('accounts: not implemented yet');
+  constructor(readonly deps: AccountDeps) {
+    this.ctx = { ...deps, limits: new AuthRateLimits(deps.config.rateLimits), lockout: new Lockout(deps.config.accountLockout) };
   }
 
-  logIn(username: string, password: string, origin: RequestOrigin, userFields: readonly string[]): Promise<LoggedIn> {
-    void username;
-    void password;
-    void origin;
-    void userFields;
-    throw new Error('accounts: not implemented yet');
+  /** Creates a user (as `auth`, whose permissions apply) and its first session. */
+  signUp(fields: WriteInput, origin: RequestOrigin, userFields: readonly string[], auth: Auth = Auth.anonymous()): Promise<LoggedIn> {
+    return signUp(this.ctx, auth, fields, origin, userFields);
   }
 
-  logInWith(authData: Record<string, unknown>, fields: WriteInput, origin: RequestOrigin, userFields: readonly string[]): Promise<LoggedIn> {
-    void authData;
-    void fields;
-    void origin;
-    void userFields;
-    throw new Error('accounts: not implemented yet');
+  /** Starts a session for a username (or email) and password. */
+  async logIn(username: string, password: string, origin: RequestOrigin, userFields: readonly string[]): Promise<LoggedIn> {
+    const user = await authenticate(this.ctx, username, password, origin);
+    const session = await this.deps.sessions.create(user.objectId, { action: 'login', authProvider: 'password' }, this.deps.db, origin.installationId);
+    return { sessionToken: session.token, user: await readOwnUser(this.ctx, user.objectId, session.sessionId, userFields) };
   }
 
-  logOut(auth: Auth): Promise<void> {
-    void auth;
-    throw new Error('accounts: not implemented yet');
+  /** Logs in (or signs up) the user behind third-party authData. */
+  logInWith(
+    authData: Record<string, unknown>,
+    fields: WriteInput,
+    origin: RequestOrigin,
+    userFields: readonly string[],
+    auth: Auth = Auth.anonymous(),
+  ): Promise<LoggedIn> {
+    return logInWith(this.ctx, auth, authData, fields, origin, userFields);
+  }
+
+  /** Ends the session the request came with (nothing to do without one). */
+  async logOut(auth: Auth): Promise<void> {
+    if (auth.sessionId) await this.deps.sessions.delete(auth.sessionId);
+  }
+
+  /** The user of the request's session; 209 without one (the master key is no user). */
+  async viewer(auth: Auth, userFields: readonly string[]): Promise<ParseObject> {
+    if (!auth.userId) throw errors.invalidSessionToken();
+    try {
+      return await this.deps.core.get(auth, '_User', auth.userId, userFields);
+    } catch (error) {
+      // The user was deleted while the session lived on.
+      if (error instanceof ParseError && error.code === ErrorCode.OBJECT_NOT_FOUND) throw errors.invalidSessionToken();
+      throw error;
+    }
+  }
+
+  /** Parse's challenge step (identify the user, then ask the providers named in challengeData). */
+  challenge(input: ChallengeInput, origin: RequestOrigin): Promise<Record<string, unknown>> {
+    return challenge(this.ctx, input, origin);
   }
 }

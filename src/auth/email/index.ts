@@ -4,9 +4,14 @@ import type { Database } from '../../db/index.ts';
 import type { Core, HookRegistry } from '../../core/index.ts';
 import type { MailAdapter } from '../mail/index.ts';
 import type { Sessions } from '../sessions.ts';
+import { flowContext } from './context.ts';
+import { passwordResetFlow } from './password-reset.ts';
+import { registerEmailHooks } from './user-hooks.ts';
+import { verificationFlow } from './verification.ts';
 import type { EmailFlows } from './types.ts';
 
 export type { EmailFlows } from './types.ts';
+export { EmailErrorCode, isAlreadyVerified } from './errors.ts';
 
 export interface EmailFlowDeps {
   db: Database;
@@ -21,11 +26,21 @@ export interface EmailFlowDeps {
   logger: Logger;
 }
 
-/** The email flows, with their hooks on _User (verification on signup and on email change). */
+/**
+ * The email flows, with their hooks on _User (verification on signup and on email change).
+ * Runs once at start-up. Tokens are single use and expire; only their hashes are stored
+ * ("_perishable_token", "_email_verify_token"), each next to its expiry.
+ */
 export function createEmailFlows(deps: EmailFlowDeps): EmailFlows {
-  void deps;
-  const missing = async () => {
-    throw new Error('email flows: not implemented yet');
+  const ctx = flowContext(deps);
+  const reset = passwordResetFlow(ctx);
+  const verification = verificationFlow(ctx);
+  registerEmailHooks(ctx, verification.afterEmailSet);
+  return {
+    requestPasswordReset: reset.request,
+    checkPasswordResetToken: reset.check,
+    confirmPasswordReset: reset.confirm,
+    sendVerificationEmail: verification.send,
+    verifyEmail: verification.verify,
   };
-  return { requestPasswordReset: missing, confirmPasswordReset: missing, sendVerificationEmail: missing, verifyEmail: missing };
 }

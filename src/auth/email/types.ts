@@ -5,6 +5,11 @@
 export interface EmailFlows {
   /** Emails a password reset link to the user with this email (no answer tells whether one exists). */
   requestPasswordReset(email: string): Promise<void>;
+  /**
+   * Checks a reset link without using it (the reset page shows its form only for a live link);
+   * throws the error confirmPasswordReset would give for this token.
+   */
+  checkPasswordResetToken(username: string, token: string): Promise<void>;
   /** Sets a new password with a reset token (single use); revokes the user's sessions. */
   confirmPasswordReset(username: string, token: string, password: string): Promise<void>;
   /** (Re)sends the verification email to the user with this email. */

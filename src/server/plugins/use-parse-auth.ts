@@ -3,12 +3,16 @@ import type { Logger } from '../../config/logger.ts';
 import { ErrorCode, ParseError } from '../../errors/index.ts';
 import type { Auth } from '../../security/index.ts';
 import { resolveAuth, secretEquals, type SessionResolver } from '../../auth/index.ts';
+import { sessionTokenOf } from '../../auth/credentials.ts';
+import { IpAllowList } from '../../auth/ip-allow-list.ts';
 
 export interface ParseAuthOptions {
   appId: string;
   masterKey: string;
   sessions: SessionResolver;
   logger?: Logger;
+  /** Addresses and CIDR ranges allowed to use the master key (absent: any). */
+  masterKeyIps?: readonly string[];
 }
 
 const authByRequest = new WeakMap<Request, Auth>();
@@ -22,17 +26,19 @@ function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
 
-/** The session token of a request: X-Parse-Session-Token, else `Authorization: Bearer <token>`. */
-function sessionTokenOf(request: Request): string | undefined {
-  const header = request.headers.get('x-parse-session-token');
-  if (header?.trim()) return header;
-  return /^Bearer\s+(.+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+/** The client's address as node:http saw it; undefined for in-process requests (`yoga.fetch`). */
+function remoteAddressOf(serverContext: unknown): string | undefined {
+  return (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress;
 }
+
+const MASTER_KEY_REFUSED = { code: ErrorCode.OPERATION_FORBIDDEN, error: 'unauthorized: the master key is not accepted from this address' };
 
 /**
  * Parse's request credentials, before any GraphQL work: a missing or wrong
  * X-Parse-Application-Id is HTTP 403 {"error":"unauthorized"}; an invalid session token is
  * HTTP 400 {"code":209,"error":"Invalid session token"}. The Auth found is kept for the context.
+ * The right master key from an address outside `masterKeyIps` is refused with HTTP 403 (as
+ * Parse does), never downgraded; requests without a socket (in-process) count as loopback.
  *
  * Every request that reaches this hook is checked: Yoga's own routes that need no credentials
  * (CORS preflight, /health, the GraphiQL page) answer in hooks that run before it, and Yoga
@@ -42,15 +48,24 @@ function sessionTokenOf(request: Request): string | undefined {
  * stack trace that an exception escaping this hook would produce.
  */
 export function useParseAuth(options: ParseAuthOptions): Plugin {
+  const masterKeyIps = options.masterKeyIps ? new IpAllowList(options.masterKeyIps) : undefined;
   return {
-    async onRequest({ request, endResponse }) {
+    async onRequest({ request, serverContext, endResponse }) {
       const appId = request.headers.get('x-parse-application-id');
       if (!appId || !secretEquals(appId, options.appId)) {
         endResponse(json(403, { error: 'unauthorized' }));
         return;
       }
       try {
-        const auth = await resolveAuth({ masterKey: request.headers.get('x-parse-master-key'), sessionToken: sessionTokenOf(request) }, options.masterKey, options.sessions);
+        const auth = await resolveAuth({ masterKey: request.headers.get('x-parse-master-key'), sessionToken: sessionTokenOf(request.headers) }, options.masterKey, options.sessions);
+        if (auth.isMaster && masterKeyIps) {
+          const ip = remoteAddressOf(serverContext);
+          if (!masterKeyIps.allows(ip)) {
+            options.logger?.warn({ ip }, 'master key refused: the request came from an address outside masterKeyIps');
+            endResponse(json(403, MASTER_KEY_REFUSED));
+            return;
+          }
+        }
         authByRequest.set(request, auth);
       } catch (error) {
         if (error instanceof ParseError) {

@@ -1,0 +1,26 @@
+import type { AuthConfig } from '../config/index.ts';
+import type { HookRegistry } from '../core/index.ts';
+import { registerAuthDataHook } from './auth-data.ts';
+import { registerPasswordHook } from './password-hook.ts';
+import type { AuthProviders } from './providers/index.ts';
+import type { Sessions } from './sessions.ts';
+import { registerUserRules } from './user-rules.ts';
+
+export interface UserHookDeps {
+  sessions: Sessions;
+  providers: AuthProviders;
+  config: AuthConfig;
+}
+
+/**
+ * Everything _User writes must respect, on every path (signUp, createUser, updateUser, nested
+ * creates), in this order: the user rules (required username and password, email shape, unique
+ * values, emailVerified, the owner's ACL), authData checked by its providers, then the password
+ * (policy, hash, session revocation). Register before other _User hooks (email flows), which
+ * may then set fields such as emailVerified that clients may not.
+ */
+export function registerUserHooks(hooks: HookRegistry, deps: UserHookDeps): void {
+  registerUserRules(hooks);
+  registerAuthDataHook(hooks, deps.providers);
+  registerPasswordHook(hooks, { sessions: deps.sessions, policy: deps.config.passwordPolicy });
+}

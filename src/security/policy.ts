@@ -1,0 +1,140 @@
+import { ErrorCode, ParseError, errors } from '../errors/index.ts';
+import type { ClassDef } from '../schema/index.ts';
+import type { Condition } from '../query/index.ts';
+import type { Auth } from './auth.ts';
+import { classRules, type ClassRules, type Operation, type OperationRule, type UserField } from './class-rules.ts';
+import { holdsUser, valueHoldsUser } from './pointer-permissions.ts';
+import { buildFieldMask, type FieldMask } from './protected-fields.ts';
+
+/*
+ * The single decision point for access to objects: every read and write path of core (and
+ * later subscriptions and files) asks here what the caller may do with a class, and applies
+ * the answer — a CLP refusal (thrown), a row condition compiled into its SQL, and a mask of
+ * protected fields. The object ACL itself is the `_rperm`/`_wperm` filter (acl.ts), which the
+ * SQL layer adds to every statement.
+ */
+
+export type ReadOperation = 'get' | 'find' | 'count';
+export type WriteOperation = 'create' | 'update' | 'delete';
+
+/** What a caller may read of a class, beyond what each object's ACL allows. */
+export interface ReadPolicy {
+  /**
+   * Pointer permissions: only objects matching this condition on the class's own fields
+   * (one of the CLP's user fields holds the caller). Undefined: every object the ACL allows.
+   */
+  readonly rows?: Condition;
+  /** The fields `rows` tests (to evaluate it over values that are being written). */
+  readonly rowFields?: readonly string[];
+  /** `rows` in memory, for an object known from a write rather than read (field → API value). */
+  readonly allows?: (object: Readonly<Record<string, unknown>>) => boolean;
+  /** Protected fields: undefined when nothing is hidden from this caller. */
+  readonly mask?: FieldMask;
+}
+
+/** What a caller may write of a class, beyond each object's ACL. */
+export interface WritePolicy {
+  /** Pointer permissions (`writeUserFields`, the operation's `pointerFields`); undefined: every object. */
+  readonly rows?: Condition;
+}
+
+const OPEN: ReadPolicy & WritePolicy = Object.freeze({});
+
+/** Parse's messages (SchemaController.validatePermission), unsanitized. */
+function denied(op: Operation, className: string): ParseError {
+  return errors.forbidden(`Permission denied for action ${op} on class ${className}.`);
+}
+
+function needsAuthentication(): ParseError {
+  return new ParseError(ErrorCode.OBJECT_NOT_FOUND, 'Permission denied, user needs to be authenticated.');
+}
+
+type Grant = { rows?: readonly UserField[] } | { error: () => ParseError };
+
+/**
+ * Parse's validatePermission followed by addPointerPermissions, for one operation: granted to
+ * all (`*`, the caller's id or one of its roles), to any logged-in caller
+ * (`requiresAuthentication`; anonymous → 101), or only on the objects whose pointer fields
+ * hold the caller; otherwise 119. Pointer fields restrict only when nothing else grants.
+ */
+function grant(rule: OperationRule, auth: Auth, op: Operation, className: string): Grant {
+  if (rule.open || auth.accessKeys.some((k) => rule.entities.has(k))) return {};
+  if (rule.requiresAuthentication) {
+    if (!auth.userId) return { error: needsAuthentication };
+    return op === 'create' || rule.pointerFields.length === 0 ? {} : { rows: rule.pointerFields };
+  }
+  if (!rule.pointerStage) return { error: () => denied(op, className) };
+  return { rows: rule.pointerFields };
+}
+
+/** Decisions per caller and class, computed once (per request for users; for good for the anonymous caller). */
+interface Decided {
+  mask?: FieldMask | null;
+  policies: Partial<Record<Operation, ReadPolicy | { error: () => ParseError }>>;
+}
+
+const decided = new WeakMap<Auth, WeakMap<ClassRules, Decided>>();
+
+function decidedFor(auth: Auth, rules: ClassRules): Decided {
+  let byClass = decided.get(auth);
+  if (!byClass) decided.set(auth, (byClass = new WeakMap()));
+  let d = byClass.get(rules);
+  if (!d) byClass.set(rules, (d = { policies: {} }));
+  return d;
+}
+
+function maskOf(auth: Auth, rules: ClassRules, d: Decided): FieldMask | undefined {
+  if (d.mask === undefined) d.mask = buildFieldMask(rules, auth) ?? null;
+  return d.mask ?? undefined;
+}
+
+function policyFor(auth: Auth, cls: ClassDef, op: Operation, withMask: boolean): ReadPolicy {
+  const rules = classRules(cls);
+  const d = decidedFor(auth, rules);
+  let p = d.policies[op];
+  if (!p) {
+    const g = grant(rules.operations[op], auth, op, cls.className);
+    if ('error' in g) p = g;
+    else {
+      const mask = withMask ? maskOf(auth, rules, d) : undefined;
+      const fields = g.rows;
+      const rows = fields && holdsUser(fields, auth.userId);
+      const allows = fields && ((o: Readonly<Record<string, unknown>>) => fields.some((f) => valueHoldsUser(f, o[f.name], auth.userId)));
+      const rowFields = fields?.map((f) => f.name);
+      p = rows || mask ? Object.freeze({ rows, rowFields, allows, mask }) : OPEN;
+    }
+    d.policies[op] = p;
+  }
+  if ('error' in p) throw p.error();
+  return p;
+}
+
+/**
+ * May the caller `op` (get, find, count) objects of this class, and on which terms? Throws
+ * Parse's CLP errors (119 `Permission denied for action <op> on class <C>.`, 101 when
+ * `requiresAuthentication` meets an anonymous caller). The master key may do everything.
+ */
+export function readPolicy(auth: Auth, cls: ClassDef, op: ReadOperation): ReadPolicy {
+  if (auth.isMaster) return OPEN;
+  if (classRules(cls).public) return OPEN;
+  return policyFor(auth, cls, op, true);
+}
+
+/**
+ * May the caller create, update or delete objects of this class? Throws as readPolicy does;
+ * for update and delete the answer may be "only the objects whose user fields hold you".
+ */
+export function writePolicy(auth: Auth, cls: ClassDef, op: WriteOperation): WritePolicy {
+  if (auth.isMaster) return OPEN;
+  if (classRules(cls).public) return OPEN;
+  const { rows } = policyFor(auth, cls, op, false);
+  return rows ? { rows } : OPEN;
+}
+
+/** The caller's protected-field mask over a class, without any CLP check (undefined: nothing hidden). */
+export function fieldMask(auth: Auth, cls: ClassDef): FieldMask | undefined {
+  if (auth.isMaster) return undefined;
+  const rules = classRules(cls);
+  if (rules.public) return undefined;
+  return maskOf(auth, rules, decidedFor(auth, rules));
+}
