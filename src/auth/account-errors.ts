@@ -1,35 +1,22 @@
 import { ErrorCode, ParseError } from '../errors/index.ts';
 
-/**
- * Parse's codes for accounts that the shared catalogue (errors/codes.ts) does not list yet.
- * They belong there; they live here until then so that this folder stays the only user.
- */
-export const AccountCode = {
-  OTHER_CAUSE: -1,
-  INVALID_EMAIL_ADDRESS: 125,
-  USERNAME_MISSING: 200,
-  PASSWORD_MISSING: 201,
-  EMAIL_NOT_FOUND: 205,
-  ACCOUNT_ALREADY_LINKED: 208,
-} as const;
-
 /** The errors of signup, login and the rules on _User, with Parse's codes and messages. */
 export const accountErrors = {
-  usernameMissing: () => new ParseError(AccountCode.USERNAME_MISSING, 'bad or missing username'),
-  passwordMissing: () => new ParseError(AccountCode.PASSWORD_MISSING, 'password is required'),
-  loginNameMissing: () => new ParseError(AccountCode.USERNAME_MISSING, 'username/email is required.'),
-  loginPasswordMissing: () => new ParseError(AccountCode.PASSWORD_MISSING, 'password is required.'),
+  usernameMissing: () => new ParseError(ErrorCode.USERNAME_MISSING, 'bad or missing username'),
+  passwordMissing: () => new ParseError(ErrorCode.PASSWORD_MISSING, 'password is required'),
+  loginNameMissing: () => new ParseError(ErrorCode.USERNAME_MISSING, 'username/email is required.'),
+  loginPasswordMissing: () => new ParseError(ErrorCode.PASSWORD_MISSING, 'password is required.'),
   usernameTaken: () => new ParseError(ErrorCode.USERNAME_TAKEN, 'Account already exists for this username.'),
   emailTaken: () => new ParseError(ErrorCode.EMAIL_TAKEN, 'Account already exists for this email address.'),
-  invalidEmail: () => new ParseError(AccountCode.INVALID_EMAIL_ADDRESS, 'Email address format is invalid.'),
+  invalidEmail: () => new ParseError(ErrorCode.INVALID_EMAIL_ADDRESS, 'Email address format is invalid.'),
   /** The one answer to a failed login, whether or not the user exists. */
   invalidLogin: () => new ParseError(ErrorCode.OBJECT_NOT_FOUND, 'Invalid username/password.'),
   locked: (minutes: number) =>
     new ParseError(ErrorCode.OBJECT_NOT_FOUND, `Your account is locked due to multiple failed login attempts. Please try again after ${minutes} minute(s)`),
-  emailNotVerified: () => new ParseError(AccountCode.EMAIL_NOT_FOUND, 'User email is not verified.'),
-  authDataTaken: () => new ParseError(AccountCode.ACCOUNT_ALREADY_LINKED, 'this auth is already used'),
+  emailNotVerified: () => new ParseError(ErrorCode.EMAIL_NOT_FOUND, 'User email is not verified.'),
+  authDataTaken: () => new ParseError(ErrorCode.ACCOUNT_ALREADY_LINKED, 'this auth is already used'),
   emailVerifiedByClient: () => new ParseError(ErrorCode.OPERATION_FORBIDDEN, "Clients aren't allowed to manually update email verification."),
   tooManyRequests: () => new ParseError(ErrorCode.REQUEST_LIMIT_EXCEEDED, 'Too many requests'),
   passwordPolicy: (message: string) => new ParseError(ErrorCode.VALIDATION_ERROR, message),
-  otherCause: (message: string) => new ParseError(AccountCode.OTHER_CAUSE, message),
+  otherCause: (message: string) => new ParseError(ErrorCode.OTHER_CAUSE, message),
 };

@@ -33,9 +33,12 @@ export function storedAuthData(validated: readonly ValidatedAuth[]): AuthData {
 export async function userWithAuthData(sql: Sql, validated: readonly ValidatedAuth[], exceptId = ''): Promise<string[]> {
   const ids = new Set<string>();
   for (const v of validated) {
+    // Users imported from Parse may hold a numeric id (GitHub's, as its API gives it) where we
+    // store a string: look for both forms, each answered by the GIN index.
+    const forms = [v.id, ...(/^\d{1,15}$/.test(v.id) ? [Number(v.id)] : [])].map((id) => JSON.stringify({ [v.provider]: { id } }));
     const rows = await sql.query<{ objectId: string }>(
-      'SELECT "objectId" FROM "_User" WHERE "authData" @> $1::jsonb AND "objectId" <> $2 LIMIT 2',
-      [JSON.stringify({ [v.provider]: { id: v.id } }), exceptId],
+      `SELECT "objectId" FROM "_User" WHERE (${forms.map((_, i) => `"authData" @> $${i + 2}::jsonb`).join(' OR ')}) AND "objectId" <> $1 LIMIT 2`,
+      [exceptId, ...forms],
     );
     for (const r of rows) ids.add(r.objectId);
   }

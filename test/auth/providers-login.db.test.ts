@@ -99,6 +99,17 @@ describe('logInWith with third-party providers', () => {
     expect(await userCount()).toBe(before);
   });
 
+  it('GitHub: a user imported from Parse with a numeric id in authData is found, not duplicated', async () => {
+    const imported = await s.ok(`mutation { createUser(input: { fields: { username: "imported-gh", password: "password-1" } }) { user { objectId } } }`);
+    const userId = imported.createUser.user.objectId as string;
+    await s.plinth.db.execute(`UPDATE "_User" SET "authData" = $2::jsonb WHERE "objectId" = $1`, [userId, JSON.stringify({ github: { id: 9001 } })]);
+    github.users.set('gho_imported', { id: 9001, login: 'imported' });
+    const before = await userCount();
+    const found = await logInWith({ github: { id: '9001', access_token: 'gho_imported' } });
+    expect(found.userId).toBe(userId);
+    expect(await userCount()).toBe(before);
+  });
+
   it('refuses an unsupported provider with 252 and a malformed anonymous id with 101', async () => {
     expect(await errorOf({ facebook: { id: '1', access_token: 'x' } })).toMatchObject({ extensions: { code: 252 }, message: 'This authentication method is unsupported.' });
     expect(await errorOf({ anonymous: { id: 'me' } })).toMatchObject({ extensions: { code: 101 } });

@@ -1,23 +1,17 @@
-import { ParseError } from '../../errors/index.ts';
-
-/**
- * Parse's codes for the email flows that the shared catalogue (errors/codes.ts) does not list
- * yet: OTHER_CAUSE (-1), INVALID_EMAIL_ADDRESS (125), PASSWORD_MISSING (201), EMAIL_MISSING (204).
- */
-export const EmailErrorCode = { OTHER_CAUSE: -1, INVALID_EMAIL_ADDRESS: 125, PASSWORD_MISSING: 201, EMAIL_MISSING: 204 } as const;
+import { ErrorCode, ParseError } from '../../errors/index.ts';
 
 /** The errors of the email flows, with Parse's codes and messages. */
 export const emailErrors = {
-  emailMissing: () => new ParseError(EmailErrorCode.EMAIL_MISSING, 'you must provide an email'),
-  emailNotString: () => new ParseError(EmailErrorCode.INVALID_EMAIL_ADDRESS, 'you must provide a valid email string'),
-  invalidEmail: () => new ParseError(EmailErrorCode.INVALID_EMAIL_ADDRESS, 'Email address format is invalid.'),
-  passwordMissing: () => new ParseError(EmailErrorCode.PASSWORD_MISSING, 'you must provide a password'),
-  tokenMissing: () => new ParseError(EmailErrorCode.OTHER_CAUSE, 'you must provide a token'),
-  resetTokenInvalid: () => new ParseError(EmailErrorCode.OTHER_CAUSE, 'Failed to reset password: username / email / token is invalid'),
-  resetTokenExpired: () => new ParseError(EmailErrorCode.OTHER_CAUSE, 'The password reset link has expired'),
-  verifyTokenInvalid: () => new ParseError(EmailErrorCode.OTHER_CAUSE, 'Failed to verify email: username / token is invalid'),
-  verifyTokenExpired: () => new ParseError(EmailErrorCode.OTHER_CAUSE, 'The email verification link has expired'),
-  alreadyVerified: () => new ParseError(EmailErrorCode.OTHER_CAUSE, ALREADY_VERIFIED),
+  emailMissing: () => new ParseError(ErrorCode.EMAIL_MISSING, 'you must provide an email'),
+  emailNotString: () => new ParseError(ErrorCode.INVALID_EMAIL_ADDRESS, 'you must provide a valid email string'),
+  invalidEmail: () => new ParseError(ErrorCode.INVALID_EMAIL_ADDRESS, 'Email address format is invalid.'),
+  passwordMissing: () => new ParseError(ErrorCode.PASSWORD_MISSING, 'you must provide a password'),
+  tokenMissing: () => new ParseError(ErrorCode.OTHER_CAUSE, 'you must provide a token'),
+  resetTokenInvalid: () => new ParseError(ErrorCode.OTHER_CAUSE, 'Failed to reset password: username / email / token is invalid'),
+  resetTokenExpired: () => new ParseError(ErrorCode.OTHER_CAUSE, 'The password reset link has expired'),
+  verifyTokenInvalid: () => new ParseError(ErrorCode.OTHER_CAUSE, 'Failed to verify email: username / token is invalid'),
+  verifyTokenExpired: () => new ParseError(ErrorCode.OTHER_CAUSE, 'The email verification link has expired'),
+  alreadyVerified: () => new ParseError(ErrorCode.OTHER_CAUSE, ALREADY_VERIFIED),
 };
 
 const ALREADY_VERIFIED = 'This email address is already verified.';
@@ -27,5 +21,5 @@ const ALREADY_VERIFIED = 'This email address is already verified.';
  * scanner that opened it first — which the page reports as done rather than as a failure.
  */
 export function isAlreadyVerified(error: unknown): boolean {
-  return error instanceof ParseError && error.code === EmailErrorCode.OTHER_CAUSE && error.message === ALREADY_VERIFIED;
+  return error instanceof ParseError && error.code === ErrorCode.OTHER_CAUSE && error.message === ALREADY_VERIFIED;
 }

@@ -11,7 +11,7 @@ import { verificationFlow } from './verification.ts';
 import type { EmailFlows } from './types.ts';
 
 export type { EmailFlows } from './types.ts';
-export { EmailErrorCode, isAlreadyVerified } from './errors.ts';
+export { isAlreadyVerified } from './errors.ts';
 
 export interface EmailFlowDeps {
   db: Database;

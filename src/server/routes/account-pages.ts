@@ -1,9 +1,9 @@
 import type { Plugin } from 'graphql-yoga';
 import type { EmailFlows } from '../../auth/index.ts';
-import { EmailErrorCode, isAlreadyVerified } from '../../auth/email/index.ts';
+import { isAlreadyVerified } from '../../auth/email/index.ts';
 import type { Config } from '../../config/index.ts';
 import type { Logger } from '../../config/logger.ts';
-import { ParseError } from '../../errors/index.ts';
+import { ErrorCode, ParseError } from '../../errors/index.ts';
 import { emailVerified, failed, refused, resetDone, resetForm, resetLinkInvalid, verifyLinkInvalid, type ViewContext } from './account-views.ts';
 
 const RESET = 'request_password_reset';
@@ -35,7 +35,7 @@ export function useAccountPages(config: Config, emailFlows: EmailFlows, logger?:
 
   /** The page for an error of the flows: the link's own failure (OTHER_CAUSE), else unexpected. */
   const linkFailure = (error: unknown, page: (v: ViewContext, reason: string) => Response): Response => {
-    if (error instanceof ParseError && error.code === EmailErrorCode.OTHER_CAUSE) return page(views, error.message);
+    if (error instanceof ParseError && error.code === ErrorCode.OTHER_CAUSE) return page(views, error.message);
     logger?.error({ err: error }, 'an account page failed');
     return failed(views);
   };
@@ -73,7 +73,7 @@ export function useAccountPages(config: Config, emailFlows: EmailFlows, logger?:
       await emailFlows.confirmPasswordReset(username, token, password);
     } catch (error) {
       // The policy's verdict (or another rule on the new password): the link is still good.
-      if (error instanceof ParseError && error.code !== EmailErrorCode.OTHER_CAUSE) return resetForm(views, username, token, error.message);
+      if (error instanceof ParseError && error.code !== ErrorCode.OTHER_CAUSE) return resetForm(views, username, token, error.message);
       return linkFailure(error, resetLinkInvalid);
     }
     return resetDone(views);
