@@ -22,6 +22,8 @@ export class TokenBuckets {
     private readonly perMinute: number,
     maxKeys = 50_000,
     private readonly now: () => number = Date.now,
+    /** The burst a fresh key gets (default: one minute's worth). */
+    private readonly capacity = perMinute,
   ) {
     this.buckets = new LRUCache({ max: maxKeys });
   }
@@ -31,7 +33,7 @@ export class TokenBuckets {
     if (this.perMinute <= 0) return true;
     const now = this.now();
     const b = this.buckets.get(key);
-    const tokens = b ? Math.min(this.perMinute, b.tokens + ((now - b.at) * this.perMinute) / 60_000) : this.perMinute;
+    const tokens = b ? Math.min(this.capacity, b.tokens + ((now - b.at) * this.perMinute) / 60_000) : this.capacity;
     // (The tolerance absorbs floating-point dust: 5 × 1/6 + 1/6 must make one whole token.)
     if (tokens < 1 - 1e-9) {
       this.buckets.set(key, { tokens, at: now });

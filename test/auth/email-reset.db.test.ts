@@ -183,4 +183,15 @@ describe('password reset links expire', () => {
     await s.plinth.emailFlows.confirmPasswordReset('kim', (await resetLink(s, mail, 'kim@example.com')).searchParams.get('token')!, 'new password 2');
     expect(await passwordIs(s, id, 'new password 2')).toBe(true);
   });
+
+  it('sends at most 5 emails to one address in a burst; more requests answer alike but send nothing', async () => {
+    await createUser(s, { username: 'flooded', password: 'old password 1', email: 'flooded@example.com' });
+    await createUser(s, { username: 'other', password: 'old password 1', email: 'other@example.com' });
+    for (let i = 0; i < 8; i++) await s.plinth.emailFlows.requestPasswordReset('Flooded@example.com');
+    for (let i = 0; i < 5; i++) expect((await mail.next()).to).toBe('flooded@example.com');
+    await mail.expectNone(300);
+    // Another address has its own budget.
+    await s.plinth.emailFlows.requestPasswordReset('other@example.com');
+    expect((await mail.next()).to).toBe('other@example.com');
+  });
 });
