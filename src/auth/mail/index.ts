@@ -17,7 +17,7 @@ export { isPlainAddress } from './message.ts';
  */
 export function createMailAdapter(config: AuthConfig, dataDir: string, logger: Logger): MailAdapter {
   if (config.smtpUrl) return createSmtpMail({ url: config.smtpUrl, from: config.mailFrom, logger });
-  if (process.env.NODE_ENV === 'production' && (config.verifyUserEmails || config.preventLoginWithUnverifiedEmail)) {
+  if (process.env.NODE_ENV === 'production') {
     logger.warn('PLINTH_SMTP_URL is not set: account emails (verification, password reset) are only logged and kept in the data directory, never delivered');
   }
   return createLocalMail({ dir: path.join(dataDir, 'mail'), from: config.mailFrom, logger });
