@@ -20,7 +20,7 @@ export interface Config {
   databaseUrl?: string;
   /** Pool size for PostgreSQL connections. */
   databasePoolSize: number;
-  /** redis://… for pub/sub across instances. */
+  /** redis://… for pub/sub across instances; the same as `live.redisUrl`. */
   redisUrl?: string;
   /** Cloud code entry module. */
   cloud?: string;
@@ -40,6 +40,8 @@ export interface Config {
   sessionLengthMs: number;
   /** Users, sessions, email flows, OAuth providers, abuse guards. */
   auth: AuthConfig;
+  /** Live queries: Redis fan-out and subscriber limits. */
+  live: LiveConfig;
   /** Request limits against abusive documents. */
   limits: {
     maxDepth: number;
@@ -54,8 +56,9 @@ export interface Config {
   logLevel: string;
 }
 
-export type ConfigInput = Partial<Omit<Config, 'limits' | 'auth'>> & { limits?: Partial<Config['limits']>; auth?: AuthConfigInput };
+export type ConfigInput = Partial<Omit<Config, 'limits' | 'auth' | 'live'>> & { limits?: Partial<Config['limits']>; auth?: AuthConfigInput; live?: LiveConfigInput };
 export type { AuthConfig, OidcProviderConfig } from './auth.ts';
+export type { LiveConfig } from './live.ts';
 
 /** Where the data lives: all that `plinth migrate` needs. */
 export interface DatabaseConfig {
@@ -65,6 +68,7 @@ export interface DatabaseConfig {
 
 import { envValue, int, type Env } from './env.ts';
 import { loadAuthConfig, type AuthConfig, type AuthConfigInput } from './auth.ts';
+import { loadLiveConfig, type LiveConfig, type LiveConfigInput } from './live.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -134,6 +138,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
   const { masterKey, generated } = resolveMasterKey(configuredKey === undefined ? undefined : headerSecret('PLINTH_MASTER_KEY', configuredKey), dataDir, production);
   // A master key equal to the app id would make every request a master request.
   if (masterKey === appId) throw new Error('PLINTH_MASTER_KEY must differ from PLINTH_APP_ID');
+  const live = loadLiveConfig(env, { ...overrides.live, redisUrl: overrides.live?.redisUrl ?? overrides.redisUrl });
   return {
     port,
     host,
@@ -143,7 +148,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
     dataDir,
     databaseUrl,
     databasePoolSize: overrides.databasePoolSize ?? int(env, 'PLINTH_DB_POOL_SIZE', 10, 1),
-    redisUrl: overrides.redisUrl ?? envValue(env, 'REDIS_URL'),
+    redisUrl: live.redisUrl,
     cloud: overrides.cloud ?? envValue(env, 'PLINTH_CLOUD'),
     publicUrl,
     graphqlPath,
@@ -153,6 +158,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
     schemaPollMs: overrides.schemaPollMs ?? int(env, 'PLINTH_SCHEMA_POLL_MS', 500, 10),
     sessionLengthMs: overrides.sessionLengthMs ?? int(env, 'PLINTH_SESSION_LENGTH', 365 * 24 * 3600, 1) * 1000,
     auth: loadAuthConfig(env, overrides.auth, production),
+    live,
     limits: {
       maxDepth: 15,
       maxAliases: 500,

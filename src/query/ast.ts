@@ -33,7 +33,8 @@ export type CompareOp = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte';
  * exactly the complement of `or`.
  *
  * "Without a value" means: no stored value; inside an Object field (`path`), a missing key or
- * a JSON null; a Pointer to an object that no longer exists still has a value.
+ * a JSON null (except for `exists`, where a key holding JSON null exists, as in MongoDB); a
+ * Pointer to an object that no longer exists still has a value.
  *
  * Equality is by type: the string "1" never equals the number 1; dates compare as instants;
  * Object and Array values compare by deep JSON equality (key order irrelevant, numbers by

@@ -21,3 +21,4 @@ export {
 export { orderKeys, reverseKeys } from './sql/keyset.ts';
 export { aliasCounter, type SqlContext } from './sql/context.ts';
 export { distanceSql } from './sql/geo.ts';
+export { compileMatcher, unsupportedInMemory, type MatchObject } from './match/index.ts';

@@ -7,7 +7,8 @@ const LINE_BREAK = '[\\n\\r\\u2028\\u2029]';
  * non-newline-sensitive mode (embedded option `s`, plus `i`); JavaScript's line handling is
  * spelled out instead, because PostgreSQL's newline-sensitive modes know only "\n" and also
  * stop `[^x]` from matching it. Escapes whose meaning differs are rewritten: `\b` `\B` (word
- * boundaries, `\y` `\Y` in PostgreSQL), `\xHH` (PostgreSQL reads every following hex digit),
+ * boundaries, spelled out with ASCII word characters as JavaScript's), `\d` `\w` `\s` and their
+ * negations (spelled out: PostgreSQL's follow the locale), `\xHH` (PostgreSQL reads every following hex digit),
  * identity escapes of letters (`\a` is "a" in JavaScript, an escape in PostgreSQL), named
  * groups and `\k<name>`; a `{` that does not start a quantifier is a literal.
  */
@@ -55,13 +56,30 @@ export function regexToPostgres(pattern: string, options: string): string {
   return `(?s${options.includes('i') ? 'i' : ''})${out}`;
 }
 
+/**
+ * JavaScript's \d \w \s (without the u flag), spelled out for a bracket expression: in
+ * PostgreSQL they follow the locale's character classes, so "é" would be a word character and
+ * U+00A0 no space. (\D \W \S inside a bracket cannot be spelled out and keep PostgreSQL's meaning.)
+ */
+const CLASS_ESCAPE: Record<string, string> = {
+  d: '0-9',
+  w: 'A-Za-z0-9_',
+  s: '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff',
+};
+const WORD = `[${CLASS_ESCAPE.w}]`;
+/** JavaScript's \b and \B: PostgreSQL's \y and \Y use its own (locale) word characters. */
+const WORD_BOUNDARY = `(?:(?<=${WORD})(?!${WORD})|(?<!${WORD})(?=${WORD}))`;
+const NOT_WORD_BOUNDARY = `(?:(?<=${WORD})(?=${WORD})|(?<!${WORD})(?!${WORD}))`;
+
 /** The escape at `pattern[at]` (after a backslash) in PostgreSQL, and how many characters it used. */
 function translateEscape(pattern: string, at: number, inClass: boolean, groups: Map<string, number>): [string, number] {
   const c = pattern[at];
   if (c === undefined) return ['\\\\', 0];
-  if (c === 'b') return [inClass ? '\\b' : '\\y', 1];
-  if (c === 'B') return [inClass ? 'B' : '\\Y', 1];
-  if ('dDwWsSfnrtv'.includes(c)) return ['\\' + c, 1];
+  if (c === 'b') return [inClass ? '\\b' : WORD_BOUNDARY, 1];
+  if (c === 'B') return [inClass ? 'B' : NOT_WORD_BOUNDARY, 1];
+  if (c === 'd' || c === 'w' || c === 's') return [inClass ? CLASS_ESCAPE[c] : `[${CLASS_ESCAPE[c]}]`, 1];
+  if (!inClass && (c === 'D' || c === 'W' || c === 'S')) return [`[^${CLASS_ESCAPE[c.toLowerCase()]}]`, 1];
+  if ('DWSfnrtv'.includes(c)) return ['\\' + c, 1];
   if (c === 'x' && /^[0-9a-fA-F]{2}/.test(pattern.slice(at + 1))) return ['\\u00' + pattern.slice(at + 1, at + 3), 3];
   if (c === 'u' && /^[0-9a-fA-F]{4}/.test(pattern.slice(at + 1))) return ['\\u' + pattern.slice(at + 1, at + 5), 5];
   if (c === 'c' && /^[a-zA-Z]/.test(pattern[at + 1] ?? '')) return ['\\c' + pattern[at + 1], 2];
