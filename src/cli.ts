@@ -34,8 +34,11 @@ async function start(): Promise<void> {
   }
   // A second signal during the shutdown gets the default behaviour: the process ends at once.
   const shutdown = (signal: string) => {
+    // Stop first: its first step closes the listening socket, so that once this line is
+    // printed, new connections are refused.
+    const stopping = running.stop();
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    running.stop().then(
+    stopping.then(
       () => process.exit(0),
       (error) => {
         logger.error({ err: error }, 'error during shutdown');

@@ -20,6 +20,18 @@ export interface NewSession extends Session {
   token: string;
 }
 
+/**
+ * Sessions that just ended (logOut, revocation, expiry): their ids, or every session of a user
+ * but one. Listeners (live subscriptions, wired by the server) stop what those sessions opened.
+ */
+export interface EndedSessions {
+  sessionIds?: string[];
+  userId?: string;
+  exceptSessionId?: string;
+}
+
+export type EndedSessionsListener = (ended: EndedSessions) => void;
+
 /** How a session came to be (Parse's createdWith): {action: "login" | "signup", authProvider?}. */
 export type CreatedWith = { action: 'login' | 'signup' | 'upgrade'; authProvider?: string };
 
@@ -30,6 +42,8 @@ export type CreatedWith = { action: 'login' | 'signup' | 'upgrade'; authProvider
  * Tokens carry Parse's "r:" prefix, which Parse SDKs read as "revocable session".
  */
 export class Sessions {
+  private readonly endedListeners = new Set<EndedSessionsListener>();
+
   constructor(
     private readonly db: Database,
     private readonly options: SessionOptions,
@@ -74,6 +88,7 @@ export class Sessions {
     const now = Date.now();
     if (expiresAt.getTime() <= now) {
       await this.db.execute('DELETE FROM "_Session" WHERE "objectId" = $1', [row.objectId]);
+      this.ended({ sessionIds: [row.objectId] });
       return undefined;
     }
     if (expiresAt.getTime() - now < this.options.lifetimeMs / 2) {
@@ -87,10 +102,42 @@ export class Sessions {
   /** Ends one session (logOut). */
   async delete(sessionId: string, sql: Sql = this.db): Promise<void> {
     await sql.execute('DELETE FROM "_Session" WHERE "objectId" = $1', [sessionId]);
+    this.ended({ sessionIds: [sessionId] });
   }
 
-  /** Ends every session of a user, except one (a password change keeps the session that made it). */
+  /**
+   * Ends every session of a user, except one (a password change keeps the session that made it).
+   * Listeners hear of it at once, even inside a transaction that may still roll back: ending a
+   * subscription too early only makes its client subscribe again.
+   */
   async revokeUser(userId: string, exceptSessionId?: string, sql: Sql = this.db): Promise<number> {
-    return sql.execute('DELETE FROM "_Session" WHERE "user" = $1 AND "objectId" IS DISTINCT FROM $2', [userId, exceptSessionId ?? null]);
+    const count = await sql.execute('DELETE FROM "_Session" WHERE "user" = $1 AND "objectId" IS DISTINCT FROM $2', [userId, exceptSessionId ?? null]);
+    this.ended({ userId, ...(exceptSessionId ? { exceptSessionId } : {}) });
+    return count;
+  }
+
+  /** When sessions end here (the server forwards them to every instance). Returns an unsubscribe. */
+  onEnded(listener: EndedSessionsListener): () => void {
+    this.endedListeners.add(listener);
+    return () => this.endedListeners.delete(listener);
+  }
+
+  /** When the given sessions expire (as stored now); ended ones are absent. For watchers of long-lived uses. */
+  async expiries(sessionIds: readonly string[]): Promise<Map<string, Date>> {
+    const rows = await this.db.query<{ objectId: string; expiresAt: string | null }>(
+      'SELECT "objectId", "expiresAt" FROM "_Session" WHERE "objectId" = ANY($1::text[])',
+      [sessionIds],
+    );
+    return new Map(rows.map((r) => [r.objectId, new Date(r.expiresAt ?? 0)]));
+  }
+
+  private ended(ended: EndedSessions): void {
+    for (const l of this.endedListeners) {
+      try {
+        l(ended);
+      } catch {
+        // A listener reports its own failures; revocation has happened either way.
+      }
+    }
   }
 }

@@ -31,6 +31,11 @@ export interface AuthConfig {
   /** smtp(s)://user:password@host:port to send mail; absent: kept in the log and the data directory. */
   smtpUrl?: string;
   mailFrom: string;
+  /**
+   * Account emails one address may receive per hour, after a burst of as many
+   * (PLINTH_MAIL_PER_RECIPIENT_PER_HOUR, default 5; 0: no limit).
+   */
+  mailPerRecipientPerHour: number;
   /** Anonymous users (authData.anonymous), allowed unless PLINTH_ANONYMOUS_USERS=false. */
   anonymousUsers: boolean;
   /** OpenID Connect providers by authData key (google and apple have known issuers). */
@@ -115,6 +120,7 @@ export function loadAuthConfig(env: Env, overrides: AuthConfigInput = {}, produc
     passwordResetTokenTtlMs: overrides.passwordResetTokenTtlMs ?? int(env, 'PLINTH_PASSWORD_RESET_TTL', 3600, 60) * 1000,
     smtpUrl: overrides.smtpUrl ?? envValue(env, 'PLINTH_SMTP_URL'),
     mailFrom: overrides.mailFrom ?? envValue(env, 'PLINTH_MAIL_FROM') ?? 'no-reply@localhost',
+    mailPerRecipientPerHour: overrides.mailPerRecipientPerHour ?? int(env, 'PLINTH_MAIL_PER_RECIPIENT_PER_HOUR', 5, 0, 100_000),
     anonymousUsers: overrides.anonymousUsers ?? bool(env, 'PLINTH_ANONYMOUS_USERS', true),
     ...providers(env),
     ...(overrides.oidc ? { oidc: normalizeOidc(overrides.oidc) } : {}),

@@ -12,6 +12,7 @@ import type { WriteOperation } from './hooks.ts';
 import { planWrite, type PlannedWrite, type RelationInput, type WriteInput } from './write-input.ts';
 import { columnOf, fieldsToRead, hideProtected, requireClass, sqlContext, type CoreRuntime } from './runtime.ts';
 import { UnitOfWork } from './unit-of-work.ts';
+import { decodeSlice, wholeRow } from './whole-objects.ts';
 
 export interface WriteOptions {
   /** The transaction of an enclosing write (nested creates); absent: the write opens its own. */
@@ -80,15 +81,24 @@ async function runBefore(rt: CoreRuntime, op: WriteOperation): Promise<void> {
   for (const h of rt.hooks.for(op.className)) if (h.before) await h.before(op);
 }
 
+/** The whole objects a change event carries when someone wants them (whole-objects.ts). */
+interface Whole {
+  object: ParseObject;
+  original?: ParseObject;
+}
+
 /**
  * Runs the inTransaction hooks now and schedules the change event and the afterCommit hooks
  * for after COMMIT, each on its own, so that one failing hook does not silence the others.
+ * The event carries `whole` when the write read it, else the object the write knew.
  */
-async function finish(rt: CoreRuntime, uow: UnitOfWork, op: WriteOperation, object: ParseObject, fields: string[]): Promise<void> {
+async function finish(rt: CoreRuntime, uow: UnitOfWork, op: WriteOperation, object: ParseObject, fields: string[], whole?: Whole): Promise<void> {
   const hooks = rt.hooks.for(op.className);
   for (const h of hooks) if (h.inTransaction) await h.inTransaction(op, uow.sql, object);
   uow.afterCommit(() => {
-    if (rt.events.hasListeners) rt.events.emit({ kind: op.kind, className: op.className, objectId: object.objectId, object, fields });
+    if (!rt.events.hasListeners) return;
+    const changed = whole?.object ?? object;
+    rt.events.emit({ kind: op.kind, className: op.className, objectId: object.objectId, object: changed, original: whole?.original, fields });
   });
   for (const h of hooks) if (h.afterCommit) uow.afterCommit(() => h.afterCommit!(op, object));
 }
@@ -251,12 +261,26 @@ export async function update(rt: CoreRuntime, auth: Auth, className: string, obj
     const access = accessSql(auth, policy.rows, 't', ctx, true);
     if (access) conditions.push(access);
     if (reading) conditions.push(readableAfter(auth, cls, reading, newValues, ctx));
-    const text = `UPDATE ${ident(className)} t SET ${sets.join(', ')} WHERE ${conditions.join(' AND ')} RETURNING ${returning.join(', ')}`;
+    // Change events want the whole row after and before: the old one is locked and read in
+    // the same statement (the FROM sees the row as it was), returned after the new one.
+    const whole = rt.events.needsFullObjects(className) ? wholeRow(cls, 't') : undefined;
+    let from = '';
+    if (whole) {
+      returning.push(...whole.list, ...wholeRow(cls, 'o').list);
+      from = ` FROM (SELECT * FROM ${ident(className)} WHERE "objectId" = ${idParam} FOR UPDATE) o`;
+      conditions.push('o."objectId" = t."objectId"');
+    }
+    const text = `UPDATE ${ident(className)} t SET ${sets.join(', ')}${from} WHERE ${conditions.join(' AND ')} RETURNING ${returning.join(', ')}`;
     const { columns, rows } = await uow.sql.queryArrays(text, params.values).catch(mapWriteError);
     if (rows.length === 0) throw errors.objectNotFound();
-    const object = rowDecoder(cls, columns)(columns, rows[0]);
+    const own = columns.length - (whole ? 2 * whole.width : 0);
+    const object = whole ? decodeSlice(cls, columns, rows[0], 0, own) : rowDecoder(cls, columns)(columns, rows[0]);
+    const full = whole && {
+      object: decodeSlice(cls, columns, rows[0], own, own + whole.width),
+      original: decodeSlice(cls, columns, rows[0], own + whole.width, columns.length),
+    };
     await applyRelations(rt, auth, cls, objectId, plan.relations, uow);
-    await finish(rt, uow, op, object, [...values.keys(), ...plan.relations.map(([n]) => n)]);
+    await finish(rt, uow, op, object, [...values.keys(), ...plan.relations.map(([n]) => n)], full);
     return reading ? payload(auth, cls, object, requested, Object.keys(input)) : object;
   }, isSingleStatement(rt, className, plan));
 }
@@ -299,14 +323,19 @@ export async function destroy(rt: CoreRuntime, auth: Auth, className: string, ob
     if (access) conditions.push(access);
     const readable = reading && accessSql(auth, reading.rows, 't', ctx);
     if (readable) conditions.push(readable);
+    // Change events want the whole row as it was: returned after the caller's columns.
+    const whole = rt.events.needsFullObjects(className) ? wholeRow(cls, 't') : undefined;
+    if (whole) returning.push(...whole.list);
     const text = `DELETE FROM ${ident(className)} t WHERE ${conditions.join(' AND ')} RETURNING ${returning.join(', ')}`;
     const { columns, rows } = await uow.sql.queryArrays(text, params.values);
     if (rows.length === 0) throw errors.objectNotFound();
-    const object = rowDecoder(cls, columns)(columns, rows[0]);
+    const own = columns.length - (whole?.width ?? 0);
+    const object = whole ? decodeSlice(cls, columns, rows[0], 0, own) : rowDecoder(cls, columns)(columns, rows[0]);
+    const before = whole && decodeSlice(cls, columns, rows[0], own, columns.length);
     for (const [name, field] of Object.entries(cls.fields)) {
       if (field.type === 'Relation') await uow.sql.execute(`DELETE FROM ${ident(joinTableName(className, name))} WHERE "owningId" = $1`, [objectId]);
     }
-    await finish(rt, uow, op, object, []);
+    await finish(rt, uow, op, object, [], before && { object: before, original: before });
     return reading ? payload(auth, cls, object, requested, []) : object;
   }, isSingleStatement(rt, className) && !Object.values(cls.fields).some((f) => f.type === 'Relation'));
 }

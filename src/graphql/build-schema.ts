@@ -20,6 +20,8 @@ import { defineOrderEnum } from './generators/order-enum.ts';
 import { declareInputs, implementInputs } from './generators/inputs.ts';
 import { declareMutationTypes, implementMutationTypes, classMutationFields } from './generators/mutations.ts';
 import { classQueryFields } from './generators/queries.ts';
+import { classSubscriptionFields, declareEventType, defineLiveEventEnum, implementEventType } from './generators/subscriptions.ts';
+import { liveResultFields } from './generators/live-results.ts';
 import { defineUsersApi } from './users/index.ts';
 
 /**
@@ -36,6 +38,7 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger): G
   for (const [className, why] of skipped) logger?.warn({ className }, `class left out of the GraphQL API: ${why}`);
   const classes = new Map<string, ClassDef>(exposed.map((name) => [name, snapshot.classes.get(name)!]));
   const ctx: GenContext = { builder, refs, classes, all: snapshot.classes };
+  defineLiveEventEnum(ctx);
 
   for (const cls of classes.values()) {
     declareObjectType(ctx, cls);
@@ -44,6 +47,7 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger): G
     defineOrderEnum(ctx, cls);
     declareInputs(ctx, cls);
     declareMutationTypes(ctx, cls);
+    declareEventType(ctx, cls);
   }
   const b = builder as Ref;
   refs.set(
@@ -59,6 +63,7 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger): G
     implementWhereInputs(ctx, cls);
     implementInputs(ctx, cls);
     implementMutationTypes(ctx, cls);
+    implementEventType(ctx, cls);
   }
 
   const users = defineUsersApi(ctx);
@@ -89,6 +94,13 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger): G
       for (const cls of classes.values()) Object.assign(fields, classMutationFields(ctx, cls, t));
       Object.assign(fields, users.mutations(t));
       Object.assign(fields, schemaMutationFields(refs, t));
+      return fields;
+    },
+  });
+  b.subscriptionType({
+    fields: (t: Ref) => {
+      const fields: Record<string, Ref> = {};
+      for (const cls of classes.values()) Object.assign(fields, classSubscriptionFields(ctx, cls, t), liveResultFields(ctx, cls, t));
       return fields;
     },
   });

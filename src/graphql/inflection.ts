@@ -42,11 +42,15 @@ export const updateInputName = (c: string) => `Update${typeName(c)}Input`;
 export const updatePayloadName = (c: string) => `Update${typeName(c)}Payload`;
 export const deleteInputName = (c: string) => `Delete${typeName(c)}Input`;
 export const deletePayloadName = (c: string) => `Delete${typeName(c)}Payload`;
+/** The event a subscription emits: `PostEvent { event post original }`. */
+export const eventTypeName = (c: string) => `${typeName(c)}Event`;
+/** The event-stream subscription: `postEvents(where, events)`. */
+export const eventsSubscriptionName = (c: string) => `${getQueryName(c)}Events`;
 
 /** Order enum value of a field: `views_ASC`. */
 export const orderValueName = (field: string, descending: boolean) => `${field}_${descending ? 'DESC' : 'ASC'}`;
 
-/** Every name a class puts into the schema: its types, root queries and root mutations. */
+/** Every name a class puts into the schema: its types, root queries and root mutations (subscriptions follow from them). */
 export function classNames(className: string): { types: string[]; queries: string[]; mutations: string[] } {
   return {
     types: [
@@ -66,6 +70,7 @@ export function classNames(className: string): { types: string[]; queries: strin
       updatePayloadName(className),
       deleteInputName(className),
       deletePayloadName(className),
+      eventTypeName(className),
     ],
     queries: [getQueryName(className), findQueryName(className)],
     mutations: [createMutationName(className), updateMutationName(className), deleteMutationName(className)],

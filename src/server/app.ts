@@ -13,6 +13,7 @@ import path from 'node:path';
 import { SchemaHolder } from './schema-holder.ts';
 import { createGraphQLHandler } from './yoga.ts';
 import { limitFetchBody } from './body-limit.ts';
+import { startLive, type LiveQueries } from './live.ts';
 
 /** A running Plinth (not yet listening): the pieces, for the HTTP server, tests and embedding. */
 export interface Plinth {
@@ -28,6 +29,8 @@ export interface Plinth {
   accounts: Accounts;
   emailFlows: EmailFlows;
   mail: MailAdapter;
+  /** Live queries: the pub/sub and the hub of this instance's subscriptions. */
+  live: LiveQueries;
   /** The GraphQL endpoint as a WHATWG fetch handler (also a node:http request listener). */
   graphql: ReturnType<typeof createGraphQLHandler>;
   fetch(request: Request): Promise<Response>;
@@ -44,12 +47,13 @@ export interface CreateOptions {
 
 /**
  * Opens the database, applies migrations, loads the catalog, builds the first schema and
- * wires the request pipeline. Changes made by other instances are picked up by polling the
- * catalog version.
+ * wires the request pipeline and live queries. Schema changes made by other instances arrive
+ * over the pub/sub; polling the catalog version stays as the fallback.
  */
 export async function createPlinth(config: Config, options: CreateOptions = {}): Promise<Plinth> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = options.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite'), poolSize: config.databasePoolSize }));
+  let live: LiveQueries | undefined;
   try {
     const migrated = await migrate(db);
     if (migrated.applied.length) logger.info({ applied: migrated.applied }, 'database migrations applied');
@@ -76,6 +80,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     const mail = options.mail ?? createMailAdapter(config.auth, config.dataDir, logger);
     const emailFlows = createEmailFlows({ db, core, hooks, sessions, mail, config: config.auth, publicUrl: config.publicUrl, appId: config.appId, logger });
     const accounts = new Accounts({ db, core, sessions, roles, emailFlows, providers, config: config.auth, logger });
+    live = await startLive({ config, logger, schemaStore, events, sessions, roles });
     const graphql = createGraphQLHandler({
       config,
       logger,
@@ -86,7 +91,9 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       accounts,
       emailFlows,
       routes: [useAccountPages(config, emailFlows, logger)],
+      live: live.context,
     });
+    const started = live;
     return {
       config,
       logger,
@@ -100,12 +107,15 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       accounts,
       emailFlows,
       mail,
+      live: started,
       graphql,
       async fetch(request) {
         const limited = await limitFetchBody(request, config.limits.maxBodyBytes);
         return limited instanceof Response ? limited : graphql.fetch(limited);
       },
       async close() {
+        // Subscriptions end first (their streams finish), while the database is still there.
+        await started.close().catch((error) => logger.error({ err: error }, 'live queries did not close cleanly'));
         schemaStore.stopPolling();
         roles.stopPolling();
         await mail.close?.();
@@ -113,6 +123,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       },
     };
   } catch (error) {
+    await live?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }

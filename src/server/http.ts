@@ -1,13 +1,18 @@
 import http from 'node:http';
 import type { Plinth } from './app.ts';
 import { readBounded, TOO_LARGE_BODY, tooLargeHeaders } from './body-limit.ts';
+import { sessionResolver } from '../auth/index.ts';
+import { attachGraphQLWs, type GraphQLWsServer } from './ws.ts';
 
 export interface RunningServer {
   server: http.Server;
   url: string;
+  /** graphql-ws on the same port and path (WebSocket upgrade). */
+  ws: GraphQLWsServer;
   /**
-   * Stops accepting connections, lets in-flight requests finish (up to `graceMs`, then their
-   * connections are cut), then closes Plinth (schema polling, database).
+   * Stops accepting connections, closes WebSockets (their subscriptions end), lets in-flight
+   * requests finish (up to `graceMs`, then their connections are cut), then closes Plinth
+   * (live queries, schema polling, database).
    */
   stop(graceMs?: number): Promise<void>;
 }
@@ -35,7 +40,8 @@ async function serveChunked(plinth: Plinth, req: http.IncomingMessage, res: http
  *
  * Shutdown (`stop`): the listening socket closes at once (new connections are refused), idle
  * keep-alive connections are closed, and every response still in flight is sent with
- * `Connection: close`, so each connection ends as soon as its request is answered.
+ * `Connection: close`, so each connection ends as soon as its request is answered; WebSocket
+ * connections are closed with 1001 (and cut if they do not answer).
  */
 export async function listen(plinth: Plinth, port = plinth.config.port, host = plinth.config.host): Promise<RunningServer> {
   const maxBody = plinth.config.limits.maxBodyBytes;
@@ -62,6 +68,19 @@ export async function listen(plinth: Plinth, port = plinth.config.port, host = p
     plinth.graphql(req, res);
   });
   server.keepAliveTimeout = 65_000;
+  const { config } = plinth;
+  const ws = attachGraphQLWs(server, {
+    path: config.graphqlPath,
+    appId: config.appId,
+    masterKey: config.masterKey,
+    masterKeyIps: config.auth.masterKeyIps,
+    sessions: sessionResolver(plinth.sessions, plinth.roles),
+    yoga: plinth.graphql,
+    limits: config.live,
+    documentLimits: config.limits,
+    sessionsEnded: plinth.live.hub,
+    logger: plinth.logger,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -76,6 +95,7 @@ export async function listen(plinth: Plinth, port = plinth.config.port, host = p
   return {
     server,
     url,
+    ws,
     stop(graceMs = 10_000) {
       stopping ??= (async () => {
         closing = true;
@@ -83,6 +103,7 @@ export async function listen(plinth: Plinth, port = plinth.config.port, host = p
         for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        await ws.close(Math.min(graceMs, 2000));
         await closed;
         clearTimeout(timer);
         await plinth.close();

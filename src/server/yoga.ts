@@ -5,6 +5,7 @@ import type { Core } from '../core/index.ts';
 import type { SchemaStore } from '../schema/index.ts';
 import { Auth } from '../security/index.ts';
 import { Loaders, type GraphQLContext } from '../graphql/index.ts';
+import type { LiveContext } from '../graphql/context.ts';
 import type { Accounts, EmailFlows, SessionResolver } from '../auth/index.ts';
 import type { SchemaHolder } from './schema-holder.ts';
 import { authOf, useParseAuth } from './plugins/use-parse-auth.ts';
@@ -24,6 +25,19 @@ export interface YogaDeps {
   emailFlows: EmailFlows;
   /** Extra routes (account pages for emailed links, …) as Yoga plugins. */
   routes: Plugin[];
+  /** Live queries (subscriptions); without it, subscribing answers with an error. */
+  live?: LiveContext;
+}
+
+/**
+ * What the graphql-ws server (server/ws.ts) hands Yoga for each operation: the Auth resolved
+ * from the connection's `connectionParams` (useParseAuth's onRequest does not run for
+ * WebSocket operations) and the client's address.
+ */
+export interface SocketContext {
+  socketAuth: Auth;
+  clientIp?: string;
+  installationId?: string | null;
 }
 
 const PARSE_HEADERS = [
@@ -46,6 +60,18 @@ const PARSE_HEADERS = [
 ];
 
 /**
+ * Serves the schema version current when an operation starts, over HTTP and WebSocket alike
+ * (Yoga's own schema factory runs only while parsing an HTTP request).
+ */
+function useCurrentSchema(schemas: SchemaHolder): Plugin {
+  return {
+    onEnveloped({ setSchema }) {
+      setSchema(schemas.current);
+    },
+  };
+}
+
+/**
  * The GraphQL endpoint: Yoga serving the current schema version, with Parse's credential
  * handling, limits and error masking as plugins, and a fresh context (auth, loaders) per request.
  */
@@ -54,7 +80,6 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
   const fileBaseUrl = `${config.publicUrl}/files/${encodeURIComponent(config.appId)}`;
   return createYoga<Record<string, unknown>, GraphQLContext>({
     graphqlEndpoint: config.graphqlPath,
-    schema: () => deps.schemas.current,
     logging: false,
     landingPage: false,
     // GraphiQL's assets ship inside the package, so the page works without internet access.
@@ -78,13 +103,15 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
     parserAndValidationCache: { documentCache: documentCache(), errorCache: documentCache(), validationCache: true },
     maskedErrors: { maskError: maskError(logger) },
     plugins: [
+      useCurrentSchema(deps.schemas),
       ...deps.routes,
       useParseAuth({ appId: config.appId, masterKey: config.masterKey, sessions: deps.sessions, logger, masterKeyIps: config.auth.masterKeyIps }),
       ...useLimits(config.limits, config.production),
       useJit(),
     ],
-    context: ({ request, req }: { request: Request; req?: { socket?: { remoteAddress?: string } } }) => {
-      const auth = authOf(request) ?? Auth.anonymous();
+    context: (initial: { request?: Request; req?: { socket?: { remoteAddress?: string } } } & Partial<SocketContext>) => {
+      const { request, req } = initial;
+      const auth = initial.socketAuth ?? (request && authOf(request)) ?? Auth.anonymous();
       return {
         auth,
         core: deps.core,
@@ -93,8 +120,9 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
         fileBaseUrl,
         accounts: deps.accounts,
         emailFlows: deps.emailFlows,
-        clientIp: req?.socket?.remoteAddress,
-        installationId: request.headers.get('x-parse-installation-id'),
+        clientIp: initial.socketAuth ? initial.clientIp : req?.socket?.remoteAddress,
+        installationId: initial.socketAuth ? initial.installationId : request?.headers.get('x-parse-installation-id'),
+        live: deps.live,
       };
     },
   });

@@ -15,7 +15,7 @@ describe('account pages', () => {
   let userId: string;
   beforeAll(async () => {
     mail = captureMail();
-    s = await startTestServer({ publicUrl: PUBLIC_URL, auth: { appName: 'Acme <Shop> & "Co"' } }, { mail: mail.adapter });
+    s = await startTestServer({ publicUrl: PUBLIC_URL, auth: { appName: 'Acme <Shop> & "Co"', mailPerRecipientPerHour: 0 } }, { mail: mail.adapter });
     userId = await createUser(s, { username: `<img src=x onerror="alert(1)">'&`, password: 'old password 1', email: 'xss@example.com' });
   });
   afterAll(() => s?.close());

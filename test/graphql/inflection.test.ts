@@ -45,6 +45,7 @@ describe('inflection (names as Parse Server derives them)', () => {
           "UpdatePostPayload",
           "DeletePostInput",
           "DeletePostPayload",
+          "PostEvent",
         ],
       }
     `);

@@ -13,22 +13,17 @@ export interface FlowContext extends EmailFlowDeps {
   deliver(message: MailMessage, userId: string): void;
 }
 
-/**
- * Account emails per recipient: a burst of 5, then 5 an hour. Anyone may ask for a reset or a
- * verification email for any address, so without this a script could flood a mailbox (and
- * ruin the sender's reputation). Extra requests are dropped quietly — the answer must not tell
- * whether the address exists — and logged.
- */
-const PER_RECIPIENT_BURST = 5;
-const PER_RECIPIENT_PER_MINUTE = 5 / 60;
-
 export function flowContext(deps: EmailFlowDeps): FlowContext {
-  const perRecipient = new TokenBuckets(PER_RECIPIENT_PER_MINUTE, 50_000, Date.now, PER_RECIPIENT_BURST);
+  // Anyone may ask for a reset or verification email for any address: without a budget per
+  // recipient a script could flood a mailbox (and ruin the sender's reputation). Extra
+  // requests are dropped quietly — the answer must not tell whether the address exists.
+  const hourly = deps.config.mailPerRecipientPerHour;
+  const perRecipient = new TokenBuckets(hourly / 60, 50_000, Date.now, hourly);
   return {
     ...deps,
     deliver(message, userId) {
       if (!perRecipient.take(message.to.toLowerCase())) {
-        deps.logger.warn({ userId, subject: message.subject }, 'account email not sent: too many for this recipient in the last hour');
+        deps.logger.warn({ userId, subject: message.subject }, 'account email not sent: too many for this recipient within the hour (PLINTH_MAIL_PER_RECIPIENT_PER_HOUR)');
         return;
       }
       deps.mail.send(message).then(

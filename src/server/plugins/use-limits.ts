@@ -28,6 +28,20 @@ function rejected(message: string, code: number): GraphQLError {
 }
 
 /**
+ * The checks made before a document is parsed: how deeply its brackets nest, and how deeply
+ * its variables nest. Used for HTTP requests (below) and graphql-ws operations (server/ws.ts).
+ */
+export function paramsError(params: { query?: unknown; variables?: unknown }, limits: Pick<Limits, 'maxNesting' | 'maxInputDepth'>): GraphQLError | undefined {
+  if (typeof params.query === 'string' && documentNesting(params.query, limits.maxNesting) > limits.maxNesting) {
+    return rejected(`The document is nested more than ${limits.maxNesting} levels deep.`, ErrorCode.INVALID_QUERY);
+  }
+  if (params.variables && depth(params.variables, limits.maxInputDepth) > limits.maxInputDepth) {
+    return rejected(`Variables are nested more than ${limits.maxInputDepth} levels deep.`, ErrorCode.INVALID_QUERY);
+  }
+  return undefined;
+}
+
+/**
  * Limits against abusive documents: graphql-armor's depth, alias, token and directive caps
  * (the seed of the bench sends 100 aliased mutations, so aliases allow more than armor's
  * default); a cap on how deeply brackets nest in the document text, checked before it is
@@ -45,12 +59,8 @@ export function useLimits(limits: Limits, production: boolean): Plugin[] {
   });
   const beforeParsing: Plugin = {
     onParams({ params }) {
-      if (typeof params.query === 'string' && documentNesting(params.query, limits.maxNesting) > limits.maxNesting) {
-        throw rejected(`The document is nested more than ${limits.maxNesting} levels deep.`, ErrorCode.INVALID_QUERY);
-      }
-      if (params.variables && depth(params.variables, limits.maxInputDepth) > limits.maxInputDepth) {
-        throw rejected(`Variables are nested more than ${limits.maxInputDepth} levels deep.`, ErrorCode.INVALID_QUERY);
-      }
+      const error = paramsError(params, limits);
+      if (error) throw error;
     },
   };
   return [armor as Plugin, beforeParsing];

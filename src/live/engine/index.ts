@@ -1,0 +1,3 @@
+export { LiveHub, type LiveHubOptions } from './hub.ts';
+export { publishChanges, publishSessionsEnded, type PublishOptions, type EndedSessionsSource } from './publish.ts';
+export type { SessionExpiries } from './session-watch.ts';

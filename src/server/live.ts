@@ -1,0 +1,64 @@
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../config/logger.ts';
+import type { SchemaStore } from '../schema/index.ts';
+import type { ChangeEvents } from '../core/index.ts';
+import type { RoleResolver } from '../security/index.ts';
+import type { Sessions } from '../auth/index.ts';
+import { createPubSub, LiveHub, publishChanges, publishSessionsEnded, type PubSub } from '../live/index.ts';
+import { syncSchema } from '../live/schema-sync.ts';
+import type { LiveContext } from '../graphql/context.ts';
+
+/** Live queries of one instance, as the server runs them. */
+export interface LiveQueries {
+  pubsub: PubSub;
+  hub: LiveHub;
+  /** What subscription resolvers use (GraphQL context). */
+  context: LiveContext;
+  /** Stops in order: no more publishing and schema messages, subscriptions end, then the pub/sub closes. */
+  close(): Promise<void>;
+}
+
+export interface LiveDeps {
+  config: Config;
+  logger: Logger;
+  schemaStore: SchemaStore;
+  events: ChangeEvents;
+  sessions: Sessions;
+  roles: RoleResolver;
+}
+
+/**
+ * Starts live queries at server start-up: the pub/sub (Redis when REDIS_URL is set, else in
+ * memory), the hub that decides events per subscriber, the forwarding of committed changes and
+ * ended sessions onto the pub/sub, and schema changes travelling the same way. On a single
+ * instance (no Redis), writes read whole objects only for classes someone follows here.
+ */
+export async function startLive(deps: LiveDeps): Promise<LiveQueries> {
+  const { config, logger } = deps;
+  const appId = config.appId;
+  const pubsub = createPubSub(config.live, logger);
+  const hub = new LiveHub({ pubsub, appId, schema: deps.schemaStore, roles: deps.roles, sessions: deps.sessions, logger });
+  const stops: (() => unknown)[] = [];
+  try {
+    await hub.start();
+    const interest = config.live.redisUrl ? undefined : (className: string) => hub.isInterested(className);
+    stops.push(publishChanges(deps.events, pubsub, appId, { interest, logger }));
+    stops.push(publishSessionsEnded(deps.sessions, pubsub, appId, logger));
+    stops.push(await syncSchema({ store: deps.schemaStore, pubsub, appId, logger }));
+  } catch (error) {
+    await Promise.all(stops.map((stop) => stop()));
+    await hub.close().catch(() => undefined);
+    await pubsub.close().catch(() => undefined);
+    throw error;
+  }
+  return {
+    pubsub,
+    hub,
+    context: { events: hub, feed: hub },
+    async close() {
+      await Promise.all(stops.map((stop) => stop()));
+      await hub.close();
+      await pubsub.close();
+    },
+  };
+}

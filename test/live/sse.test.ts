@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_ID, MASTER_KEY, startTestServer, type TestServer } from '../helpers/server.ts';
+import { signedInUser } from '../security/helpers.ts';
+import { hubSubscribers, until } from './ws-server.ts';
+
+// Subscriptions over Server-Sent Events (Yoga's own transport), through the in-process front
+// door with header credentials — the same plugins as any HTTP request.
+
+let server: TestServer;
+
+/** Opens an SSE subscription; `events()` yields the parsed `next` payloads as they arrive. */
+async function sse(query: string, headers: Record<string, string>, method: 'POST' | 'GET' = 'POST') {
+  const url = new URL('http://plinth.test/graphql');
+  if (method === 'GET') url.searchParams.set('query', query);
+  const response = await server.plinth.fetch(
+    new Request(url, {
+      method,
+      headers: { accept: 'text/event-stream', 'x-parse-application-id': APP_ID, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: method === 'POST' ? JSON.stringify({ query }) : undefined,
+    }),
+  );
+  const received: any[] = [];
+  let ended = false;
+  const reader = response.headers.get('content-type')?.includes('text/event-stream') ? response.body?.getReader() : undefined;
+  if (reader) {
+    void (async () => {
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let cut: number;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event === 'next' && data) received.push(JSON.parse(data));
+          if (event === 'complete') ended = true;
+        }
+      }
+      ended = true;
+    })();
+  }
+  return {
+    response,
+    received,
+    isEnded: () => ended,
+    close: () => reader?.cancel(),
+  };
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await server.ok(`mutation { createClass(input: { name: "Note", schemaFields: { addStrings: [{ name: "text" }] } }) { clientMutationId } }`);
+});
+afterAll(() => server?.close());
+
+describe('subscriptions over SSE', () => {
+  it.each(['POST', 'GET'] as const)('streams events to a %s request with header credentials, and ends when the client goes', async (method) => {
+    const s = await sse(`subscription { noteEvents { event note { text } } }`, { 'x-parse-master-key': MASTER_KEY }, method);
+    expect(s.response.status).toBe(200);
+    expect(s.response.headers.get('content-type')).toContain('text/event-stream');
+    await until(() => hubSubscribers(server, 'Note') === 1);
+    await server.ok(`mutation { createNote(input: { fields: { text: "over sse" } }) { note { objectId } } }`);
+    await until(() => s.received.length === 1);
+    expect(s.received[0]).toEqual({ data: { noteEvents: { event: 'CREATE', note: { text: 'over sse' } } } });
+    await s.close();
+    await until(() => hubSubscribers(server, 'Note') === 0);
+  });
+
+  it('applies the session of the headers: a user sees only what it may read', async () => {
+    const user = await signedInUser(server, 'sse-user');
+    const s = await sse(`subscription { noteEvents { note { text } } }`, user.headers);
+    await until(() => hubSubscribers(server, 'Note') === 1);
+    await server.ok(`mutation { createNote(input: { fields: { text: "private", ACL: { public: { read: false, write: false } } } }) { note { objectId } } }`);
+    await server.ok(`mutation { createNote(input: { fields: { text: "public" } }) { note { objectId } } }`);
+    await until(() => s.received.length === 1);
+    expect(s.received[0]).toEqual({ data: { noteEvents: { note: { text: 'public' } } } });
+    await s.close();
+    await until(() => hubSubscribers(server, 'Note') === 0);
+  });
+
+  it('refuses an invalid session token before subscribing (209), as for any request', async () => {
+    const s = await sse(`subscription { noteEvents { event } }`, { 'x-parse-session-token': 'r:nope' });
+    expect(s.response.status).toBe(400);
+    expect(await s.response.json()).toEqual({ code: 209, error: 'Invalid session token' });
+    expect(hubSubscribers(server, 'Note')).toBe(0);
+  });
+
+  it('delivers a refusal at subscribe time as a GraphQL error with its code', async () => {
+    const s = await sse(`subscription { noteEvents(where: { text: { inQueryKey: { key: "text", query: { className: "Note", where: {} } } } }) { event } }`, { 'x-parse-master-key': MASTER_KEY });
+    await until(() => s.received.length === 1 || s.isEnded());
+    expect(s.received[0]?.errors?.[0]?.extensions?.code).toBe(102);
+  });
+});
