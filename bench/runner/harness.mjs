@@ -33,6 +33,23 @@ export function runAuthScenario(opts, { url, serverPid, label, out }) {
   return runToCompletion(process.execPath, [path.join(opts.benchDir, 'auth/auth.mjs')], { env });
 }
 
+/**
+ * The live scenario (live/live.mjs): mutation → event at each subscriber, for each count of
+ * `counts` in turn, over graphql-ws (Plinth) or Parse's LiveQuery protocol (`mode` parse).
+ */
+export function runLiveScenario(opts, { url, serverPid, label, out, mode, counts }) {
+  const env = { ...process.env, GQL_URL: url, PARSE_APP_ID: APP_ID, PARSE_MASTER_KEY: MASTER_KEY, SERVER_PID: String(serverPid), LABEL: label, OUT: out, LIVE_MODE: mode, LIVE_COUNTS: counts.join(',') };
+  delete env.LIVE_URL; // derived from GQL_URL and the mode
+  return runToCompletion(process.execPath, [path.join(opts.benchDir, 'live/live.mjs')], { env });
+}
+
+/** The memory of 10,000 idle subscriptions (live/idle.mjs) held by one Plinth process. */
+export function runLiveIdle(opts, { url, serverPid, label, out }) {
+  const env = { ...process.env, GQL_URL: url, PARSE_APP_ID: APP_ID, PARSE_MASTER_KEY: MASTER_KEY, SERVER_PID: String(serverPid), LABEL: label, OUT: out };
+  delete env.LIVE_URL;
+  return runToCompletion(process.execPath, [path.join(opts.benchDir, 'live/idle.mjs')], { env });
+}
+
 /** Appends a line of the runner's own (e.g. idle memory) to a step's JSONL file, in the harness's format. */
 export function appendResult(file, record) {
   appendFileSync(file, JSON.stringify({ ...record, ts: new Date().toISOString() }) + '\n');

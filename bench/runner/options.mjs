@@ -13,7 +13,12 @@ const TARGET_NAMES = {
   'plinth-pglite': 'pglite',
   parse: 'parse',
   floor: 'floor',
+  'pg-redis': 'pg-redis',
+  'plinth-pg-redis': 'pg-redis',
 };
+
+/** Scenarios the runner knows: the harness's load scenarios, auth/auth.mjs, and the live ones (live/). */
+const KNOWN_SCENARIOS = ['read', 'list', 'create', 'auth', 'live', 'live-idle'];
 
 /** The credentials every target is started with (Parse's anchor defaults, so the floor's check.mjs works too). */
 export const APP_ID = 'benchApp';
@@ -25,8 +30,11 @@ export const MASTER_KEY = 'benchMasterKey';
  */
 export function loadOptions(env, { benchDir, repoDir }) {
   const targets = parseTargets(env);
-  const loadScenarios = (env.BENCH_SCENARIOS || 'read,list,create,auth').split(',').map((s) => s.trim()).filter(Boolean);
+  // SCENARIOS (the harness's name for it) is accepted too, so that `SCENARIOS=live npm run bench` does what it says.
+  const loadScenarios = (env.BENCH_SCENARIOS || env.SCENARIOS || 'read,list,create,auth,live,live-idle').split(',').map((s) => s.trim()).filter(Boolean);
   if (loadScenarios.includes('seed')) throw new Error('BENCH_SCENARIOS: leave out seed, the runner seeds every target itself');
+  const unknown = loadScenarios.filter((s) => !KNOWN_SCENARIOS.includes(s));
+  if (unknown.length) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${KNOWN_SCENARIOS.join(', ')})`);
   const settleS = Number(env.SETTLE_S ?? 5);
   if (!Number.isFinite(settleS) || settleS < 0) throw new Error(`SETTLE_S must be a number ≥ 0, got "${env.SETTLE_S}"`);
   const usesParse = targets.includes('parse') || targets.includes('floor');
@@ -38,10 +46,23 @@ export function loadOptions(env, { benchDir, repoDir }) {
     settleS,
     adminUrl: env.PG_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
     parseDir: usesParse ? findParseServer(env, repoDir) : undefined,
+    live: {
+      // Subscriber counts of the live scenario: Plinth's, and Parse LiveQuery's (the anchor's 1-subscriber case).
+      plinthCounts: counts(env, 'LIVE_COUNTS', '1,100,1000'),
+      parseCounts: counts(env, 'PARSE_LIVE_COUNTS', '1'),
+      redisUrl: env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
+    },
     build: env.BENCH_SKIP_BUILD !== '1',
     keep: env.BENCH_KEEP === '1',
     outDir: path.resolve(env.BENCH_OUT || path.join(benchDir, 'results', timestamp())),
   };
+}
+
+/** A comma-separated list of subscriber counts. */
+function counts(env, name, fallback) {
+  const list = (env[name] || fallback).split(',').map((s) => Number(s.trim()));
+  if (!list.length || list.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${name} must list positive integers, got "${env[name]}"`);
+  return list;
 }
 
 /** BENCH_TARGETS (or its alias BENCH_ORDER): the targets in the order they run; repeats allowed (A B A). */

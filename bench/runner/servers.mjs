@@ -8,9 +8,14 @@ import { APP_ID, MASTER_KEY } from './options.mjs';
  * embedded PGlite in `dataDir`. The data directory is a fresh temporary one either way, so that the
  * developer's ./.plinth is never touched.
  */
-export function plinthServer(opts, { port, databaseUrl, dataDir }) {
-  const env = { ...process.env };
+export function plinthServer(opts, { port, databaseUrl, dataDir, redis = false }) {
+  const env = {
+    // The live scenario opens up to 1,000 WebSockets from 127.0.0.1, one per subscriber.
+    PLINTH_LIVE_MAX_CONNECTIONS_PER_IP: '5000',
+    ...process.env,
+  };
   delete env.DATABASE_URL; // an inherited URL would turn the PGlite target into a PostgreSQL one
+  delete env.REDIS_URL; // likewise for Redis: only the pg-redis target fans out through it
   Object.assign(env, {
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -19,11 +24,20 @@ export function plinthServer(opts, { port, databaseUrl, dataDir }) {
     PLINTH_DATA_DIR: dataDir,
     PLINTH_LOG_LEVEL: process.env.PLINTH_LOG_LEVEL || 'warn',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(redis ? { REDIS_URL: opts.live.redisUrl } : {}),
   });
   return { command: process.execPath, args: ['dist/cli.js', 'start'], cwd: opts.repoDir, env };
 }
 
-/** Parse Server 9.10 (the anchor) with LiveQuery off, logging into the results folder. */
+/** Plinth on PostgreSQL with REDIS_URL: events and schema changes go through Redis, as with several instances. */
+export function plinthRedisServer(opts, data) {
+  return plinthServer(opts, { ...data, redis: true });
+}
+
+/**
+ * Parse Server 9.10 (the anchor), logging into the results folder. LiveQuery for Post is on only
+ * when the live scenario runs (it then costs Parse a publish per saved Post in the other scenarios too).
+ */
 export function parseServer(opts, { port, databaseUrl }) {
   const env = {
     ...process.env,
@@ -32,7 +46,7 @@ export function parseServer(opts, { port, databaseUrl }) {
     HOST: '127.0.0.1',
     PARSE_APP_ID: APP_ID,
     PARSE_MASTER_KEY: MASTER_KEY,
-    LIVE_CLASSES: '',
+    LIVE_CLASSES: opts.loadScenarios.includes('live') ? 'Post' : '',
     PARSE_LOGS_FOLDER: path.join(opts.outDir, 'parse-logs'),
   };
   return { command: process.execPath, args: ['start.mjs'], cwd: opts.parseDir, env };

@@ -5,15 +5,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defer } from './cleanup.mjs';
-import { appendResult, runAuthScenario, runHarness } from './harness.mjs';
+import { appendResult, runAuthScenario, runHarness, runLiveIdle, runLiveScenario } from './harness.mjs';
 import { createDatabase, dropDatabase, vacuumAnalyze } from './postgres.mjs';
 import { freePort, rssMiB, sleep, startProcess, stopProcess, waitUntilServing } from './processes.mjs';
-import { floorServer, parseServer, plinthServer } from './servers.mjs';
+import { floorServer, parseServer, plinthRedisServer, plinthServer } from './servers.mjs';
 
 const log = (msg) => process.stderr.write(`[run ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
-/** Which server each target runs. Both Plinth targets are the same server; only the storage differs. */
-const SERVER_OF = { pg: plinthServer, pglite: plinthServer, parse: parseServer, floor: floorServer };
+/** Which server each target runs. The Plinth targets are the same server; only the storage (and Redis) differ. */
+const SERVER_OF = { pg: plinthServer, 'pg-redis': plinthRedisServer, pglite: plinthServer, parse: parseServer, floor: floorServer };
+const isPlinth = (target) => target === 'pg' || target === 'pg-redis' || target === 'pglite';
 
 /**
  * Gives each entry of the target list a label (the target's name, numbered when it occurs more
@@ -48,6 +49,8 @@ export async function runStep(opts, step) {
     } finally {
       await server.stop();
     }
+    // In a server of its own, started afresh on the same data: the other scenarios' garbage would blur its memory.
+    if (opts.loadScenarios.includes('live-idle') && isPlinth(step.target)) await measureIdleSubscriptions(opts, step, data, outcome);
   } catch (error) {
     outcome.failure = error.message;
     log(`${step.label} FAILED: ${error.message}`);
@@ -78,13 +81,35 @@ async function measure(opts, step, data, server, outcome) {
     settle_s: opts.settleS,
   });
   // Without the seed in the same harness run, the harness finds the ids by paging authors and posts.
-  const harnessScenarios = opts.loadScenarios.filter((s) => s !== 'auth');
+  const harnessScenarios = opts.loadScenarios.filter((s) => ['read', 'list', 'create'].includes(s));
   if (harnessScenarios.length) await harness(opts, server, step.label, harnessScenarios, step.file, outcome);
   // The authenticated scenario (auth/auth.mjs) signs a user up: the floor has no users.
   if (opts.loadScenarios.includes('auth') && step.target !== 'floor') {
     const code = await runAuthScenario(opts, { url: server.url, serverPid: server.pid, label: step.label, out: step.file });
     outcome.harnessExitCodes.push(code);
     if (code !== 0 && code !== 1) throw new Error(`auth scenario failed with exit code ${code}; see ${step.file}`);
+  }
+  // Last: it adds posts. Plinth over graphql-ws; Parse through its LiveQuery WebSocket; the floor has none.
+  if (opts.loadScenarios.includes('live') && step.target !== 'floor') {
+    const parse = step.target === 'parse';
+    const mode = parse ? 'parse' : 'graphql-ws';
+    const counts = parse ? opts.live.parseCounts : opts.live.plinthCounts;
+    const code = await runLiveScenario(opts, { url: server.url, serverPid: server.pid, label: step.label, out: step.file, mode, counts });
+    outcome.harnessExitCodes.push(code);
+    if (code !== 0 && code !== 1) throw new Error(`live scenario failed with exit code ${code}; see ${step.file}`);
+  }
+}
+
+/** live-idle: a fresh Plinth process on the step's data holds 10,000 idle subscriptions (live/idle.mjs). */
+async function measureIdleSubscriptions(opts, step, data, outcome) {
+  const server = await startServer(opts, SERVER_OF[step.target], data, `${step.label}.idle`);
+  try {
+    await sleep(opts.settleS * 1000);
+    const code = await runLiveIdle(opts, { url: server.url, serverPid: server.pid, label: step.label, out: step.file });
+    outcome.harnessExitCodes.push(code);
+    if (code !== 0 && code !== 1) throw new Error(`live-idle failed with exit code ${code}; see ${step.file}`);
+  } finally {
+    await server.stop();
   }
 }
 
@@ -101,7 +126,7 @@ async function freshData(opts, step) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `plinth-bench-${step.label}-`));
   const removeDir = defer(() => rmSync(dataDir, { recursive: true, force: true }));
   if (step.target === 'pglite') return { dataDir, cleanup: removeDir };
-  const name = `plinth_bench_${process.pid}_${step.index}_${step.target}`;
+  const name = `plinth_bench_${process.pid}_${step.index}_${step.target.replace('-', '_')}`;
   let databaseUrl;
   try {
     databaseUrl = await createDatabase(opts.adminUrl, name);

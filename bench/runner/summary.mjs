@@ -2,10 +2,11 @@
 // seed, then each target over all its runs with its ratios against Parse and the floor.
 import os from 'node:os';
 import { readResults } from './harness.mjs';
+import { liveProblems, liveSummary } from './live-summary.mjs';
 
 const LOAD_SCENARIOS = ['read', 'list', 'create', 'auth-read', 'auth-list'];
-const TARGET_ORDER = ['parse', 'floor', 'pg', 'pglite'];
-const TARGET_TITLE = { parse: 'Parse Server', floor: 'floor', pg: 'Plinth on PostgreSQL', pglite: 'Plinth on PGlite' };
+const TARGET_ORDER = ['parse', 'floor', 'pg', 'pg-redis', 'pglite'];
+const TARGET_TITLE = { parse: 'Parse Server', floor: 'floor', pg: 'Plinth on PostgreSQL', 'pg-redis': 'Plinth on PostgreSQL + Redis', pglite: 'Plinth on PGlite' };
 
 /** Builds the summary text from the steps' outcomes and their JSONL files. */
 export function summarize(opts, outcomes) {
@@ -16,6 +17,7 @@ export function summarize(opts, outcomes) {
     memoryTable(steps),
     ...LOAD_SCENARIOS.map((s) => targetTable(steps, s)).filter(Boolean),
     goals(steps),
+    liveSummary(steps, { table, ms, num }),
     noise(steps),
     problems(steps),
     footnote(),
@@ -77,7 +79,7 @@ function stepTable(steps) {
       ]);
     }
   }
-  if (!rows.length) return 'No load results.';
+  if (!rows.length) return 'No load results (read, list, create, auth).';
   const head = ['step', 'scenario', 'req/s (range)', 'p50 ms', 'p99 ms', 'µs/req', 'srv CPU%', 'PG CPU%', 'RSS max', 'other CPU%', 'errors'];
   return 'Every step (mean of its runs)\n' + table(head, rows, 2);
 }
@@ -148,6 +150,7 @@ function noise(steps) {
   for (const step of steps) {
     for (const l of step.lines) {
       if (l.latency_ms && l.other_cpu_pct > NOISY_OTHER_CPU) noisy.push(`${step.label} ${l.scenario} #${l.run} (${l.other_cpu_pct}%)`);
+      if (l.event_latency_ms && l.other_cpu_pct > NOISY_OTHER_CPU) noisy.push(`${step.label} live ${l.subscribers} (${l.other_cpu_pct}%)`);
     }
   }
   if (!noisy.length) return null;
@@ -169,6 +172,7 @@ function problems(steps) {
       }
     }
   }
+  lines.push(...liveProblems(steps));
   return lines.length ? 'Problems\n' + lines.join('\n') : 'No errors: every checked response was valid.';
 }
 
