@@ -108,7 +108,10 @@ export class SchemaStore {
 
   /** Reloads if another process changed the catalog (one indexed single-row read). */
   async refreshIfChanged(): Promise<boolean> {
-    const row = await this.db.prisma.schemaVersion.findUnique({ where: { id: 1 } });
+    // Raw SQL over the driver adapter rather than Prisma's model API (model SchemaVersion): the
+    // model API loads Prisma's WebAssembly query compiler, about 70 MiB of resident memory that
+    // a poll every half second does not need.
+    const [row] = await this.db.query<{ version: unknown }>('SELECT "version" FROM "_PlinthSchemaVersion" WHERE "id" = 1');
     if (String(row?.version ?? 0) === this.snapshot.version) return false;
     await this.load();
     return true;
