@@ -1,5 +1,6 @@
 import {
   Kind,
+  createSourceEventStream,
   getNamedType,
   isInputObjectType,
   typeFromAST,
@@ -32,32 +33,50 @@ const COMPILE_AFTER = 1;
 export function useJit(): Plugin {
   const plans = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Plan>>();
   const recursive = new WeakMap<GraphQLSchema, Map<string, boolean>>();
+  /** The compiled plan of (schema, document), counting uses until it is compiled; undefined: run as usual. */
+  const planFor = (args: ExecutionArgs): CompiledQuery | undefined => {
+    let bySchema = plans.get(args.schema);
+    if (!bySchema) plans.set(args.schema, (bySchema = new WeakMap()));
+    let plan = bySchema.get(args.document);
+    if (plan === undefined || typeof plan === 'number') {
+      const runs = plan ?? 0;
+      if (runs < COMPILE_AFTER) {
+        bySchema.set(args.document, runs + 1);
+        return undefined;
+      }
+      let byType = recursive.get(args.schema);
+      if (!byType) recursive.set(args.schema, (byType = new Map()));
+      plan = null;
+      if (!hasRecursiveVariables(args.schema, args.document, byType)) {
+        const compiled = compileQuery(args.schema, args.document, args.operationName ?? undefined);
+        if (isCompiledQuery(compiled)) plan = compiled;
+      }
+      bySchema.set(args.document, plan);
+    }
+    return plan ?? undefined;
+  };
   return {
     onExecute({ args, setExecuteFn }) {
-      let bySchema = plans.get(args.schema);
-      if (!bySchema) plans.set(args.schema, (bySchema = new WeakMap()));
-      let plan = bySchema.get(args.document);
-      if (plan === undefined || typeof plan === 'number') {
-        const runs = plan ?? 0;
-        if (runs < COMPILE_AFTER) {
-          bySchema.set(args.document, runs + 1);
-          return;
-        }
-        let byType = recursive.get(args.schema);
-        if (!byType) recursive.set(args.schema, (byType = new Map()));
-        plan = null;
-        if (!hasRecursiveVariables(args.schema, args.document, byType)) {
-          const compiled = compileQuery(args.schema, args.document, args.operationName ?? undefined);
-          if (isCompiledQuery(compiled)) plan = compiled;
-        }
-        bySchema.set(args.document, plan);
-      }
-      if (!plan) return;
-      const compiled = plan;
+      const compiled = planFor(args);
+      if (!compiled) return;
       setExecuteFn(((a: ExecutionArgs) => {
         const result = compiled.query(a.rootValue, a.contextValue, a.variableValues);
         // Yoga serialises with result.stringify when present: the plan's own serialiser.
         return isPromise(result) ? result.then((r) => withStringify(r, compiled.stringify)) : withStringify(result, compiled.stringify);
+      }) as never);
+    },
+    // Subscriptions: every event runs the selection again for every subscriber, so a compiled
+    // plan pays off most here (1,000 subscribers of one document: 1,000 executions per write).
+    // The event stream itself is opened by graphql-js (graphql-jit's own subscribe hands the
+    // subscribe resolver the variables instead of the field's arguments); each event then runs
+    // on the compiled plan.
+    onSubscribe({ args, setSubscribeFn }) {
+      const compiled = planFor(args);
+      if (!compiled) return;
+      setSubscribeFn((async (a: ExecutionArgs) => {
+        const stream = await createSourceEventStream(a);
+        if (!isAsyncIterable(stream)) return stream;
+        return mapEvents(stream, (payload) => compiled.query(payload, a.contextValue, a.variableValues));
       }) as never);
     },
   };
@@ -93,6 +112,27 @@ function isRecursive(type: GraphQLInputObjectType, cache: Map<string, boolean>):
   const result = visit(type);
   cache.set(type.name, result);
   return result;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof (value as AsyncIterable<unknown>)?.[Symbol.asyncIterator] === 'function';
+}
+
+/** Each event of `source` mapped through `run`; ending the result ends the source. */
+function mapEvents<T>(source: AsyncIterable<unknown>, run: (event: unknown) => T | Promise<T>): AsyncIterableIterator<T> {
+  const it = source[Symbol.asyncIterator]();
+  const map = async (r: IteratorResult<unknown>): Promise<IteratorResult<T>> => (r.done ? { done: true, value: undefined } : { done: false, value: await run(r.value) });
+  return {
+    next: async () => map(await it.next()),
+    return: async () => (it.return ? map(await it.return()) : { done: true, value: undefined }),
+    throw: async (error: unknown) => {
+      if (it.throw) return map(await it.throw(error));
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
