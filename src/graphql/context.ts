@@ -20,6 +20,8 @@ export interface GraphQLContext {
   clientIp?: string;
   /** X-Parse-Installation-Id, if sent. */
   installationId?: string | null;
+  /** How the operation arrived: over a graphql-ws socket, or an HTTP request (SSE for subscriptions). */
+  transport?: 'ws' | 'http';
   /** What subscriptions listen to; absent where the server runs without live queries. */
   live?: LiveContext;
 }

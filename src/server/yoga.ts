@@ -13,6 +13,7 @@ import { useLimits } from './plugins/use-limits.ts';
 import { maskError } from './plugins/mask-error.ts';
 import { useJit } from './plugins/use-jit.ts';
 import { documentCache } from './document-cache.ts';
+import { useSseLimit } from './plugins/use-sse-limit.ts';
 
 export interface YogaDeps {
   config: Config;
@@ -108,6 +109,7 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
       useParseAuth({ appId: config.appId, masterKey: config.masterKey, sessions: deps.sessions, logger, masterKeyIps: config.auth.masterKeyIps }),
       ...useLimits(config.limits, config.production),
       useJit(),
+      useSseLimit(config.live.maxConnectionsPerIp),
     ],
     context: (initial: { request?: Request; req?: { socket?: { remoteAddress?: string } } } & Partial<SocketContext>) => {
       const { request, req } = initial;
@@ -120,6 +122,7 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
         fileBaseUrl,
         accounts: deps.accounts,
         emailFlows: deps.emailFlows,
+        transport: initial.socketAuth ? 'ws' : 'http',
         clientIp: initial.socketAuth ? initial.clientIp : req?.socket?.remoteAddress,
         installationId: initial.socketAuth ? initial.installationId : request?.headers.get('x-parse-installation-id'),
         live: deps.live,

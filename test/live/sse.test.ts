@@ -95,3 +95,40 @@ describe('subscriptions over SSE', () => {
     expect(s.received[0]?.errors?.[0]?.extensions?.code).toBe(102);
   });
 });
+
+describe('SSE subscriptions per client address', () => {
+  let limited: TestServer;
+  beforeAll(async () => {
+    limited = await startTestServer({ live: { maxConnectionsPerIp: 2 } });
+    await limited.ok(`mutation { createClass(input: { name: "Note", schemaFields: { addStrings: [{ name: "text" }] } }) { clientMutationId } }`);
+  });
+  afterAll(() => limited?.close());
+
+  it('refuses one over the limit with 155, and frees a slot when a stream ends', async () => {
+    const previous = server;
+    server = limited; // sse() and hubSubscribers() speak to `server`
+    try {
+      const headers = { 'x-parse-master-key': MASTER_KEY };
+      const query = `subscription { noteEvents { event } }`;
+      const first = await sse(query, headers);
+      const second = await sse(query, headers);
+      await until(() => hubSubscribers(limited, 'Note') === 2);
+      const third = await sse(query, headers);
+      await until(() => third.received.length === 1 || third.isEnded());
+      expect(third.received[0]?.errors?.[0]).toMatchObject({ message: 'Too many subscriptions from this address (at most 2 at once).', extensions: { code: 155 } });
+      expect(hubSubscribers(limited, 'Note')).toBe(2);
+      await first.close();
+      await until(() => hubSubscribers(limited, 'Note') === 1);
+      const fourth = await sse(query, headers);
+      await until(() => hubSubscribers(limited, 'Note') === 2);
+      await limited.ok(`mutation { createNote(input: { fields: { text: "after" } }) { note { objectId } } }`);
+      await until(() => fourth.received.length === 1);
+      expect(fourth.received[0]).toEqual({ data: { noteEvents: { event: 'CREATE' } } });
+      await second.close();
+      await fourth.close();
+      await until(() => hubSubscribers(limited, 'Note') === 0);
+    } finally {
+      server = previous;
+    }
+  });
+});
