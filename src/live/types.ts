@@ -37,6 +37,8 @@ export const channels = {
   changes: (appId: string) => `plinth:${appId}:changes`,
   /** Catalog version bumps: `{"version": n}`; every instance reloads its schema. */
   schema: (appId: string) => `plinth:${appId}:schema`,
+  /** Which classes each instance follows (live/engine/interest.ts), so that writes nobody follows are not published. */
+  interest: (appId: string) => `plinth:${appId}:interest`,
   /** Ended sessions: `{"sessionIds": [...]} | {"userId": "..."}`; their subscriptions stop. */
   sessions: (appId: string) => `plinth:${appId}:sessions`,
 } as const;

@@ -4,7 +4,7 @@ import type { SchemaStore } from '../schema/index.ts';
 import type { ChangeEvents } from '../core/index.ts';
 import type { RoleResolver } from '../security/index.ts';
 import type { Sessions } from '../auth/index.ts';
-import { createPubSub, LiveHub, publishChanges, publishSessionsEnded, type PubSub } from '../live/index.ts';
+import { createPubSub, LiveHub, publishChanges, publishSessionsEnded, SharedInterest, type PubSub } from '../live/index.ts';
 import { syncSchema } from '../live/schema-sync.ts';
 import type { LiveContext } from '../graphql/context.ts';
 
@@ -41,7 +41,16 @@ export async function startLive(deps: LiveDeps): Promise<LiveQueries> {
   const stops: (() => unknown)[] = [];
   try {
     await hub.start();
-    const interest = config.live.redisUrl ? undefined : (className: string) => hub.isInterested(className);
+    // Several instances (Redis): a write is published when its class is followed here or on
+    // any other instance, as they announce; one instance: when followed here.
+    let interest = (className: string) => hub.isInterested(className);
+    if (config.live.redisUrl) {
+      const shared = new SharedInterest({ pubsub, appId, local: () => hub.followedClasses(), logger });
+      await shared.start();
+      stops.push(() => shared.close());
+      hub.onFollowsChanged = () => shared.changed();
+      interest = (className) => hub.isInterested(className) || shared.has(className);
+    }
     stops.push(publishChanges(deps.events, pubsub, appId, { interest, logger }));
     stops.push(publishSessionsEnded(deps.sessions, pubsub, appId, logger));
     stops.push(await syncSchema({ store: deps.schemaStore, pubsub, appId, logger }));

@@ -21,15 +21,29 @@ export class FeedRouter implements ChangeFeed {
     private readonly logger?: Logger,
   ) {}
 
+  /** Called when a class gains its first listener here or loses its last. */
+  onFollowsChanged?: () => void;
+
   onClassChange(className: string, listener: ClassListener): () => void {
     let set = this.byClass.get(className);
-    if (!set) this.byClass.set(className, (set = new Set()));
+    if (!set) {
+      this.byClass.set(className, (set = new Set()));
+      this.onFollowsChanged?.();
+    }
     set.add(listener);
     return () => {
       const current = this.byClass.get(className);
       current?.delete(listener);
-      if (current?.size === 0) this.byClass.delete(className);
+      if (current?.size === 0) {
+        this.byClass.delete(className);
+        this.onFollowsChanged?.();
+      }
     };
+  }
+
+  /** The classes someone on this instance follows. */
+  followed(): string[] {
+    return [...this.byClass.keys()];
   }
 
   onSessionsEnded(listener: SessionsListener): () => void {

@@ -69,6 +69,18 @@ export class LiveHub implements LiveEvents, ChangeFeed, SubscriberOwner {
     return this.feed.onSessionsEnded(listener);
   }
 
+  /** Called when the classes followed here may have changed (SharedInterest announces them). */
+  set onFollowsChanged(listener: (() => void) | undefined) {
+    this.feed.onFollowsChanged = listener;
+  }
+
+  /** The classes whose changes are wanted here: those followed, and `_Role` while users subscribe (their roles). */
+  followedClasses(): string[] {
+    const classes = this.feed.followed();
+    if (this.watch.users.size > 0 && !classes.includes('_Role')) classes.push('_Role');
+    return classes;
+  }
+
   /** Whether changes of this class are wanted here (for publishChanges' interest on a single instance). */
   isInterested(className: string): boolean {
     return this.feed.follows(className) || (className === '_Role' && this.watch.users.size > 0);
@@ -94,6 +106,8 @@ export class LiveHub implements LiveEvents, ChangeFeed, SubscriberOwner {
     }
     entry.subs.add(sub);
     this.watch.add(sub);
+    // A user's first subscription makes `_Role` followed (followedClasses).
+    if (sub.session || req.auth.userId) this.feed.onFollowsChanged?.();
     return sub;
   }
 
@@ -104,6 +118,7 @@ export class LiveHub implements LiveEvents, ChangeFeed, SubscriberOwner {
       this.byClass.delete(sub.className);
     }
     this.watch.remove(sub);
+    if (sub.session || sub.auth.userId) this.feed.onFollowsChanged?.();
   }
 
   confirmSession(sub: Subscriber): Promise<void> {
