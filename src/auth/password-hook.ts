@@ -3,7 +3,7 @@ import { errors } from '../errors/index.ts';
 import { hashPassword } from './passwords.ts';
 import { checkPasswordPolicy, type PasswordPolicy } from './password-policy.ts';
 import { clearLockout } from './lockout.ts';
-import type { Sessions } from './sessions.ts';
+import { revokedOf, type EndedSessions, type Sessions } from './sessions.ts';
 
 export interface PasswordHookDeps {
   sessions: Sessions;
@@ -12,6 +12,8 @@ export interface PasswordHookDeps {
 
 /** Updates that set a new password (their inTransaction step revokes the other sessions). */
 const passwordChanges = new WeakSet<WriteOperation>();
+/** Sessions a write revoked, announced after its COMMIT. */
+const revocations = new WeakMap<WriteOperation, EndedSessions>();
 
 /**
  * _User's `password` is write-only: before any create or update it is checked against the
@@ -37,12 +39,19 @@ export function registerPasswordHook(hooks: HookRegistry, deps: PasswordHookDeps
     },
     async inTransaction(op, tx) {
       if (op.kind === 'delete') {
-        await deps.sessions.revokeUser(op.objectId!, undefined, tx);
+        await deps.sessions.revokeUser(op.objectId!, undefined, tx, false);
+        revocations.set(op, revokedOf(op.objectId!));
       } else if (op.kind === 'update' && passwordChanges.has(op)) {
         const keep = op.auth.userId === op.objectId ? op.auth.sessionId : undefined;
-        await deps.sessions.revokeUser(op.objectId!, keep, tx);
+        await deps.sessions.revokeUser(op.objectId!, keep, tx, false);
+        revocations.set(op, revokedOf(op.objectId!, keep));
         await clearLockout(tx, op.objectId!);
       }
+    },
+    // Subscriptions of the revoked sessions end once the revocation is certain.
+    afterCommit(op) {
+      const ended = revocations.get(op);
+      if (ended) deps.sessions.announceEnded(ended);
     },
   });
 }

@@ -107,13 +107,18 @@ export class Sessions {
 
   /**
    * Ends every session of a user, except one (a password change keeps the session that made it).
-   * Listeners hear of it at once, even inside a transaction that may still roll back: ending a
-   * subscription too early only makes its client subscribe again.
+   * Listeners hear of it at once, unless `announce` is false: a caller inside a transaction
+   * announces it after COMMIT (announceEnded), so that a rollback ends nothing.
    */
-  async revokeUser(userId: string, exceptSessionId?: string, sql: Sql = this.db): Promise<number> {
+  async revokeUser(userId: string, exceptSessionId?: string, sql: Sql = this.db, announce = true): Promise<number> {
     const count = await sql.execute('DELETE FROM "_Session" WHERE "user" = $1 AND "objectId" IS DISTINCT FROM $2', [userId, exceptSessionId ?? null]);
-    this.ended({ userId, ...(exceptSessionId ? { exceptSessionId } : {}) });
+    if (announce) this.announceEnded(revokedOf(userId, exceptSessionId));
     return count;
+  }
+
+  /** Tells the listeners that sessions ended (revokeUser's announcement, once its transaction committed). */
+  announceEnded(ended: EndedSessions): void {
+    this.ended(ended);
   }
 
   /** When sessions end here (the server forwards them to every instance). Returns an unsubscribe. */
@@ -140,4 +145,9 @@ export class Sessions {
       }
     }
   }
+}
+
+/** What revokeUser ends: every session of the user but one. */
+export function revokedOf(userId: string, exceptSessionId?: string): EndedSessions {
+  return { userId, ...(exceptSessionId ? { exceptSessionId } : {}) };
 }

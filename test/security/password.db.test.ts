@@ -73,3 +73,36 @@ describe('_User passwords and unique values', () => {
     expectError(await s.master(`mutation($id: ID!) { updateUser(input: { id: $id, fields: { username: "frank" } }) { user { objectId } } }`, { id: other.id }), 202);
   });
 });
+
+describe('a password change ends the other sessions once it commits', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+    // A rule that refuses some updates after the password hook has run inside the transaction.
+    s.plinth.hooks.register('_User', {
+      inTransaction(op) {
+        if (op.input.username === 'refused') throw new Error('refused after the password hook');
+      },
+    });
+  });
+  afterAll(() => s?.close());
+
+  it('announces the revocation after COMMIT, and not at all when the write rolls back', async () => {
+    const user = (await s.ok(`mutation { createUser(input: { fields: { username: "cat", password: "first-password" } }) { user { id objectId } } }`)).createUser.user;
+    const session = await s.plinth.sessions.create(user.objectId, { action: 'login' });
+    const heard: unknown[] = [];
+    const off = s.plinth.sessions.onEnded((ended) => heard.push(ended));
+    try {
+      const failed = await s.master(`mutation($id: ID!) { updateUser(input: { id: $id, fields: { password: "second-password", username: "refused" } }) { user { objectId } } }`, { id: user.id });
+      expect(failed.errors?.length).toBe(1);
+      expect(heard).toEqual([]);
+      expect(await s.plinth.sessions.validate(session.token)).toBeDefined();
+
+      await s.ok(`mutation($id: ID!) { updateUser(input: { id: $id, fields: { password: "second-password" } }) { user { objectId } } }`, { id: user.id });
+      expect(heard).toEqual([{ userId: user.objectId }]);
+      expect(await s.plinth.sessions.validate(session.token)).toBeUndefined();
+    } finally {
+      off();
+    }
+  });
+});
