@@ -34,4 +34,6 @@ export interface LiveContext {
   feed: ChangeFeed;
   /** How long a live result set waits to coalesce changes before re-running (default: its own). */
   resultDebounceMs?: number;
+  /** A user's roles as they are now (live result sets re-resolve them after a role change). */
+  rolesOf?: (userId: string) => Promise<readonly string[]>;
 }

@@ -53,6 +53,9 @@ export async function startLive(deps: LiveDeps): Promise<LiveQueries> {
     }
     stops.push(publishChanges(deps.events, pubsub, appId, { interest, logger }));
     stops.push(publishSessionsEnded(deps.sessions, pubsub, appId, logger));
+    // A role change from any instance makes this instance's cached roles stale at once (live
+    // result sets re-resolve their users' roles on it; requests would otherwise wait for the poll).
+    stops.push(hub.onClassChange('_Role', () => deps.roles.invalidate()));
     stops.push(await syncSchema({ store: deps.schemaStore, pubsub, appId, logger }));
   } catch (error) {
     await Promise.all(stops.map((stop) => stop()));
@@ -63,7 +66,7 @@ export async function startLive(deps: LiveDeps): Promise<LiveQueries> {
   return {
     pubsub,
     hub,
-    context: { events: hub, feed: hub },
+    context: { events: hub, feed: hub, rolesOf: (userId) => deps.roles.rolesOf(userId) },
     async close() {
       await Promise.all(stops.map((stop) => stop()));
       await hub.close();

@@ -217,6 +217,18 @@ describe('live result sets', () => {
     await Promise.all([anon.close(), mine.close()]);
   });
 
+  it("follows the subscriber's roles: joining a role shows what the role may read", async () => {
+    const created = await s.ok(`mutation { createUser(input: { fields: { username: "role-watcher", password: "password-1" } }) { user { objectId } } }`);
+    const userId = created.createUser.user.objectId as string;
+    await create({ title: 'for readers', rank: 1, tag: 'roles', ACL: { 'role:LiveReaders': { read: true } } });
+    await create({ title: 'for all', rank: 2, tag: 'roles' });
+    const watcher = await live(Auth.user(userId, [], 'sess-roles'), `{ posts(where: { tag: { equalTo: "roles" } }, order: [rank_ASC]) { edges { node { title } } } }`);
+    expect(titles(watcher.latest())).toEqual(['for all']);
+    await s.ok(`mutation($u: [ID!]) { createRole(input: { fields: { name: "LiveReaders", users: { add: $u } } }) { role { objectId } } }`, { u: [userId] });
+    await eventually(() => expect(titles(watcher.latest())).toEqual(['for readers', 'for all']));
+    await watcher.close();
+  });
+
   it('respects order and first: an object sorting first pushes the last one out', async () => {
     for (const rank of [10, 20, 30, 40]) await create({ title: `r${rank}`, rank, tag: 'top' });
     const sub = await live(Auth.anonymous(), `{ posts(where: { tag: { equalTo: "top" } }, order: [rank_ASC], first: 3) { count pageInfo { hasNextPage } edges { node { title } } } }`);

@@ -2,6 +2,7 @@ import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import type { ClassDef } from '../../schema/index.ts';
 import type { FindResult } from '../../core/index.ts';
 import { ErrorCode, ParseError } from '../../errors/index.ts';
+import { Auth } from '../../security/index.ts';
 import { classesReadBy, findResultFingerprint, openLiveResultSet, wherePrefilter } from '../../live/results/index.ts';
 import type { GraphQLContext } from '../context.ts';
 import type { Ref } from '../builder.ts';
@@ -81,12 +82,24 @@ function subscribeToFind(ctx: GenContext, cls: ClassDef, args: FindArgs, c: Grap
   }
   const watched = classesReadBy(req.where, new Set([cls.className, ...targets]));
   for (const name of opaque) watched.delete(name);
+  // A user's roles can change while subscribed: a role change re-runs the query with the roles
+  // as they are then (and the emission's loaders use them too: the context is this stream's).
+  const { userId, sessionId } = c.auth;
+  const rolesOf = live.rolesOf;
+  if (userId && rolesOf) opaque.add('_Role');
+  const run = async () => {
+    if (userId && rolesOf) {
+      const roles = await rolesOf(userId);
+      if (roles.join('\n') !== c.auth.roles.join('\n')) c.auth = Auth.user(userId, roles, sessionId);
+    }
+    return c.core.find(c.auth, cls.className, req);
+  };
   return openLiveResultSet<FindResult>({
     feed: live.feed,
     auth: c.auth,
     watched: [...watched],
     opaque: [...opaque],
-    run: () => c.core.find(c.auth, cls.className, req),
+    run,
     fingerprint: findResultFingerprint,
     mayAffect: wherePrefilter(cls, req.where, targets),
     debounceMs: live.resultDebounceMs,
