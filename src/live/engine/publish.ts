@@ -28,6 +28,9 @@ export function publishChanges(events: ChangeEvents, pubsub: PubSub, appId: stri
   const undoInterest = events.declareInterest(interest);
   const off = events.on((e) => {
     if (!interest(e.className) || (e.kind !== 'create' && !e.original)) return;
+    // While the transport is down (a Redis outage, logged once by the pub/sub) nothing can be
+    // sent: skip the work, and a log line per write.
+    if (!pubsub.connected) return;
     const change: LiveChange = { kind: e.kind, className: e.className, objectId: e.objectId, object: e.object };
     if (e.original) change.original = e.original;
     let message: string;
