@@ -67,27 +67,53 @@ function expandIPv6(ip: string): string[] {
 }
 
 /**
+ * Counters every instance shares (Redis), for limits that must hold across instances.
+ * `increment` adds one to `key` (which expires after `ttlMs`) and returns the new count, or
+ * undefined when the store cannot be reached — the limit then falls back to this instance's own.
+ */
+export interface SharedCounters {
+  increment(key: string, ttlMs: number): Promise<number | undefined>;
+}
+
+const WINDOW_MS = 60_000;
+
+/**
  * The login and signup limits (PLINTH_AUTH_RATE_PER_IP, PLINTH_AUTH_RATE_PER_ACCOUNT): one
- * budget per client address shared by logIn, logInWith and signUp, and one per account
- * (username, or provider and id). Kept in this process's memory: with several instances
- * each one counts on its own (a shared store, Redis, is the next step).
+ * budget per client address shared by logIn, logInWith, challenge and signUp, and one per
+ * account (username, or provider and id). Each instance keeps token buckets in memory; with
+ * shared counters (Redis, when several instances run) the same budgets also hold across all of
+ * them, counted per minute — so N instances behind a load balancer do not give N budgets.
  */
 export class AuthRateLimits {
   private readonly byIp: TokenBuckets;
   private readonly byAccount: TokenBuckets;
 
-  constructor(limits: AuthConfig['rateLimits'], now?: () => number) {
+  constructor(
+    private readonly limits: AuthConfig['rateLimits'],
+    private readonly now: () => number = Date.now,
+    private readonly shared?: SharedCounters,
+  ) {
     this.byIp = new TokenBuckets(limits.perIpPerMinute, 50_000, now);
     this.byAccount = new TokenBuckets(limits.perAccountPerMinute, 50_000, now);
   }
 
   /** Counts an attempt from this address; 155 when it has used its budget. */
-  checkIp(ip: string | undefined): void {
-    if (!this.byIp.take(clientKey(ip))) throw accountErrors.tooManyRequests();
+  async checkIp(ip: string | undefined): Promise<void> {
+    const key = clientKey(ip);
+    if (!this.byIp.take(key) || !(await this.sharedTake(`ip:${key}`, this.limits.perIpPerMinute))) throw accountErrors.tooManyRequests();
   }
 
   /** Counts an attempt on this account (case-insensitive); 155 when it has used its budget. */
-  checkAccount(account: string): void {
-    if (!this.byAccount.take(account.toLowerCase())) throw accountErrors.tooManyRequests();
+  async checkAccount(account: string): Promise<void> {
+    const key = account.toLowerCase();
+    if (!this.byAccount.take(key) || !(await this.sharedTake(`account:${key}`, this.limits.perAccountPerMinute))) throw accountErrors.tooManyRequests();
+  }
+
+  /** The cross-instance budget of this minute; true when there is none, or it cannot be read. */
+  private async sharedTake(key: string, perMinute: number): Promise<boolean> {
+    if (!this.shared || perMinute <= 0) return true;
+    const window = Math.floor(this.now() / WINDOW_MS);
+    const count = await this.shared.increment(`${key}:${window}`, 2 * WINDOW_MS).catch(() => undefined);
+    return count === undefined || count <= perMinute;
   }
 }

@@ -7,3 +7,4 @@ export { LiveHub, publishChanges, publishSessionsEnded, SharedInterest, type Sha
 export { createPubSub, MemoryPubSub, MemoryBus, RedisPubSub } from './pubsub/index.ts';
 export { encodeLiveChange, decodeLiveChange } from './codec.ts';
 export * from './types.ts';
+export { RedisCounters } from './counters.ts';

@@ -14,6 +14,7 @@ import { SchemaHolder } from './schema-holder.ts';
 import { createGraphQLHandler } from './yoga.ts';
 import { limitFetchBody } from './body-limit.ts';
 import { startLive, type LiveQueries } from './live.ts';
+import { RedisCounters } from '../live/index.ts';
 
 /** A running Plinth (not yet listening): the pieces, for the HTTP server, tests and embedding. */
 export interface Plinth {
@@ -54,6 +55,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = options.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite'), poolSize: config.databasePoolSize }));
   let live: LiveQueries | undefined;
+  let counters: RedisCounters | undefined;
   try {
     const migrated = await migrate(db);
     if (migrated.applied.length) logger.info({ applied: migrated.applied }, 'database migrations applied');
@@ -79,7 +81,9 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     hooks.register('_Role', { afterCommit: () => roles.invalidate() });
     const mail = options.mail ?? createMailAdapter(config.auth, config.dataDir, logger);
     const emailFlows = createEmailFlows({ db, core, hooks, sessions, mail, config: config.auth, publicUrl: config.publicUrl, appId: config.appId, logger });
-    const accounts = new Accounts({ db, core, sessions, roles, emailFlows, providers, config: config.auth, logger });
+    // Several instances (Redis): login and signup budgets hold across all of them.
+    counters = config.live.redisUrl ? new RedisCounters({ url: config.live.redisUrl, appId: config.appId, logger }) : undefined;
+    const accounts = new Accounts({ db, core, sessions, roles, emailFlows, providers, config: config.auth, logger, sharedCounters: counters });
     live = await startLive({ config, logger, schemaStore, events, sessions, roles });
     const graphql = createGraphQLHandler({
       config,
@@ -119,11 +123,13 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
         schemaStore.stopPolling();
         roles.stopPolling();
         await mail.close?.();
+        await counters?.close();
         await db.close();
       },
     };
   } catch (error) {
     await live?.close().catch(() => undefined);
+    await counters?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthRateLimits, clientKey, TokenBuckets } from '../../src/auth/rate-limit.ts';
+import { AuthRateLimits, clientKey, TokenBuckets, type SharedCounters } from '../../src/auth/rate-limit.ts';
 import { ParseError } from '../../src/errors/index.ts';
 
 describe('TokenBuckets', () => {
@@ -58,24 +58,45 @@ describe('clientKey', () => {
 });
 
 describe('AuthRateLimits', () => {
-  it('answers 155 "Too many requests" past either budget; accounts are case-insensitive', () => {
+  it('answers 155 "Too many requests" past either budget; accounts are case-insensitive', async () => {
     let now = 0;
     const limits = new AuthRateLimits({ perIpPerMinute: 3, perAccountPerMinute: 2 }, () => now);
-    limits.checkAccount('login:Ann');
-    limits.checkAccount('login:ann');
-    const refused = (() => {
-      try {
-        limits.checkAccount('login:ANN');
-      } catch (error) {
-        return error;
-      }
-    })();
+    await limits.checkAccount('login:Ann');
+    await limits.checkAccount('login:ann');
+    const refused = await limits.checkAccount('login:ANN').catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ParseError);
     expect(refused).toMatchObject({ code: 155, message: 'Too many requests' });
-    for (let i = 0; i < 3; i++) limits.checkIp('10.0.0.1');
-    expect(() => limits.checkIp('10.0.0.1')).toThrow('Too many requests');
-    limits.checkIp('10.0.0.2');
+    for (let i = 0; i < 3; i++) await limits.checkIp('10.0.0.1');
+    await expect(limits.checkIp('10.0.0.1')).rejects.toThrow('Too many requests');
+    await limits.checkIp('10.0.0.2');
     now += 60_000;
-    limits.checkIp('10.0.0.1');
+    await limits.checkIp('10.0.0.1');
+  });
+
+  it('with shared counters, one budget holds across instances; without an answer, each keeps its own', async () => {
+    const store = new Map<string, number>();
+    let reachable = true;
+    const shared: SharedCounters = {
+      async increment(key) {
+        if (!reachable) return undefined;
+        const n = (store.get(key) ?? 0) + 1;
+        store.set(key, n);
+        return n;
+      },
+    };
+    const now = () => 0;
+    const a = new AuthRateLimits({ perIpPerMinute: 4, perAccountPerMinute: 4 }, now, shared);
+    const b = new AuthRateLimits({ perIpPerMinute: 4, perAccountPerMinute: 4 }, now, shared);
+    await a.checkAccount('login:zoe');
+    await b.checkAccount('login:zoe');
+    await a.checkAccount('login:ZOE');
+    await b.checkAccount('login:zoe');
+    // Each instance has used 2 of its own 4, but together they used the 4 of the account.
+    await expect(a.checkAccount('login:zoe')).rejects.toMatchObject({ code: 155 });
+    await expect(b.checkAccount('login:zoe')).rejects.toMatchObject({ code: 155 });
+    reachable = false;
+    const c = new AuthRateLimits({ perIpPerMinute: 4, perAccountPerMinute: 4 }, now, shared);
+    for (let i = 0; i < 4; i++) await c.checkAccount('login:zoe');
+    await expect(c.checkAccount('login:zoe')).rejects.toMatchObject({ code: 155 });
   });
 });

@@ -27,7 +27,7 @@ export async function challenge(a: AccountContext, input: ChallengeInput, origin
   if (authData) {
     if (!isObject(authData)) throw accountErrors.otherCause('authData should be an object.');
     if (identified) throw accountErrors.otherCause('You cannot provide username/email and authData, only use one identification method.');
-    a.limits.checkIp(origin.ip);
+    await a.limits.checkIp(origin.ip);
     try {
       const validated = await a.providers.validate(authData);
       if ((await userWithAuthData(a.db, validated)).length !== 1) throw accountErrors.invalidLogin();

@@ -22,7 +22,7 @@ export class Accounts {
   private readonly ctx: AccountContext;
 
   constructor(readonly deps: AccountDeps) {
-    this.ctx = { ...deps, limits: new AuthRateLimits(deps.config.rateLimits), lockout: new Lockout(deps.config.accountLockout) };
+    this.ctx = { ...deps, limits: new AuthRateLimits(deps.config.rateLimits, Date.now, deps.sharedCounters), lockout: new Lockout(deps.config.accountLockout) };
   }
 
   /** Creates a user (as `auth`, whose permissions apply) and its first session. */

@@ -21,9 +21,9 @@ export async function logInWith(
   origin: RequestOrigin,
   userFields: readonly string[],
 ): Promise<LoggedIn> {
-  a.limits.checkIp(origin.ip);
+  await a.limits.checkIp(origin.ip);
   const validated = await a.providers.validate(authData ?? {});
-  for (const v of validated) a.limits.checkAccount(`${v.provider}:${v.id}`);
+  for (const v of validated) await a.limits.checkAccount(`${v.provider}:${v.id}`);
   const stored = storedAuthData(validated);
   const authProvider = validated.map((v) => v.provider).join(',') || undefined;
   const found = validated.length ? await userWithAuthData(a.db, validated) : [];

@@ -12,10 +12,10 @@ import type { RequestOrigin } from './types.ts';
  * replaced by an argon2id one. Creates no session (logIn and challenge decide that).
  */
 export async function authenticate(a: AccountContext, username: string, password: string, origin: RequestOrigin): Promise<LoginUser> {
-  a.limits.checkIp(origin.ip);
+  await a.limits.checkIp(origin.ip);
   if (!username) throw accountErrors.loginNameMissing();
   if (!password) throw accountErrors.loginPasswordMissing();
-  a.limits.checkAccount('login:' + username);
+  await a.limits.checkAccount('login:' + username);
   const user = await findLoginUser(a.db, username, a.config.accountLockout.threshold);
   if (!user?.hash) {
     await verifyDummy(password);

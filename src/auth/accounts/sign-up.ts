@@ -27,8 +27,8 @@ function signupMethod(fields: WriteInput): CreatedWith {
  * the answer is 205, as a login would give.
  */
 export async function signUp(a: AccountContext, auth: Auth, fields: WriteInput, origin: RequestOrigin, userFields: readonly string[]): Promise<LoggedIn> {
-  a.limits.checkIp(origin.ip);
-  if (typeof fields.username === 'string' && fields.username) a.limits.checkAccount('signup:' + fields.username);
+  await a.limits.checkIp(origin.ip);
+  if (typeof fields.username === 'string' && fields.username) await a.limits.checkAccount('signup:' + fields.username);
   checkRequiredUserFields(fields);
   if (typeof fields.password === 'string') checkPasswordPolicy(a.config.passwordPolicy, fields.password);
   await checkUnique(a.db, fields);

@@ -6,6 +6,7 @@ import type { RoleResolver } from '../../security/index.ts';
 import type { EmailFlows } from '../email/index.ts';
 import type { AuthProviders } from '../providers/index.ts';
 import type { Sessions } from '../sessions.ts';
+import type { SharedCounters } from '../rate-limit.ts';
 
 export interface AccountDeps {
   db: Database;
@@ -16,6 +17,8 @@ export interface AccountDeps {
   providers: AuthProviders;
   config: AuthConfig;
   logger: Logger;
+  /** Counters shared by every instance (Redis), so that rate limits hold across them. */
+  sharedCounters?: SharedCounters;
 }
 
 /** Where a request came from, for rate limits and the audit log. */
