@@ -18,3 +18,21 @@ export function int(env: Env, name: string, fallback: number, min = 0, max = Num
   return n;
 }
 
+
+/**
+ * A connection URL with one of `protocols` and a host, or undefined when not given; otherwise a
+ * readable error naming the setting and the expected `shape` (the password is never repeated).
+ */
+export function connectionUrl(value: string | undefined, setting: string, protocols: readonly string[], shape: string): string | undefined {
+  if (value === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !protocols.includes(parsed.protocol) || !parsed.hostname) {
+    throw new Error(`${setting} must be a ${shape} URL, got "${value.replace(/(\/\/[^:/@]*):[^@/]*@/, '$1:***@')}"`);
+  }
+  return value;
+}

@@ -66,7 +66,7 @@ export interface DatabaseConfig {
   databaseUrl?: string;
 }
 
-import { envValue, int, type Env } from './env.ts';
+import { connectionUrl, envValue, int, type Env } from './env.ts';
 import { loadAuthConfig, type AuthConfig, type AuthConfigInput } from './auth.ts';
 import { loadLiveConfig, type LiveConfig, type LiveConfigInput } from './live.ts';
 
@@ -81,25 +81,6 @@ function headerSecret(name: string, value: string): string {
   return value;
 }
 
-/** Hides the password of a connection URL in messages. */
-function redactUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]*):[^@/]*@/, '$1:***@');
-}
-
-function databaseUrlFrom(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(value);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') || !parsed.hostname) {
-    throw new Error(`DATABASE_URL must be a postgres://user:password@host:port/database URL, got "${redactUrl(value)}"`);
-  }
-  return value;
-}
-
 /**
  * The data location alone (PLINTH_DATA_DIR, DATABASE_URL), validated as loadConfig does. For
  * commands that only touch the database (`plinth migrate`): they need no master key.
@@ -111,7 +92,7 @@ export function loadDatabaseConfig(env: Env = process.env, overrides: Partial<Da
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  return { dataDir, databaseUrl: databaseUrlFrom(overrides.databaseUrl ?? envValue(env, 'DATABASE_URL')) };
+  return { dataDir, databaseUrl: connectionUrl(overrides.databaseUrl ?? envValue(env, 'DATABASE_URL'), 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:password@host:port/database') };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { envValue, int, type Env } from './env.ts';
+import { connectionUrl, envValue, int, type Env } from './env.ts';
 
 /** Live queries: fan-out between instances and the limits of one instance's subscribers. */
 export interface LiveConfig {
@@ -14,21 +14,6 @@ export interface LiveConfig {
 
 export type LiveConfigInput = Partial<LiveConfig>;
 
-/** A redis:// or rediss:// URL with a host, or a readable error (the password is not repeated). */
-export function redisUrlFrom(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(value);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || !parsed.hostname) {
-    throw new Error(`REDIS_URL must be a redis://[user:password@]host[:port][/db] URL, got "${value.replace(/(\/\/[^:/@]*):[^@/]*@/, '$1:***@')}"`);
-  }
-  return value;
-}
-
 function checked(name: string, value: number, min: number, max: number): number {
   if (!Number.isSafeInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${value}`);
   return value;
@@ -39,7 +24,7 @@ export function loadLiveConfig(env: Env, overrides: LiveConfigInput = {}): LiveC
   const limit = (key: keyof Omit<LiveConfig, 'redisUrl'>, name: string, fallback: number, min: number, max: number) =>
     overrides[key] !== undefined ? checked(key, overrides[key], min, max) : int(env, name, fallback, min, max);
   return {
-    redisUrl: redisUrlFrom(overrides.redisUrl ?? envValue(env, 'REDIS_URL')),
+    redisUrl: connectionUrl(overrides.redisUrl ?? envValue(env, 'REDIS_URL'), 'REDIS_URL', ['redis:', 'rediss:'], 'redis://[user:password@]host[:port][/db]'),
     maxSubscriptionsPerConnection: limit('maxSubscriptionsPerConnection', 'PLINTH_LIVE_MAX_SUBSCRIPTIONS', 100, 1, 100_000),
     maxConnectionsPerIp: limit('maxConnectionsPerIp', 'PLINTH_LIVE_MAX_CONNECTIONS_PER_IP', 200, 1, 1_000_000),
     keepAliveMs: limit('keepAliveMs', 'PLINTH_LIVE_KEEPALIVE_MS', 12_000, 1000, 3_600_000),

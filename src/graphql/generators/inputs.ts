@@ -4,7 +4,8 @@ import { inp, type Spec } from '../type-spec.ts';
 import { createFieldsInputName, pointerInputName, relationInputName, updateFieldsInputName } from '../inflection.ts';
 import { targetExposed, type GenContext } from './context.ts';
 
-const SCALAR_INPUT: Partial<Record<FieldDef['type'], [string, Spec]>> = {
+/** The input type of each scalar field type in Parse's `fields` inputs (create, update, loginWith). */
+export const SCALAR_INPUT: Partial<Record<FieldDef['type'], [string, Spec]>> = {
   String: ['String', ''],
   Number: ['Float', ''],
   Boolean: ['Boolean', ''],

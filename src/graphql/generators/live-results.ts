@@ -6,7 +6,7 @@ import { Auth } from '../../security/index.ts';
 import { classesReadBy, findResultFingerprint, openLiveResultSet, wherePrefilter } from '../../live/results/index.ts';
 import type { GraphQLContext } from '../context.ts';
 import type { Ref } from '../builder.ts';
-import { Loaders } from '../loaders.ts';
+import { eachPayload, endWithFailure, type StreamFailure } from '../stream-failure.ts';
 import { out } from '../type-spec.ts';
 import { connectionTypeName, edgeTypeName, findQueryName, typeName } from '../inflection.ts';
 import { selectedFields, subNodes } from '../selection.ts';
@@ -26,44 +26,9 @@ export function liveResultFields(ctx: GenContext, cls: ClassDef, t: Ref): Record
       ...out(ctx.refs.get(connectionTypeName(cls.className)), '!'),
       args: findArgs(t, ctx, cls.className),
       subscribe: async (_root: unknown, args: FindArgs, c: GraphQLContext, info: GraphQLResolveInfo) =>
-        failureAsPayload(await subscribeToFind(ctx, cls, args, c, info)),
-      resolve: (payload: Payload, _args: unknown, c: GraphQLContext) => {
-        if ('failed' in payload) throw payload.failed;
-        // Each emission is executed as a new response: fresh loaders, so nothing is served from
-        // the cache of the previous one (emissions are executed one after another).
-        c.loaders = new Loaders(c.core, c.auth);
-        return payload.result;
-      },
+        endWithFailure(await subscribeToFind(ctx, cls, args, c, info)),
+      resolve: (payload: FindResult | StreamFailure, _args: unknown, c: GraphQLContext) => eachPayload(payload, c),
     }),
-  };
-}
-
-/** An emission, or the error that ended the stream (delivered as the subscriber's GraphQL error, with its code). */
-type Payload = { result: FindResult } | { failed: unknown };
-
-function failureAsPayload(source: AsyncIterableIterator<FindResult>): AsyncIterableIterator<Payload> {
-  let done = false;
-  const finished = { done: true, value: undefined } as IteratorReturnResult<undefined>;
-  return {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    async next(): Promise<IteratorResult<Payload>> {
-      if (done) return finished;
-      try {
-        const r = await source.next();
-        if (r.done) done = true;
-        return r.done ? finished : { done: false, value: { result: r.value } };
-      } catch (failed) {
-        done = true;
-        return { done: false, value: { failed } };
-      }
-    },
-    async return(): Promise<IteratorResult<Payload>> {
-      done = true;
-      await source.return?.();
-      return finished;
-    },
   };
 }
 

@@ -5,7 +5,7 @@ import { ErrorCode, ParseError } from '../../errors/index.ts';
 import type { LiveEvent, LiveEventKind } from '../../live/types.ts';
 import type { GraphQLContext } from '../context.ts';
 import type { Ref } from '../builder.ts';
-import { Loaders } from '../loaders.ts';
+import { eachPayload, endWithFailure, type StreamFailure } from '../stream-failure.ts';
 import { inp, out } from '../type-spec.ts';
 import { eventTypeName, eventsSubscriptionName, getQueryName, typeName, whereInputName } from '../inflection.ts';
 import { selectedFields, subNodes } from '../selection.ts';
@@ -14,9 +14,6 @@ import type { GenContext } from './context.ts';
 
 /** API.md's `enum LiveEvent`, in its order. */
 export const LIVE_EVENT_KINDS: readonly LiveEventKind[] = ['CREATE', 'ENTER', 'UPDATE', 'LEAVE', 'DELETE'];
-
-/** What the event stream carries to the resolver: an event, or the error that ended the stream. */
-type Payload = LiveEvent | { failed: unknown };
 
 export function defineLiveEventEnum(ctx: GenContext): void {
   ctx.refs.set('LiveEvent', (ctx.builder as Ref).enumType('LiveEvent', { values: LIVE_EVENT_KINDS }));
@@ -56,14 +53,9 @@ export function classSubscriptionFields(ctx: GenContext, cls: ClassDef, t: Ref):
         if (!c.live) throw new ParseError(ErrorCode.OTHER_CAUSE, 'Subscriptions are not available on this server.');
         const where = parseWhere(args.where ?? null, cls, { classes: ctx.all });
         const fields = eventFields(info, cls);
-        return deliverErrors(c.live.events.subscribe({ auth: c.auth, className, where, events: args.events ?? undefined, fields }));
+        return endWithFailure(c.live.events.subscribe({ auth: c.auth, className, where, events: args.events ?? undefined, fields }));
       },
-      resolve: (payload: Payload, _args: unknown, c: GraphQLContext) => {
-        if ('failed' in payload) throw payload.failed;
-        // Each event is resolved with loaders of its own: a cached object must not outlive its event.
-        c.loaders = new Loaders(c.core, c.auth);
-        return payload;
-      },
+      resolve: (payload: LiveEvent | StreamFailure, _args: unknown, c: GraphQLContext) => eachPayload(payload, c),
     }),
   };
 }
@@ -79,34 +71,3 @@ function eventFields(info: GraphQLResolveInfo, cls: ClassDef): string[] {
   return [...fields];
 }
 
-/**
- * The engine's stream, with an error that ends it (a session that ended: 209) delivered as one
- * last payload, so the subscriber gets it as a GraphQL error with its code rather than a
- * transport failure. Written by hand, not as an async generator: `return()` (disconnect,
- * complete) must reach the engine at once, even while a `next()` is waiting for an event.
- */
-function deliverErrors(source: AsyncIterableIterator<LiveEvent>): AsyncIterableIterator<Payload> {
-  let done = false;
-  const finished = { done: true, value: undefined } as IteratorReturnResult<undefined>;
-  return {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    async next(): Promise<IteratorResult<Payload>> {
-      if (done) return finished;
-      try {
-        const result = await source.next();
-        if (result.done) done = true;
-        return result;
-      } catch (failed) {
-        done = true;
-        return { done: false, value: { failed } };
-      }
-    },
-    async return(): Promise<IteratorResult<Payload>> {
-      done = true;
-      await source.return?.();
-      return finished;
-    },
-  };
-}

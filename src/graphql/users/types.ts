@@ -1,8 +1,9 @@
 import type { ClassDef } from '../../schema/index.ts';
 import type { Ref } from '../builder.ts';
 import { createFieldsInputName, pointerInputName, relationInputName, typeName } from '../inflection.ts';
-import { inp, out, type Spec } from '../type-spec.ts';
+import { inp, out } from '../type-spec.ts';
 import { targetExposed, type GenContext } from '../generators/context.ts';
+import { SCALAR_INPUT } from '../generators/inputs.ts';
 
 /** The object a Viewer resolves from: the session token (shown to its own client only) and the user. */
 export interface ViewerValue {
@@ -11,20 +12,6 @@ export interface ViewerValue {
 }
 
 const OK_PAYLOADS = ['LogOut', 'ResetPassword', 'ConfirmResetPassword', 'SendVerificationEmail'];
-
-/** Input types of Parse's `fields` inputs that UserLoginWithInput may take, by field type. */
-const SCALAR_INPUT: Record<string, [string, Spec]> = {
-  String: ['String', ''],
-  Number: ['Float', ''],
-  Boolean: ['Boolean', ''],
-  Date: ['Date', ''],
-  Object: ['Object', ''],
-  Array: ['Any', '[]'],
-  Bytes: ['Bytes', ''],
-  File: ['FileInput', ''],
-  GeoPoint: ['GeoPointInput', ''],
-  Polygon: ['GeoPointInput', '[!]'],
-};
 
 /**
  * UserLoginWithInput: the fields of CreateUserFieldsInput without username, password and
