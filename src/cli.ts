@@ -4,10 +4,8 @@ import path from 'node:path';
 import { printSchema } from 'graphql';
 import { loadConfig, loadDatabaseConfig, MASTER_KEY_FILE } from './config/index.ts';
 import { createLogger } from './config/logger.ts';
-import { openDatabase, migrate } from './db/index.ts';
-import { createPlinth } from './server/app.ts';
-import { listen } from './server/http.ts';
-import { builtInSchema } from './graphql/builtin-schema.ts';
+
+// Each command imports what it needs when it runs: `plinth cloud` should not wait for the whole server to load.
 
 const USAGE = `Usage: plinth <command>
 
@@ -16,11 +14,21 @@ Commands:
   migrate         apply pending database migrations and exit (PLINTH_DATA_DIR, DATABASE_URL)
   schema print    print the SDL of the built-in API
   schema write F  write that SDL to file F
+  cloud [--json]  where every rule runs: per class the triggers in run order with file:line and
+                  validators, the functions, the jobs with their schedules — with counts and
+                  p50/p99 from the running server (PLINTH_URL, default http://localhost:$PORT;
+                  PLINTH_MASTER_KEY or the data directory's key), else read from PLINTH_CLOUD
 `;
 
 async function start(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  // Text in development, JSON lines in production (PLINTH_LOG_FORMAT forces either).
+  const logger = createLogger(config.logLevel, undefined, config.ops.logFormat);
+  // Cloud code may start work it does not await (a timer, a promise left behind): its failure
+  // is logged, and the server goes on serving — user code never takes the process down.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection (the server keeps running)'));
+  process.on('uncaughtException', (error) => logger.error({ err: error }, 'uncaught exception (the server keeps running)'));
+  const [{ createPlinth }, { listen }] = await Promise.all([import('./server/app.ts'), import('./server/http.ts')]);
   const plinth = await createPlinth(config, { logger });
   const running = await listen(plinth).catch(async (error: Error) => {
     await plinth.close();
@@ -53,6 +61,7 @@ async function start(): Promise<void> {
 /** Needs only the database settings: no master key is read or generated. */
 async function runMigrate(): Promise<void> {
   const config = loadDatabaseConfig();
+  const { openDatabase, migrate } = await import('./db/index.ts');
   const db = await openDatabase({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
   try {
     const result = await migrate(db);
@@ -67,12 +76,15 @@ async function main(argv: string[]): Promise<void> {
   const [command, sub, file] = argv;
   if (command === 'start') return start();
   if (command === 'migrate') return runMigrate();
-  if (command === 'schema' && sub === 'print') {
-    process.stdout.write(printSchema(builtInSchema()) + '\n');
-    return;
+  if (command === 'cloud') {
+    const { cloudCommand } = await import('./server/cli-cloud.ts');
+    return cloudCommand(argv.slice(1), { env: process.env, write: (text) => void process.stdout.write(text) });
   }
-  if (command === 'schema' && sub === 'write' && file) {
-    writeFileSync(file, printSchema(builtInSchema()) + '\n');
+  if (command === 'schema' && (sub === 'print' || (sub === 'write' && file))) {
+    const { builtInSchema } = await import('./graphql/builtin-schema.ts');
+    const sdl = printSchema(builtInSchema()) + '\n';
+    if (sub === 'print') process.stdout.write(sdl);
+    else writeFileSync(file, sdl);
     return;
   }
   process.stdout.write(USAGE);

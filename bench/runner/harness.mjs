@@ -33,6 +33,12 @@ export function runAuthScenario(opts, { url, serverPid, label, out }) {
   return runToCompletion(process.execPath, [path.join(opts.benchDir, 'auth/auth.mjs')], { env });
 }
 
+/** The cloud code scenario (cloud/cloud.mjs), with the harness's settings and output file. */
+export function runCloudScenario(opts, { url, serverPid, label, out }) {
+  const env = { ...process.env, GQL_URL: url, PARSE_APP_ID: APP_ID, PARSE_MASTER_KEY: MASTER_KEY, SERVER_PID: String(serverPid), LABEL: label, OUT: out };
+  return runToCompletion(process.execPath, [path.join(opts.benchDir, 'cloud/cloud.mjs')], { env });
+}
+
 /**
  * The live scenario (live/live.mjs): mutation → event at each subscriber, for each count of
  * `counts` in turn, over graphql-ws (Plinth) or Parse's LiveQuery protocol (`mode` parse).

@@ -17,8 +17,8 @@ const TARGET_NAMES = {
   'plinth-pg-redis': 'pg-redis',
 };
 
-/** Scenarios the runner knows: the harness's load scenarios, auth/auth.mjs, and the live ones (live/). */
-const KNOWN_SCENARIOS = ['read', 'list', 'create', 'auth', 'live', 'live-idle'];
+/** Scenarios the runner knows: the harness's load scenarios, auth/auth.mjs, cloud/cloud.mjs, and the live ones (live/). */
+const KNOWN_SCENARIOS = ['read', 'list', 'create', 'auth', 'cloud', 'live', 'live-idle'];
 
 /** The credentials every target is started with (Parse's anchor defaults, so the floor's check.mjs works too). */
 export const APP_ID = 'benchApp';
@@ -31,7 +31,7 @@ export const MASTER_KEY = 'benchMasterKey';
 export function loadOptions(env, { benchDir, repoDir }) {
   const targets = parseTargets(env);
   // SCENARIOS (the harness's name for it) is accepted too, so that `SCENARIOS=live npm run bench` does what it says.
-  const loadScenarios = (env.BENCH_SCENARIOS || env.SCENARIOS || 'read,list,create,auth,live,live-idle').split(',').map((s) => s.trim()).filter(Boolean);
+  const loadScenarios = (env.BENCH_SCENARIOS || env.SCENARIOS || 'read,list,create,auth,cloud,live,live-idle').split(',').map((s) => s.trim()).filter(Boolean);
   if (loadScenarios.includes('seed')) throw new Error('BENCH_SCENARIOS: leave out seed, the runner seeds every target itself');
   const unknown = loadScenarios.filter((s) => !KNOWN_SCENARIOS.includes(s));
   if (unknown.length) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${KNOWN_SCENARIOS.join(', ')})`);

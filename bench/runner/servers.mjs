@@ -16,6 +16,11 @@ export function plinthServer(opts, { port, databaseUrl, dataDir, redis = false }
   };
   delete env.DATABASE_URL; // an inherited URL would turn the PGlite target into a PostgreSQL one
   delete env.REDIS_URL; // likewise for Redis: only the pg-redis target fans out through it
+  delete env.PLINTH_CLOUD; // cloud code only with the cloud scenario, and then ours
+  if (opts.loadScenarios.includes('cloud')) {
+    env.PLINTH_CLOUD = path.join(opts.benchDir, 'cloud/plinth-cloud.mjs');
+    env.PLINTH_CLOUD_WATCH ??= 'false'; // nothing to reload during a measurement
+  }
   Object.assign(env, {
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -37,8 +42,10 @@ export function plinthRedisServer(opts, data) {
 /**
  * Parse Server 9.10 (the anchor), logging into the results folder. LiveQuery for Post is on only
  * when the live scenario runs (it then costs Parse a publish per saved Post in the other scenarios too).
+ * With the cloud scenario it starts through cloud/parse-start.mjs: the anchor's start.mjs and its
+ * options, plus Parse's `cloud` option (cloud/parse-cloud.js), which start.mjs does not pass.
  */
-export function parseServer(opts, { port, databaseUrl }) {
+export function parseServer(opts, { port, databaseUrl }, { cloud = opts.loadScenarios.includes('cloud') } = {}) {
   const env = {
     ...process.env,
     DATABASE_URI: databaseUrl,
@@ -49,7 +56,9 @@ export function parseServer(opts, { port, databaseUrl }) {
     LIVE_CLASSES: opts.loadScenarios.includes('live') ? 'Post' : '',
     PARSE_LOGS_FOLDER: path.join(opts.outDir, 'parse-logs'),
   };
-  return { command: process.execPath, args: ['start.mjs'], cwd: opts.parseDir, env };
+  if (!cloud) return { command: process.execPath, args: ['start.mjs'], cwd: opts.parseDir, env };
+  Object.assign(env, { PARSE_SERVER_DIR: opts.parseDir, PARSE_CLOUD: path.join(opts.benchDir, 'cloud/parse-cloud.js') });
+  return { command: process.execPath, args: [path.join(opts.benchDir, 'cloud/parse-start.mjs')], cwd: opts.parseDir, env };
 }
 
 /** The floor (harness/floor/server.mjs) with its defaults: pool 10, limit-join, prepared statements. */

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defer } from './cleanup.mjs';
-import { appendResult, runAuthScenario, runHarness, runLiveIdle, runLiveScenario } from './harness.mjs';
+import { appendResult, runAuthScenario, runCloudScenario, runHarness, runLiveIdle, runLiveScenario } from './harness.mjs';
 import { createDatabase, dropDatabase, vacuumAnalyze } from './postgres.mjs';
 import { freePort, rssMiB, sleep, startProcess, stopProcess, waitUntilServing } from './processes.mjs';
 import { floorServer, parseServer, plinthRedisServer, plinthServer } from './servers.mjs';
@@ -89,6 +89,12 @@ async function measure(opts, step, data, server, outcome) {
     outcome.harnessExitCodes.push(code);
     if (code !== 0 && code !== 1) throw new Error(`auth scenario failed with exit code ${code}; see ${step.file}`);
   }
+  // Cloud code (cloud/cloud.mjs): triggers on one of two identical classes, and a trivial function; the floor has none.
+  if (opts.loadScenarios.includes('cloud') && step.target !== 'floor') {
+    const code = await runCloudScenario(opts, { url: server.url, serverPid: server.pid, label: step.label, out: step.file });
+    outcome.harnessExitCodes.push(code);
+    if (code !== 0 && code !== 1) throw new Error(`cloud scenario failed with exit code ${code}; see ${step.file}`);
+  }
   // Last: it adds posts. Plinth over graphql-ws; Parse through its LiveQuery WebSocket; the floor has none.
   if (opts.loadScenarios.includes('live') && step.target !== 'floor') {
     const parse = step.target === 'parse';
@@ -166,7 +172,8 @@ async function startServer(opts, serverOf, data, logName) {
 /** Parse Server seeds the floor's database (its figures go to <label>.parse-seed.jsonl), then stops. */
 async function seedThroughParse(opts, step, data, outcome) {
   const logName = `${step.label}.parse-seed`;
-  const parse = await startServer(opts, parseServer, data, logName);
+  // The anchor as it is: the floor's database gets no cloud code.
+  const parse = await startServer(opts, (o, d) => parseServer(o, d, { cloud: false }), data, logName);
   try {
     await harness(opts, parse, logName, ['seed'], path.join(opts.outDir, `${logName}.jsonl`), outcome);
   } finally {

@@ -5,6 +5,8 @@ import { readResults } from './harness.mjs';
 import { liveProblems, liveSummary } from './live-summary.mjs';
 
 const LOAD_SCENARIOS = ['read', 'list', 'create', 'auth-read', 'auth-list'];
+/** cloud/cloud.mjs's runs: in the step table, and compared in a table of their own (cloudSummary). */
+const CLOUD_SCENARIOS = ['cloud-list-plain', 'cloud-list-hooked', 'cloud-create-plain', 'cloud-create-hooked', 'cloud-function'];
 const TARGET_ORDER = ['parse', 'floor', 'pg', 'pg-redis', 'pglite'];
 const TARGET_TITLE = { parse: 'Parse Server', floor: 'floor', pg: 'Plinth on PostgreSQL', 'pg-redis': 'Plinth on PostgreSQL + Redis', pglite: 'Plinth on PGlite' };
 
@@ -17,6 +19,7 @@ export function summarize(opts, outcomes) {
     memoryTable(steps),
     ...LOAD_SCENARIOS.map((s) => targetTable(steps, s)).filter(Boolean),
     goals(steps),
+    cloudSummary(steps),
     liveSummary(steps, { table, ms, num }),
     noise(steps),
     problems(steps),
@@ -61,7 +64,7 @@ function header(opts, steps) {
 function stepTable(steps) {
   const rows = [];
   for (const step of steps) {
-    for (const scenario of LOAD_SCENARIOS) {
+    for (const scenario of [...LOAD_SCENARIOS, ...CLOUD_SCENARIOS]) {
       const runs = runsOf(step, scenario);
       if (!runs.length) continue;
       rows.push([
@@ -79,7 +82,7 @@ function stepTable(steps) {
       ]);
     }
   }
-  if (!rows.length) return 'No load results (read, list, create, auth).';
+  if (!rows.length) return 'No load results (read, list, create, auth, cloud).';
   const head = ['step', 'scenario', 'req/s (range)', 'p50 ms', 'p99 ms', 'µs/req', 'srv CPU%', 'PG CPU%', 'RSS max', 'other CPU%', 'errors'];
   return 'Every step (mean of its runs)\n' + table(head, rows, 2);
 }
@@ -139,6 +142,54 @@ function goals(steps) {
     lines.push(`  ${scenario}: req/s ${r.toFixed(2)}× Parse (goal ≥ ${goal}×), p99 ${p99.toFixed(2)}× (goal < 1): ${met ? 'met' : 'not met'}`);
   }
   return lines.length ? 'Goals (issue 2: read, list; issue 3: auth-read, auth-list, security on), Plinth on PostgreSQL against Parse:\n' + lines.join('\n') : null;
+}
+
+/** The cloud goals: a no-op trigger pair costs at most 10 % of req/s; callCloudCode at ≥ 3× Parse's req/s. */
+const TRIGGER_GOAL = 0.9;
+const FUNCTION_GOAL = 3;
+
+/**
+ * The cloud scenario by target (all runs of all its steps): each class's req/s, hooked ÷ plain
+ * (the triggers' cost; 1 = free), the function's req/s and p99 and its ratio to Parse; then the goals.
+ */
+function cloudSummary(steps) {
+  const pool = (target, scenario) => steps.filter((s) => s.target === target).flatMap((s) => runsOf(s, scenario));
+  const targets = TARGET_ORDER.filter((t) => CLOUD_SCENARIOS.some((s) => pool(t, s).length));
+  if (!targets.length) return null;
+  const rps = (t, s) => mean(pool(t, s), 'rps');
+  const parseFn = rps('parse', 'cloud-function');
+  const head = ['target', 'runs', 'list plain', 'list hooked', 'hooked ÷ plain', 'create plain', 'create hooked', 'hooked ÷ plain', 'function', 'fn p99 ms'];
+  if (parseFn) head.push('fn ÷ parse');
+  const rows = targets.map((t) => {
+    const row = [
+      TARGET_TITLE[t],
+      String(pool(t, 'cloud-function').length),
+      num(rps(t, 'cloud-list-plain')),
+      num(rps(t, 'cloud-list-hooked')),
+      ratio(rps(t, 'cloud-list-hooked'), rps(t, 'cloud-list-plain')),
+      num(rps(t, 'cloud-create-plain')),
+      num(rps(t, 'cloud-create-hooked')),
+      ratio(rps(t, 'cloud-create-hooked'), rps(t, 'cloud-create-plain')),
+      num(rps(t, 'cloud-function')),
+      ms(mean(pool(t, 'cloud-function'), 'p99')),
+    ];
+    if (parseFn) row.push(ratio(rps(t, 'cloud-function'), parseFn));
+    return row;
+  });
+  const goals = [];
+  for (const t of targets.filter((x) => x !== 'parse' && x !== 'floor')) {
+    for (const [what, kind] of [['create, no-op beforeSave + afterSave', 'create'], ['list, no-op beforeFind + afterFind', 'list']]) {
+      const r = rps(t, `cloud-${kind}-hooked`) / rps(t, `cloud-${kind}-plain`);
+      if (Number.isFinite(r)) goals.push(`  ${TARGET_TITLE[t]}: ${what}: ${r.toFixed(3)}× the plain class's req/s (goal ≥ ${TRIGGER_GOAL}×): ${r >= TRIGGER_GOAL ? 'met' : 'not met'}`);
+    }
+    const f = rps(t, 'cloud-function') / parseFn;
+    if (parseFn && Number.isFinite(f)) goals.push(`  ${TARGET_TITLE[t]}: callCloudCode ${f.toFixed(2)}× Parse's req/s (goal ≥ ${FUNCTION_GOAL}×): ${f >= FUNCTION_GOAL ? 'met' : 'not met'}`);
+  }
+  return (
+    'cloud: by target (req/s, mean of all its runs; hooked = the same class with no-op triggers)\n' +
+    table(head, rows, 1) +
+    (goals.length ? '\nGoals (cloud code):\n' + goals.join('\n') : '')
+  );
 }
 
 /** Above this, other processes took a noticeable share of the 2 cores during a window (the floor's own figures had ≤ 4 %). */

@@ -9,12 +9,14 @@ export const accountErrors = {
   usernameTaken: () => new ParseError(ErrorCode.USERNAME_TAKEN, 'Account already exists for this username.'),
   emailTaken: () => new ParseError(ErrorCode.EMAIL_TAKEN, 'Account already exists for this email address.'),
   invalidEmail: () => new ParseError(ErrorCode.INVALID_EMAIL_ADDRESS, 'Email address format is invalid.'),
-  /** The one answer to a failed login, whether or not the user exists. */
+  /** The one answer to a failed login: no such user, a wrong password, or a locked account (auth/lockout.ts). */
   invalidLogin: () => new ParseError(ErrorCode.OBJECT_NOT_FOUND, 'Invalid username/password.'),
-  locked: (minutes: number) =>
-    new ParseError(ErrorCode.OBJECT_NOT_FOUND, `Your account is locked due to multiple failed login attempts. Please try again after ${minutes} minute(s)`),
   emailNotVerified: () => new ParseError(ErrorCode.EMAIL_NOT_FOUND, 'User email is not verified.'),
   authDataTaken: () => new ParseError(ErrorCode.ACCOUNT_ALREADY_LINKED, 'this auth is already used'),
+  /** A user the caller may not write, or none (Parse's answer instead of 101). */
+  insufficientAuth: () => new ParseError(ErrorCode.SESSION_MISSING, 'Insufficient auth.'),
+  modifyUserWithoutSession: (userId: string) => new ParseError(ErrorCode.SESSION_MISSING, `Cannot modify user ${userId}.`),
+  deleteUserWithoutSession: () => new ParseError(ErrorCode.SESSION_MISSING, 'Insufficient auth to delete user'),
   emailVerifiedByClient: () => new ParseError(ErrorCode.OPERATION_FORBIDDEN, "Clients aren't allowed to manually update email verification."),
   tooManyRequests: () => new ParseError(ErrorCode.REQUEST_LIMIT_EXCEEDED, 'Too many requests'),
   passwordPolicy: (message: string) => new ParseError(ErrorCode.VALIDATION_ERROR, message),

@@ -1,6 +1,5 @@
 import type { AuthConfig } from '../config/index.ts';
 import type { Sql } from '../db/index.ts';
-import { accountErrors } from './account-errors.ts';
 
 export type LockoutPolicy = AuthConfig['accountLockout'];
 
@@ -23,8 +22,13 @@ const NEXT_COUNT = `CASE WHEN "_account_lockout_expires_at" <= now() THEN 1 ELSE
 /**
  * Account lockout in Parse's columns ("_failed_login_count", "_account_lockout_expires_at"):
  * `threshold` failed logins in a row lock the account for `durationMs`; while it is locked every
- * login is refused, the right password included (Parse's answer, 101, says for how long). A
- * successful login resets the count. Threshold 0 turns lockout off.
+ * login is refused, the right password included. A successful login resets the count, and so
+ * does a password change or reset (the way back in). Threshold 0 turns lockout off.
+ *
+ * The refusal is the answer to a wrong password (101 "Invalid username/password."), not Parse's
+ * "Your account is locked…": a name nobody has is never locked, so that message would tell
+ * anyone who fails a few logins which names exist — and telling only the right password would
+ * tell a guesser when a guess was right.
  */
 export class Lockout {
   constructor(private readonly policy: LockoutPolicy) {}
@@ -33,9 +37,9 @@ export class Lockout {
     return this.policy.threshold > 0;
   }
 
-  /** Refuses a login while the account is locked. */
-  check(state: LockoutState): void {
-    if (this.enabled && state.locked) throw accountErrors.locked(Math.max(1, Math.ceil(this.policy.durationMs / 60_000)));
+  /** Whether this account refuses every login for now. */
+  isLocked(state: LockoutState): boolean {
+    return this.enabled && state.locked;
   }
 
   /**

@@ -80,7 +80,9 @@ const WINDOW_MS = 60_000;
 /**
  * The login and signup limits (PLINTH_AUTH_RATE_PER_IP, PLINTH_AUTH_RATE_PER_ACCOUNT): one
  * budget per client address shared by logIn, logInWith, challenge and signUp, and one per
- * account (username, or provider and id). Each instance keeps token buckets in memory; with
+ * account (username, or provider and id). An account's budget is the name as the client typed
+ * it, counted before anyone looks it up, so a name that exists and one that does not run out
+ * alike (no enumeration by the limiter). Each instance keeps token buckets in memory; with
  * shared counters (Redis, when several instances run) the same budgets also hold across all of
  * them, counted per minute — so N instances behind a load balancer do not give N budgets.
  */
@@ -92,6 +94,8 @@ export class AuthRateLimits {
     private readonly limits: AuthConfig['rateLimits'],
     private readonly now: () => number = Date.now,
     private readonly shared?: SharedCounters,
+    /** How long failed logins take to answer (see FailurePacing). */
+    readonly failures: FailurePacing = new FailurePacing(),
   ) {
     this.byIp = new TokenBuckets(limits.perIpPerMinute, 50_000, now);
     this.byAccount = new TokenBuckets(limits.perAccountPerMinute, 50_000, now);
@@ -115,5 +119,48 @@ export class AuthRateLimits {
     const window = Math.floor(this.now() / WINDOW_MS);
     const count = await this.shared.increment(`${key}:${window}`, 2 * WINDOW_MS).catch(() => undefined);
     return count === undefined || count <= perMinute;
+  }
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Failed logins answer in one time, whichever way they failed. A name nobody has fails after a
+ * lookup and a dummy hash; a wrong password for an existing account also writes its failure
+ * count (lockout); an imported bcrypt hash costs more than argon2: differences of milliseconds
+ * that, timed often enough, would tell which names exist. So each failure is held until it has
+ * taken as long as the slowest of the last `window` wrong passwords given for existing accounts
+ * (at most `maxMs`, so that one stall does not slow later failures for long). Only those set the
+ * pace: a flood of unknown names, or of attempts on a locked account (which write nothing),
+ * cannot lower it below what a write costs.
+ */
+export class FailurePacing {
+  private readonly recent: number[] = [];
+  private next = 0;
+
+  constructor(
+    private readonly now: () => number = () => performance.now(),
+    private readonly sleep: (ms: number) => Promise<void> = delay,
+    private readonly window = 16,
+    private readonly maxMs = 1000,
+  ) {}
+
+  /** The clock's reading when an attempt starts to be checked; pass it to `failed`. */
+  start(): number {
+    return this.now();
+  }
+
+  /**
+   * Holds a failed attempt that started at `startedAt` until it has taken the pace. `setsPace`:
+   * a wrong password for an existing account, so how long it took (before waiting) is learnt.
+   */
+  async failed(startedAt: number, setsPace: boolean): Promise<void> {
+    const took = this.now() - startedAt;
+    if (setsPace) {
+      this.recent[this.next] = took;
+      this.next = (this.next + 1) % this.window;
+    }
+    const pace = Math.min(this.maxMs, Math.max(0, ...this.recent));
+    if (pace > took) await this.sleep(pace - took);
   }
 }

@@ -1,7 +1,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { Database, Sql } from '../db/index.ts';
-import { newObjectId } from '../core/index.ts';
+import { CLASS, newObjectId, type ParseObject } from '../core/index.ts';
 
 export interface SessionOptions {
   /** How long a session lives without use, in milliseconds; each use within the second half renews it. */
@@ -39,7 +39,10 @@ export type CreatedWith = { action: 'login' | 'signup' | 'upgrade'; authProvider
  * Sessions in Lucia's design: a random token (160 bits, base32) handed to the client once;
  * the database keeps only its SHA-256, so a leaked table yields no usable token. Expiry
  * slides: a session used in the second half of its life is renewed. Revocation deletes rows.
- * Tokens carry Parse's "r:" prefix, which Parse SDKs read as "revocable session".
+ * Tokens carry Parse's "r:" prefix, which Parse SDKs read as "revocable session". The table is
+ * also the `_Session` class of the data API (Session, sessions(…)): its rules are in
+ * session-rules.ts and security/policy.ts, and its "sessionToken" column is never read there
+ * (schema/defaults.ts SECRET_FIELDS).
  */
 export class Sessions {
   private readonly endedListeners = new Set<EndedSessionsListener>();
@@ -71,6 +74,22 @@ export class Sessions {
       [sessionId, now.toISOString(), userId, installationId ?? null, Sessions.hash(token), expiresAt.toISOString(), JSON.stringify(createdWith), [userId]],
     );
     return { token, sessionId, userId, expiresAt };
+  }
+
+  /** A session as cloud code sees it (afterLogout): its fields, never its token. Undefined when it is gone. */
+  async describe(sessionId: string, sql: Sql = this.db): Promise<ParseObject | undefined> {
+    const rows = await sql.query<Record<string, unknown>>(
+      `SELECT "objectId", "createdAt", "updatedAt", "user", "installationId", "expiresAt", "createdWith", "restricted" FROM "_Session" WHERE "objectId" = $1`,
+      [sessionId],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const session = { [CLASS]: '_Session' } as ParseObject;
+    for (const [key, value] of Object.entries(row)) {
+      if (value === null || value === undefined) continue;
+      session[key] = key === 'createdWith' && typeof value === 'string' ? JSON.parse(value) : value;
+    }
+    return session;
   }
 
   /**

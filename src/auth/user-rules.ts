@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { HookRegistry, WriteOperation } from '../core/index.ts';
-import type { Sql } from '../db/index.ts';
-import { aclFromColumns, aclToColumns, type AclMap } from '../security/index.ts';
+import { Params, type Sql } from '../db/index.ts';
+import { aclFromColumns, aclToColumns, writeFilterSql, type AclMap } from '../security/index.ts';
 import { accountErrors } from './account-errors.ts';
 import { hasAuthData } from './auth-data.ts';
+import { isStorableText } from '../query/index.ts';
 
 /** Parse's check of an email's shape: something, an @, something. */
 const EMAIL = /^.+@.+$/;
@@ -18,6 +19,8 @@ const isBlank = (v: unknown) => v === undefined || v === null || v === '';
 
 /** Another user holds this username or email, compared without regard to case. */
 async function taken(sql: Sql, column: 'username' | 'email', value: string, ownId: string): Promise<boolean> {
+  // No row holds text PostgreSQL cannot store (NUL, a lone surrogate); the write refuses it, naming the field.
+  if (!isStorableText(value)) return false;
   const rows = await sql.query(`SELECT 1 AS "x" FROM "_User" WHERE lower("${column}") = lower($1) AND "objectId" <> $2 LIMIT 1`, [value, ownId]);
   return rows.length > 0;
 }
@@ -56,7 +59,25 @@ async function setOwnerAcl(op: WriteOperation, tx: Sql, object: Record<string, u
 }
 
 /**
- * The rules of _User writes, whatever the path (signUp, createUser, updateUser, nested creates):
+ * Parse's rule for changing or deleting a user (RestWrite, rest.js): without a session it is
+ * refused outright (206), and a user the caller may not write — or that does not exist —
+ * answers 206 `Insufficient auth.` rather than 101. Decided before the write, with the same
+ * ACL test as its statement, so that no other step (password hashing, cloud code) runs first.
+ */
+async function checkUserWritable(op: WriteOperation, db: Sql): Promise<void> {
+  if (op.auth.isMaster) return;
+  if (!op.auth.userId) throw op.kind === 'delete' ? accountErrors.deleteUserWithoutSession() : accountErrors.modifyUserWithoutSession(op.objectId!);
+  const params = new Params();
+  const id = params.add(op.objectId);
+  const writable = await (op.sql ?? db).query(`SELECT 1 AS "x" FROM "_User" t WHERE t."objectId" = ${id} AND ${writeFilterSql(op.auth, 't', params)}`, params.values);
+  if (writable.length === 0) throw accountErrors.insufficientAuth();
+}
+
+/**
+ * The rules of _User writes, whatever the path (signUp, createUser, updateUser, deleteUser,
+ * nested creates, cloud code's data API):
+ * - only the master key changes or deletes a user the caller may not write, and never without
+ *   a session (206, as Parse answers);
  * - a new user needs a username (200) and a password (201), unless it signs up with authData,
  *   which gets a random username; neither can be unset later;
  * - an email must look like one (125); usernames and emails are unique regardless of case
@@ -66,9 +87,10 @@ async function setOwnerAcl(op: WriteOperation, tx: Sql, object: Record<string, u
  * Registered before the password hook, so that a missing username is reported before a
  * missing password, as Parse does.
  */
-export function registerUserRules(hooks: HookRegistry): void {
+export function registerUserRules(hooks: HookRegistry, db: Sql): void {
   hooks.register('_User', {
-    before(op) {
+    async before(op) {
+      if (op.kind !== 'create') await checkUserWritable(op, db);
       if (op.kind === 'delete') return;
       const input = op.input;
       if (op.kind === 'create') {

@@ -22,8 +22,15 @@ export interface Config {
   databasePoolSize: number;
   /** redis://… for pub/sub across instances; the same as `live.redisUrl`. */
   redisUrl?: string;
-  /** Cloud code entry module. */
+  /** Cloud code entry module (PLINTH_CLOUD); the same as `cloudCode.file`. */
   cloud?: string;
+  /** Cloud code: file, reloading, time limits. */
+  cloudCode: CloudConfig;
+  /**
+   * SDL file (PLINTH_GRAPHQL_SCHEMA) whose types and fields, with `@resolve`/`@mock`, are merged
+   * into the generated GraphQL schema: Parse's `graphQLSchema` option. Read once at start-up.
+   */
+  graphqlSchemaFile?: string;
   /** Public base URL of this server (used in links and file URLs). */
   publicUrl: string;
   /** Path of the GraphQL endpoint. */
@@ -42,6 +49,10 @@ export interface Config {
   auth: AuthConfig;
   /** Live queries: Redis fan-out and subscriber limits. */
   live: LiveConfig;
+  /** Cloud jobs, schedules and internal queues (the PostgreSQL job engine). */
+  jobs: JobsConfig;
+  /** Webhooks (Parse's Hooks API): signing key, time limit, delivery retries. */
+  webhooks: WebhooksConfig;
   /** Request limits against abusive documents. */
   limits: {
     maxDepth: number;
@@ -52,13 +63,21 @@ export interface Config {
     maxInputDepth: number;
     /** How deeply brackets may nest in a document's text (checked before parsing). */
     maxNesting: number;
+    /** The largest GraphQL document, in UTF-8 bytes (checked before parsing; PLINTH_MAX_DOCUMENT_BYTES). */
+    maxDocumentBytes: number;
   };
   logLevel: string;
+  /** Operations: metrics, trusted documents, the log's format. */
+  ops: OpsConfig;
 }
 
-export type ConfigInput = Partial<Omit<Config, 'limits' | 'auth' | 'live'>> & { limits?: Partial<Config['limits']>; auth?: AuthConfigInput; live?: LiveConfigInput };
+export type ConfigInput = Partial<Omit<Config, 'limits' | 'auth' | 'live' | 'cloudCode' | 'jobs' | 'webhooks' | 'ops'>> & { ops?: OpsConfigInput; jobs?: JobsConfigInput; webhooks?: WebhooksConfigInput; limits?: Partial<Config['limits']>; auth?: AuthConfigInput; live?: LiveConfigInput; cloudCode?: CloudConfigInput };
 export type { AuthConfig, OidcProviderConfig } from './auth.ts';
 export type { LiveConfig } from './live.ts';
+export type { JobsConfig } from './jobs.ts';
+export type { CloudConfig } from './cloud.ts';
+export type { WebhooksConfig } from './webhooks.ts';
+export type { OpsConfig, LogFormat } from './ops.ts';
 
 /** Where the data lives: all that `plinth migrate` needs. */
 export interface DatabaseConfig {
@@ -69,11 +88,20 @@ export interface DatabaseConfig {
 import { connectionUrl, envValue, int, type Env } from './env.ts';
 import { loadAuthConfig, type AuthConfig, type AuthConfigInput } from './auth.ts';
 import { loadLiveConfig, type LiveConfig, type LiveConfigInput } from './live.ts';
+import { loadJobsConfig, type JobsConfig, type JobsConfigInput } from './jobs.ts';
+import { loadCloudConfig, type CloudConfig, type CloudConfigInput } from './cloud.ts';
+import { loadWebhooksConfig, type WebhooksConfig, type WebhooksConfigInput } from './webhooks.ts';
+import { loadOpsConfig, type OpsConfig, type OpsConfigInput } from './ops.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** The master key's file in the data directory (development only). */
 export const MASTER_KEY_FILE = 'master-key';
+
+/** A file path given in the environment, made absolute (so messages name it unambiguously). */
+function optionalPath(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : path.resolve(value);
+}
 
 /** A value sent in an HTTP header must be printable ASCII without surrounding spaces. */
 function headerSecret(name: string, value: string): string {
@@ -120,6 +148,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
   // A master key equal to the app id would make every request a master request.
   if (masterKey === appId) throw new Error('PLINTH_MASTER_KEY must differ from PLINTH_APP_ID');
   const live = loadLiveConfig(env, { ...overrides.live, redisUrl: overrides.live?.redisUrl ?? overrides.redisUrl });
+  const cloudCode = loadCloudConfig(env, production, { ...overrides.cloudCode, file: overrides.cloudCode?.file ?? overrides.cloud });
   return {
     port,
     host,
@@ -130,7 +159,9 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
     databaseUrl,
     databasePoolSize: overrides.databasePoolSize ?? int(env, 'PLINTH_DB_POOL_SIZE', 10, 1),
     redisUrl: live.redisUrl,
-    cloud: overrides.cloud ?? envValue(env, 'PLINTH_CLOUD'),
+    cloud: cloudCode.file,
+    cloudCode,
+    graphqlSchemaFile: optionalPath(overrides.graphqlSchemaFile ?? envValue(env, 'PLINTH_GRAPHQL_SCHEMA')),
     publicUrl,
     graphqlPath,
     production,
@@ -140,6 +171,8 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
     sessionLengthMs: overrides.sessionLengthMs ?? int(env, 'PLINTH_SESSION_LENGTH', 365 * 24 * 3600, 1) * 1000,
     auth: loadAuthConfig(env, overrides.auth, production),
     live,
+    jobs: loadJobsConfig(env, overrides.jobs),
+    webhooks: loadWebhooksConfig(env, overrides.webhooks),
     limits: {
       maxDepth: 15,
       maxAliases: 500,
@@ -149,9 +182,13 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
       // Above Object/Array values' own depth limit (32) plus the input wrappers around them.
       maxInputDepth: 64,
       maxNesting: 128,
+      // Far above real operations (the bench's 100-mutation seed is 15 KB) and room for the token
+      // limit; large values belong in variables.
+      maxDocumentBytes: int(env, 'PLINTH_MAX_DOCUMENT_BYTES', 512 * 1024, 1),
       ...overrides.limits,
     },
     logLevel,
+    ops: loadOpsConfig(env, production, overrides.ops),
   };
 }
 

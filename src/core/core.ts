@@ -3,6 +3,7 @@ import type { Condition } from '../query/index.ts';
 import type { Auth } from '../security/index.ts';
 import * as read from './read.ts';
 import { findRelated } from './read-relations.ts';
+import { aggregate, distinct } from './aggregate.ts';
 import * as write from './write.ts';
 import type { CoreRuntime } from './runtime.ts';
 import type { ParseObject } from './object.ts';
@@ -20,8 +21,9 @@ export class Core {
     return read.get(this.runtime, auth, className, objectId, fields, sql);
   }
 
-  getMany(auth: Auth, className: string, objectIds: readonly string[], fields: readonly string[], sql?: Sql): Promise<Map<string, ParseObject>> {
-    return read.getMany(this.runtime, auth, className, objectIds, fields, sql);
+  /** Objects by id; `runHooks` false for the server's own reads, which read hooks (beforeFind, afterFind) must not see. */
+  getMany(auth: Auth, className: string, objectIds: readonly string[], fields: readonly string[], sql?: Sql, runHooks = true): Promise<Map<string, ParseObject>> {
+    return read.getMany(this.runtime, auth, className, objectIds, fields, sql, runHooks);
   }
 
   find(auth: Auth, className: string, req: read.FindRequest, sql?: Sql): Promise<read.FindResult> {
@@ -46,6 +48,16 @@ export class Core {
 
   delete(auth: Auth, className: string, objectId: string, opts?: write.WriteOptions): Promise<ParseObject> {
     return write.destroy(this.runtime, auth, className, objectId, opts);
+  }
+
+  /** Parse's aggregate pipeline over a class, in one statement (master key only, as in Parse). */
+  aggregate(auth: Auth, className: string, pipeline: unknown[], sql?: Sql): Promise<Record<string, unknown>[]> {
+    return aggregate(this.runtime, auth, className, pipeline, sql);
+  }
+
+  /** The distinct values of a field among the objects matching `where` (master key only, as in Parse). */
+  distinct(auth: Auth, className: string, field: string, where?: Condition, sql?: Sql): Promise<unknown[]> {
+    return distinct(this.runtime, auth, className, field, where, sql);
   }
 
   /** Runs several writes as one transaction (e.g. every mutation of one request field). */

@@ -1,7 +1,7 @@
 import type { Params } from '../db/index.ts';
 import { errors } from '../errors/index.ts';
 import type { FieldDef } from '../schema/index.ts';
-import { checkText, toGeoPoint, toStorableDate, type GeoPoint } from '../query/index.ts';
+import { checkKey, checkText, toGeoPoint, toStorableDate, type GeoPoint } from '../query/index.ts';
 
 function wrong(field: string, expected: string): never {
   throw errors.incorrectType(`Invalid value for field ${field}: expected ${expected}`);
@@ -16,12 +16,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 /** Nesting limit for Object and Array values, so that a hostile document cannot exhaust the stack. */
 const MAX_JSON_DEPTH = 32;
 
-/** PostgreSQL text and jsonb cannot hold the NUL character; refuse it before it reaches SQL. */
-function hasNul(text: string): boolean {
-  return text.includes('\0');
-}
-
-/** A string the database can store (no NUL); one rule for writes and for where values. */
+/** A string the database can store as sent (no NUL, no lone surrogate); one rule for writes and for where values. */
 function text(name: string, value: unknown, expected: string): string {
   if (typeof value !== 'string') wrong(name, expected);
   return checkText(value, name);
@@ -29,11 +24,12 @@ function text(name: string, value: unknown, expected: string): string {
 
 /**
  * Checks a JSON value (Object or Array field) on one walk: at most MAX_JSON_DEPTH nested
- * objects and arrays (107), no NUL character in any key or string and no infinite number (111).
+ * objects and arrays (107); every key and string storable as checkKey and checkText say, and
+ * no infinite number (111).
  */
 function checkJson(name: string, value: unknown, depth = 0): void {
   if (typeof value === 'string') {
-    if (hasNul(value)) throw errors.incorrectType(`Invalid value for field ${name}: text cannot contain the NUL character (\\u0000)`);
+    checkText(value, name);
     return;
   }
   if (typeof value === 'number') {
@@ -47,7 +43,7 @@ function checkJson(name: string, value: unknown, depth = 0): void {
     return;
   }
   for (const [k, v] of Object.entries(value)) {
-    if (hasNul(k)) throw errors.incorrectType(`Invalid value for field ${name}: keys cannot contain the NUL character (\\u0000)`);
+    checkKey(k, name);
     checkJson(name, v, depth + 1);
   }
 }

@@ -1,11 +1,14 @@
 import type { Sql } from '../db/index.ts';
+import type { Condition, OrderKey, PageArgs } from '../query/index.ts';
 import type { Auth } from '../security/index.ts';
+import type { IncludeRequest } from './include.ts';
 import type { ParseObject } from './object.ts';
 
 /** A write as the extension points see it. `input` may be changed by `before` hooks. */
 export interface WriteOperation {
   kind: 'create' | 'update' | 'delete';
   className: string;
+  /** The caller; `auth.request` carries the request's context for cloud triggers. */
   auth: Auth;
   /** Known for update and delete; set for create once the id is chosen. */
   objectId?: string;
@@ -16,44 +19,110 @@ export interface WriteOperation {
    * set by hooks only, never from client input.
    */
   internal: Record<string, string | null>;
+  /**
+   * The caller's transaction when the write runs inside one that is under way: what a hook
+   * reads must go through it (elsewhere it could wait on the transaction's locks — on PGlite,
+   * whose one connection the transaction holds, forever). Absent: no transaction is open yet.
+   */
+  sql?: Sql;
 }
 
 /**
  * The extension points of every write, named by the transaction:
  * - `before`: before anything is written; may change `op.input` or throw to abort (cloud
- *   code beforeSave/beforeDelete will plug in here);
+ *   code's beforeSave/beforeDelete plug in here);
  * - `inTransaction`: after the row is written, inside the transaction (consistency checks,
- *   derived writes that must commit together);
+ *   derived writes that must commit together, work queued to happen once it commits);
  * - `afterCommit`: once the transaction has committed (afterSave/afterDelete, live events,
- *   push); a failure here is logged, the write stands.
+ *   push); a failure here is logged, the write stands. With `wholeObjects`, `object` (in
+ *   both) is the whole object after the write (before it, for delete) and `original` the
+ *   whole object before an update — both read in the write's own statement.
  */
 export interface WriteHooks {
   before?(op: WriteOperation): void | Promise<void>;
-  inTransaction?(op: WriteOperation, tx: Sql, object: ParseObject): void | Promise<void>;
-  afterCommit?(op: WriteOperation, object: ParseObject): void | Promise<void>;
+  inTransaction?(op: WriteOperation, tx: Sql, object: ParseObject, original?: ParseObject): void | Promise<void>;
+  afterCommit?(op: WriteOperation, object: ParseObject, original?: ParseObject): void | Promise<void>;
+  wholeObjects?: boolean;
+}
+
+/**
+ * A read as the extension points see it: what `beforeFind` may change (where, order, page,
+ * fields, include) or answer itself (`objects`: the database is not asked).
+ */
+export interface ReadOperation {
+  kind: 'find' | 'get' | 'count';
+  className: string;
+  auth: Auth;
+  where: Condition;
+  order?: OrderKey[];
+  page?: PageArgs;
+  /** Fields of each object to read. */
+  fields: readonly string[];
+  include?: IncludeRequest[];
+  /** A read by id (get, node, pointer loads). */
+  isGet: boolean;
+  /** Set by a before hook to answer without reading the database. */
+  objects?: ParseObject[];
+}
+
+/**
+ * The extension points of every read (find, get and pointer loads, count, relation pages):
+ * `beforeFind` may change the operation or answer it; `afterFind` returns the objects that
+ * replace the result (it does not run for counts).
+ */
+export interface ReadHooks {
+  beforeFind?(op: ReadOperation): void | Promise<void>;
+  afterFind?(op: ReadOperation, objects: ParseObject[]): ParseObject[] | Promise<ParseObject[]>;
 }
 
 /** Hooks registered per class name, or for every class with "*". */
 export class HookRegistry {
   private readonly byClass = new Map<string, WriteHooks[]>();
+  private readonly readsByClass = new Map<string, ReadHooks[]>();
 
-  register(className: string, hooks: WriteHooks): () => void {
-    const list = this.byClass.get(className) ?? [];
-    list.push(hooks);
-    this.byClass.set(className, list);
-    return () => {
-      const i = list.indexOf(hooks);
-      if (i >= 0) list.splice(i, 1);
-    };
+  /** Adds hooks to a class ("*": every class), after the ones it has — or before them with `first`. */
+  register(className: string, hooks: WriteHooks, options: { first?: boolean } = {}): () => void {
+    return add(this.byClass, className, hooks, options.first);
   }
 
   for(className: string): WriteHooks[] {
-    const own = this.byClass.get(className);
-    const all = this.byClass.get('*');
-    if (!own) return all ?? EMPTY;
-    if (!all) return own;
-    return [...all, ...own];
+    return lookup(this.byClass, className);
+  }
+
+  /** Whether some write hook of the class wants whole objects after commit. */
+  wantsWholeObjects(className: string): boolean {
+    for (const h of this.for(className)) if (h.wholeObjects) return true;
+    return false;
+  }
+
+  registerReads(className: string, hooks: ReadHooks): () => void {
+    return add(this.readsByClass, className, hooks);
+  }
+
+  readsFor(className: string): ReadHooks[] {
+    return lookup(this.readsByClass, className);
   }
 }
 
-const EMPTY: WriteHooks[] = [];
+function add<T>(map: Map<string, T[]>, className: string, hooks: T, first = false): () => void {
+  let list = map.get(className);
+  if (!list) map.set(className, (list = []));
+  if (first) list.unshift(hooks);
+  else list.push(hooks);
+  return () => {
+    const current = map.get(className);
+    const i = current ? current.indexOf(hooks) : -1;
+    if (i >= 0) current!.splice(i, 1);
+    if (current && current.length === 0) map.delete(className);
+  };
+}
+
+function lookup<T>(map: Map<string, T[]>, className: string): T[] {
+  const own = map.get(className);
+  const all = map.get('*');
+  if (!own) return all ?? (EMPTY as T[]);
+  if (!all) return own;
+  return [...all, ...own];
+}
+
+const EMPTY: never[] = [];

@@ -77,6 +77,8 @@ export function includeSql(rt: CoreRuntime, auth: Auth, cls: ClassDef, page: Fin
     const def = cls.fields[inc.field];
     if (def?.type !== 'Pointer' || !def.targetClass) continue;
     const target = requireClass(rt, def.targetClass);
+    // A class with read hooks (cloud beforeFind/afterFind) is read through getMany, which runs them.
+    if (rt.hooks.readsFor(target.className).length) continue;
     let policy;
     try {
       policy = readPolicy(auth, target, 'get');

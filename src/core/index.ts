@@ -2,7 +2,7 @@ export { Core } from './core.ts';
 export type { CoreRuntime } from './runtime.ts';
 export { CLASS, INCLUDED, classOf, type ParseObject } from './object.ts';
 export type { IncludeRequest } from './include.ts';
-export { HookRegistry, type WriteHooks, type WriteOperation } from './hooks.ts';
+export { HookRegistry, type WriteHooks, type WriteOperation, type ReadHooks, type ReadOperation } from './hooks.ts';
 export { ChangeEvents, type ChangeEvent, type ChangeListener, type FullObjectInterest } from './events.ts';
 export { UnitOfWork } from './unit-of-work.ts';
 export type { FindRequest, FindResult } from './read.ts';

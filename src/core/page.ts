@@ -91,6 +91,17 @@ export function pageFields(shape: PageShape, fields: readonly string[]): Set<str
   return out;
 }
 
+/**
+ * Takes out of a page's objects the order keys read only for its cursors (pageFields): what the
+ * caller did not ask for never reaches it (a field a beforeFind left out with `exclude`, say).
+ */
+export function dropOrderOnly(shape: PageShape, objects: ParseObject[], fields: readonly string[]): void {
+  if (!shape.keyset) return;
+  const extra = shape.keys.map((k) => k.field.name).filter((name) => name !== 'objectId' && !fields.includes(name));
+  if (!extra.length) return;
+  for (const o of objects) for (const name of extra) delete o[name];
+}
+
 /** Decoded objects of a page and, for keyset cursors, each row's order values as stored. */
 export interface PageRows {
   objects: ParseObject[];

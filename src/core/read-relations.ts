@@ -3,9 +3,10 @@ import { joinTableName } from '../schema/index.ts';
 import { TRUE, placeLast, compileRelatedCount, compileRelatedFind, type CountAfter } from '../query/index.ts';
 import { errors } from '../errors/index.ts';
 import { fieldMask, guardOrder, guardWhere, readPolicy, type Auth } from '../security/index.ts';
-import { EMPTY_PAGE, needsTotal, pageFlags, pageResult, pageShape, pageSql, pageStart, takePage, type PageRows } from './page.ts';
+import { dropOrderOnly, EMPTY_PAGE, needsTotal, pageFlags, pageResult, pageShape, pageSql, pageStart, takePage, type PageRows } from './page.ts';
 import type { FindRequest, FindResult } from './read.ts';
 import { fieldsToRead, hideProtected, requireClass, sqlContext, withRows, type CoreRuntime } from './runtime.ts';
+import { findOperation, requestAfterHooks, resultOf, runAfterFind, runBeforeFind, withObjects } from './read-hooks.ts';
 
 interface OwnerCount {
   count: number;
@@ -32,6 +33,29 @@ export async function findRelated(
   ownerIds: readonly string[],
   req: FindRequest,
   sql: Sql = rt.db,
+): Promise<Map<string, FindResult>> {
+  const targetClass = requireClass(rt, ownerClass).fields[field]?.targetClass;
+  const hooks = targetClass ? rt.hooks.readsFor(targetClass) : [];
+  if (hooks.length === 0) return relatedPages(rt, auth, ownerClass, field, ownerIds, req, sql);
+  // The related objects are a find of their class: its hooks run once for the query, and
+  // the after hooks on each owner's page.
+  const op = findOperation(targetClass!, auth, req, req.wantObjects ? 'find' : 'count');
+  await runBeforeFind(hooks, op);
+  if (op.objects) return new Map(ownerIds.map((id) => [id, resultOf(op.objects!, req.wantCount)]));
+  const pages = await relatedPages(rt, auth, ownerClass, field, ownerIds, requestAfterHooks(req, op), sql);
+  if (!req.wantObjects) return pages;
+  for (const [id, page] of pages) pages.set(id, withObjects(page, await runAfterFind(hooks, op, page.objects)));
+  return pages;
+}
+
+async function relatedPages(
+  rt: CoreRuntime,
+  auth: Auth,
+  ownerClass: string,
+  field: string,
+  ownerIds: readonly string[],
+  req: FindRequest,
+  sql: Sql,
 ): Promise<Map<string, FindResult>> {
   const owner = requireClass(rt, ownerClass);
   const target = requireClass(rt, owner.fields[field].targetClass!);
@@ -81,6 +105,7 @@ export async function findRelated(
     for (const [id, list] of byOwner) {
       const taken = takePage(target, shape, columns, list, { from: 1 });
       hideProtected(policy.mask, taken.page.objects, req.fields);
+      dropOrderOnly(shape, taken.page.objects, req.fields);
       pages.set(id, taken);
     }
   }

@@ -2,15 +2,17 @@ import { errors } from '../errors/index.ts';
 import { Params } from '../db/index.ts';
 import type { Sql } from '../db/index.ts';
 import type { ClassDef } from '../schema/index.ts';
-import { compileCount, compileFind, placeLast, selectList, TRUE, type Condition, type CountAfter, type OrderKey, type PageArgs } from '../query/index.ts';
+import { compileCondition, compileCount, compileFind, placeLast, selectList, TRUE, type Condition, type CountAfter, type FieldRef, type OrderKey, type PageArgs } from '../query/index.ts';
 import { ident } from '../db/index.ts';
 import { accessSql, guardOrder, guardWhere, readPolicy, type Auth } from '../security/index.ts';
 import { rowDecoder } from './decode.ts';
 import { mayBeObjectId } from './ids.ts';
 import type { ParseObject } from './object.ts';
-import { EMPTY_PAGE, needsTotal, pageFlags, pageResult, pageShape, pageSql, pageStart, takePage, withId } from './page.ts';
+import { dropOrderOnly, EMPTY_PAGE, needsTotal, pageFlags, pageResult, pageShape, pageSql, pageStart, takePage, withId } from './page.ts';
 import { includeSql, includeLayout, type IncludeRequest } from './include.ts';
 import { columnOf, fieldsToRead, hideProtected, requireClass, sqlContext, withRows, type CoreRuntime } from './runtime.ts';
+import type { ReadOperation } from './hooks.ts';
+import { findOperation, requestAfterHooks, resultOf, runAfterFind, runBeforeFind, withObjects } from './read-hooks.ts';
 
 async function run(sql: Sql, cls: ClassDef, text: string, params: Params): Promise<ParseObject[]> {
   const { columns, rows } = await sql.queryArrays(text, params.values);
@@ -40,21 +42,40 @@ export async function getMany(
   objectIds: readonly string[],
   fields: readonly string[],
   sql: Sql = rt.db,
+  /** False for the server's own reads (the caller's user for cloud code), which read hooks must not see. */
+  runHooks = true,
 ): Promise<Map<string, ParseObject>> {
   const cls = requireClass(rt, className);
   const policy = readPolicy(auth, cls, 'get');
   // Ids that cannot be stored (NUL) are simply not found; PostgreSQL would reject the parameter.
   objectIds = objectIds.filter(mayBeObjectId);
   if (objectIds.length === 0) return new Map();
+  const hooks = runHooks ? rt.hooks.readsFor(className) : [];
+  let op: ReadOperation | undefined;
+  let byId: Condition | undefined;
+  if (hooks.length) {
+    // One id reads as Parse's get shows it to beforeFind (`{objectId: id}`); a batch as `$in`.
+    byId = objectIds.length === 1 ? { kind: 'compare', field: OBJECT_ID, op: 'eq', value: objectIds[0] } : { kind: 'in', field: OBJECT_ID, values: [...objectIds], negated: false };
+    op = { kind: 'get', className, auth, where: byId, fields, isGet: true };
+    await runBeforeFind(hooks, op);
+    if (op.objects) return new Map(op.objects.map((o) => [o.objectId, o]));
+    fields = op.fields;
+  }
   const ctx = sqlContext(rt, auth);
   const columns = selectList(cls, withId(fieldsToRead(fields, policy.mask)), 't', columnOf(cls));
   const idTest = objectIds.length === 1 ? `t."objectId" = ${ctx.params.add(objectIds[0])}` : `t."objectId" = ANY(${ctx.params.add(objectIds)}::text[])`;
   const access = accessSql(auth, policy.rows, 't', ctx);
-  const text = `SELECT ${columns.join(', ')} FROM ${ident(cls.className)} t WHERE ${idTest}${access ? ' AND ' + access : ''}`;
-  const objects = await run(sql, cls, text, ctx.params);
+  // A before hook that narrowed the where: its condition joins the id test.
+  const narrowed = op && op.where !== byId ? ' AND ' + compileCondition(guardWhere(auth, cls, op.where, rt.schema.current.classes), 't', ctx) : '';
+  const text = `SELECT ${columns.join(', ')} FROM ${ident(cls.className)} t WHERE ${idTest}${access ? ' AND ' + access : ''}${narrowed}`;
+  let objects = await run(sql, cls, text, ctx.params);
   hideProtected(policy.mask, objects, fields);
+  if (op) objects = await runAfterFind(hooks, op, objects);
   return new Map(objects.map((o) => [o.objectId, o]));
 }
+
+/** The objectId field, for the where a by-id read's hooks see. */
+const OBJECT_ID: FieldRef = { name: 'objectId', type: 'String' };
 
 export interface FindRequest {
   where?: Condition;
@@ -94,6 +115,19 @@ export interface FindResult {
  * selected or pageInfo cannot be told from the page. The filter and read access are in both.
  */
 export async function find(rt: CoreRuntime, auth: Auth, className: string, req: FindRequest, sql: Sql = rt.db): Promise<FindResult> {
+  const hooks = rt.hooks.readsFor(className);
+  if (hooks.length === 0) return findPage(rt, auth, className, req, sql);
+  requireClass(rt, className);
+  const op = findOperation(className, auth, req, req.wantObjects ? 'find' : 'count');
+  await runBeforeFind(hooks, op);
+  if (op.objects) return resultOf(op.objects, req.wantCount);
+  const result = await findPage(rt, auth, className, requestAfterHooks(req, op), sql);
+  if (!req.wantObjects) return result;
+  return withObjects(result, await runAfterFind(hooks, op, result.objects));
+}
+
+/** A find without hooks (or with the request as they left it). */
+async function findPage(rt: CoreRuntime, auth: Auth, className: string, req: FindRequest, sql: Sql): Promise<FindResult> {
   const cls = requireClass(rt, className);
   guardOrder(auth, cls, req.order);
   const where = guardWhere(auth, cls, req.where ?? TRUE, rt.schema.current.classes);
@@ -135,6 +169,7 @@ export async function find(rt: CoreRuntime, auth: Auth, className: string, req: 
     const { columns, rows } = await sql.queryArrays(text, ctx.params.values);
     ({ page, more } = takePage(cls, shape, columns, rows, include ? includeLayout(include, columns) : undefined));
     hideProtected(policy.mask, page.objects, req.fields);
+    dropOrderOnly(shape, page.objects, req.fields);
   }
   const n = page.objects.length;
   skip = pageStart(shape, skip, n);
@@ -146,6 +181,13 @@ export async function find(rt: CoreRuntime, auth: Auth, className: string, req: 
 /** Counts the objects matching a filter that the caller may read (Parse's `count` permission). */
 export async function count(rt: CoreRuntime, auth: Auth, className: string, where: Condition = TRUE, sql: Sql = rt.db): Promise<number> {
   const cls = requireClass(rt, className);
+  const hooks = rt.hooks.readsFor(className);
+  if (hooks.length) {
+    const op: ReadOperation = { kind: 'count', className, auth, where, fields: [], isGet: false };
+    await runBeforeFind(hooks, op);
+    if (op.objects) return op.objects.length;
+    where = op.where;
+  }
   const guarded = guardWhere(auth, cls, where, rt.schema.current.classes);
   const policy = readPolicy(auth, cls, 'count');
   const ctx = sqlContext(rt, auth);

@@ -3,6 +3,7 @@ import type { ClassDef, FieldDef } from '../schema/index.ts';
 import { hasColumn } from '../schema/index.ts';
 import { validateAcl, type AclMap } from '../security/index.ts';
 import { normalizeForWrite } from './encode.ts';
+import { isOperation, parseOperation } from './atomic.ts';
 import { MAX_RELATED_ID_LENGTH, mayBeObjectId } from './ids.ts';
 
 /** A pointer value in a write: an objectId, or an object to create in the same transaction. */
@@ -20,7 +21,7 @@ export type WriteInput = Record<string, unknown>;
 
 /** A write's input sorted by where it goes. */
 export interface PlannedWrite {
-  /** Column fields with normalised values (null unsets). */
+  /** Column fields with normalised values (null unsets) or atomic operations (see atomic.ts). */
   columns: [string, FieldDef, unknown][];
   pointersToCreate: [string, FieldDef, WriteInput][];
   relations: [string, FieldDef, RelationInput][];
@@ -59,8 +60,10 @@ function relationInput(name: string, value: unknown): RelationInput {
  */
 export function planWrite(cls: ClassDef, input: WriteInput): PlannedWrite {
   const plan: PlannedWrite = { columns: [], pointersToCreate: [], relations: [] };
-  for (const [name, value] of Object.entries(input)) {
-    if (value === undefined) continue;
+  for (const [name, given] of Object.entries(input)) {
+    if (given === undefined) continue;
+    // Parse's {__op: "Delete"} is an unset, whatever the field's type.
+    const value = isOperation(given) && given.__op === 'Delete' ? null : given;
     if (name === 'objectId' || name === 'createdAt' || name === 'updatedAt' || name === 'id') {
       throw new ParseError(ErrorCode.INVALID_KEY_NAME, `${name} is an invalid field name.`);
     }
@@ -74,7 +77,7 @@ export function planWrite(cls: ClassDef, input: WriteInput): PlannedWrite {
       if (!isPlainObject(value.create)) throw errors.invalidPointer(`Pointer ${name} needs exactly one of link or createAndLink`);
       plan.pointersToCreate.push([name, field, value.create as WriteInput]);
     } else if (hasColumn(cls.className, name, field)) {
-      plan.columns.push([name, field, normalizeForWrite(name, field, value)]);
+      plan.columns.push([name, field, isOperation(value) ? parseOperation(name, field, value as { __op: unknown }) : normalizeForWrite(name, field, value)]);
     } else {
       throw new ParseError(ErrorCode.INVALID_KEY_NAME, `Field ${name} cannot be written directly.`);
     }

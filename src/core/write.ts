@@ -2,7 +2,7 @@ import { DatabaseError, SqlState, ident, Params, type Sql } from '../db/index.ts
 import { errors, ParseError, ErrorCode } from '../errors/index.ts';
 import type { ClassDef } from '../schema/index.ts';
 import { joinTableName } from '../schema/index.ts';
-import { selectList } from '../query/index.ts';
+import { atomicSql, selectList } from '../query/index.ts';
 import { accessSql, aclFromColumns, aclToColumns, canRead, fieldMask, readPolicy, writePolicy, PUBLIC_ACL, type Auth, type ReadPolicy } from '../security/index.ts';
 import { encodeForColumn } from './encode.ts';
 import { rowDecoder } from './decode.ts';
@@ -13,6 +13,8 @@ import { planWrite, type PlannedWrite, type RelationInput, type WriteInput } fro
 import { columnOf, fieldsToRead, hideProtected, requireClass, sqlContext, type CoreRuntime } from './runtime.ts';
 import { UnitOfWork } from './unit-of-work.ts';
 import { decodeSlice, wholeRow } from './whole-objects.ts';
+import { isAtomicOp, valueFromNothing } from './atomic.ts';
+import { LazyTransaction } from './lazy-transaction.ts';
 
 export interface WriteOptions {
   /** The transaction of an enclosing write (nested creates); absent: the write opens its own. */
@@ -62,18 +64,41 @@ function payload(auth: Auth, cls: ClassDef, object: ParseObject, requested: read
  * Runs `fn` in the given unit of work, or in a new transaction whose after-commit work runs
  * after COMMIT. A write that is one statement (`single`) runs without BEGIN/COMMIT: a single
  * statement is atomic on its own, and the two round trips it saves are most of a create's cost.
+ * The transaction begins at its first statement (LazyTransaction): a caller's transaction that
+ * starts with a core write runs that write's before hooks outside it.
  */
 export async function inUnitOfWork<T>(rt: CoreRuntime, uow: UnitOfWork | undefined, fn: (uow: UnitOfWork) => Promise<T>, single = false): Promise<T> {
   if (uow) return fn(uow);
-  let unit!: UnitOfWork;
-  const result = single ? await fn((unit = new UnitOfWork(rt.db))) : await rt.db.transaction((tx) => fn((unit = new UnitOfWork(tx))));
+  let result: T;
+  let unit: UnitOfWork;
+  if (single) {
+    result = await fn((unit = new UnitOfWork(rt.db)));
+  } else {
+    const tx = new LazyTransaction(rt.db);
+    try {
+      result = await fn((unit = new UnitOfWork(tx)));
+    } catch (error) {
+      await tx.rollback();
+      throw error;
+    }
+    await tx.commit();
+  }
   await unit.committed((error) => rt.logger?.error({ err: error }, 'after-commit work failed'));
   return result;
 }
 
+/**
+ * The SQL a write's hooks may read through: the caller's transaction once it is under way (a
+ * read elsewhere could wait on its locks, and on PGlite for its one connection forever).
+ */
+function openSql(uow: UnitOfWork | undefined): Sql | undefined {
+  if (!uow || (uow.sql instanceof LazyTransaction && !uow.sql.begun)) return undefined;
+  return uow.sql;
+}
+
 /** Whether a write is exactly one statement: no nested creates, no relation changes, no hook inside the transaction. */
-function isSingleStatement(rt: CoreRuntime, className: string, plan?: PlannedWrite): boolean {
-  if (plan && (plan.pointersToCreate.length || plan.relations.length)) return false;
+function isSingleStatement(rt: CoreRuntime, className: string, plan?: PlannedWrite, children: readonly unknown[] = []): boolean {
+  if (children.length || (plan && (plan.pointersToCreate.length || plan.relations.length))) return false;
   return !rt.hooks.for(className).some((h) => h.inTransaction);
 }
 
@@ -94,13 +119,18 @@ interface Whole {
  */
 async function finish(rt: CoreRuntime, uow: UnitOfWork, op: WriteOperation, object: ParseObject, fields: string[], whole?: Whole): Promise<void> {
   const hooks = rt.hooks.for(op.className);
-  for (const h of hooks) if (h.inTransaction) await h.inTransaction(op, uow.sql, object);
+  for (const h of hooks) if (h.inTransaction) await h.inTransaction(op, uow.sql, whole?.object ?? object, whole?.original);
   uow.afterCommit(() => {
     if (!rt.events.hasListeners) return;
     const changed = whole?.object ?? object;
     rt.events.emit({ kind: op.kind, className: op.className, objectId: object.objectId, object: changed, original: whole?.original, fields });
   });
-  for (const h of hooks) if (h.afterCommit) uow.afterCommit(() => h.afterCommit!(op, object));
+  for (const h of hooks) if (h.afterCommit) uow.afterCommit(() => h.afterCommit!(op, whole?.object ?? object, whole?.original));
+}
+
+/** Whether a write must read whole objects (before and after) for change events or after-commit hooks. */
+function wantsWholeObjects(rt: CoreRuntime, className: string): boolean {
+  return rt.events.needsFullObjects(className) || rt.hooks.wantsWholeObjects(className);
 }
 
 /** Unique-index violations in Parse's terms: 202/203 for _User's username/email, 137 otherwise. */
@@ -113,22 +143,41 @@ function mapWriteError(error: unknown): never {
   throw error;
 }
 
-/** Creates the objects nested in pointer fields and returns their ids. */
-async function createPointers(rt: CoreRuntime, auth: Auth, plan: PlannedWrite, uow: UnitOfWork): Promise<[string, string][]> {
-  const out: [string, string][] = [];
-  for (const [name, field, input] of plan.pointersToCreate) {
-    const child = await create(rt, auth, field.targetClass!, input, { uow });
-    out.push([name, child.objectId]);
-  }
-  return out;
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-async function applyRelations(rt: CoreRuntime, auth: Auth, cls: ClassDef, objectId: string, relations: [string, unknown, RelationInput][], uow: UnitOfWork): Promise<void> {
+/**
+ * Prepares the objects nested in a write's input — `{create}` in a pointer field, `create` in
+ * a relation field — as Parse does with them: before the object that holds them (each runs
+ * its own before hooks now, outside any transaction), each with its id chosen, which takes
+ * its place in the input (the pointer's id, an id added to the relation). Shapes it does not
+ * recognise are left for planWrite to refuse.
+ */
+async function prepareNested(rt: CoreRuntime, auth: Auth, cls: ClassDef, input: WriteInput, sql: Sql | undefined): Promise<PreparedCreate[]> {
+  const children: PreparedCreate[] = [];
+  for (const [name, value] of Object.entries(input)) {
+    const field = Object.hasOwn(cls.fields, name) ? cls.fields[name] : undefined;
+    if (!field?.targetClass || !isPlainObject(value)) continue;
+    if (field.type === 'Pointer' && isPlainObject(value.create)) {
+      const child = await prepareCreate(rt, auth, field.targetClass, value.create, undefined, sql);
+      children.push(child);
+      input[name] = child.objectId;
+    } else if (field.type === 'Relation' && Array.isArray(value.create) && value.create.every(isPlainObject) && (value.add == null || Array.isArray(value.add))) {
+      const made: PreparedCreate[] = [];
+      for (const nested of value.create) made.push(await prepareCreate(rt, auth, field.targetClass, nested, undefined, sql));
+      children.push(...made);
+      const { create: _created, ...rest } = value;
+      input[name] = { ...rest, add: [...((value.add as unknown[] | null | undefined) ?? []), ...made.map((c) => c.objectId)] };
+    }
+  }
+  return children;
+}
+
+async function applyRelations(cls: ClassDef, objectId: string, relations: [string, unknown, RelationInput][], uow: UnitOfWork): Promise<void> {
   for (const [name, , change] of relations) {
     const table = ident(joinTableName(cls.className, name));
-    const target = cls.fields[name].targetClass!;
-    const add = [...(change.add ?? [])];
-    for (const input of change.create ?? []) add.push((await create(rt, auth, target, input, { uow })).objectId);
+    const add = change.add ?? [];
     if (change.remove?.length) {
       await uow.sql.execute(`DELETE FROM ${table} WHERE "owningId" = $1 AND "relatedId" = ANY($2::text[])`, [objectId, change.remove]);
     }
@@ -162,60 +211,93 @@ function checkRequired(cls: ClassDef, values: Map<string, unknown>, relations: P
   }
 }
 
+/** A create whose before work is done: what it will write, and the nested objects to write first. */
+interface PreparedCreate {
+  cls: ClassDef;
+  op: WriteOperation;
+  plan: PlannedWrite;
+  /** Chosen ahead, so that the object holding a nested one can point to it before it is written. */
+  objectId: string;
+  /** Nested objects, written before this one (as Parse creates them first). */
+  children: PreparedCreate[];
+  reading?: ReadPolicy;
+  fields?: readonly string[];
+  /** The keys the caller gave (protected fields it wrote itself stay in the payload). */
+  written: string[];
+}
+
+/**
+ * The part of a create done before the transaction: the CLP, the nested objects (their own
+ * before hooks first), then the object's before hooks, which see nested objects as pointers.
+ */
+async function prepareCreate(rt: CoreRuntime, auth: Auth, className: string, input: WriteInput, fields?: readonly string[], sql?: Sql): Promise<PreparedCreate> {
+  const cls = requireClass(rt, className);
+  writePolicy(auth, cls, 'create');
+  const reading = payloadRead(auth, cls, 'create', fields);
+  const given = { ...input };
+  const children = await prepareNested(rt, auth, cls, given, sql);
+  const op: WriteOperation = { kind: 'create', className, auth, input: given, internal: {}, sql };
+  await runBefore(rt, op);
+  // Objects a before hook nested in the input.
+  children.push(...(await prepareNested(rt, auth, cls, op.input, sql)));
+  return { cls, op, plan: planWrite(cls, op.input), objectId: newObjectId(), children, reading, fields, written: Object.keys(input) };
+}
+
 /**
  * Creates an object (and the objects nested in its pointers and relations) in one
  * transaction. Returns the object as stored, built from what was written: no read-back.
+ * Every before hook (the nested objects' first) runs before the transaction begins.
  */
 export async function create(rt: CoreRuntime, auth: Auth, className: string, input: WriteInput, opts: WriteOptions = {}): Promise<ParseObject> {
-  const cls = requireClass(rt, className);
-  writePolicy(auth, cls, 'create');
-  const reading = payloadRead(auth, cls, 'create', opts.fields);
-  const op: WriteOperation = { kind: 'create', className, auth, input: { ...input }, internal: {} };
-  await runBefore(rt, op);
-  const plan = planWrite(cls, op.input);
-  return inUnitOfWork(rt, opts.uow, async (uow) => {
-    const values = new Map<string, unknown>(plan.columns.map(([n, , v]) => [n, v]));
-    for (const [name, id] of await createPointers(rt, auth, plan, uow)) values.set(name, id);
-    for (const [name, field] of Object.entries(cls.fields)) {
-      // As in Parse, null (an unset) on create also takes the default.
-      if (field.defaultValue !== undefined && (values.get(name) ?? null) === null) values.set(name, field.defaultValue);
-    }
-    checkRequired(cls, values, plan.relations, true);
-    const objectId = newObjectId();
-    op.objectId = objectId;
-    const now = new Date().toISOString();
-    const params = new Params();
-    const cols = ['"objectId"', '"createdAt"', '"updatedAt"'];
-    const idParam = params.add(objectId);
-    const nowParam = params.add(now) + '::timestamptz';
-    const exprs = [idParam, nowParam, nowParam];
-    // The ACL as a later read gives it back (entries in stored order).
-    let acl = PUBLIC_ACL;
-    let rperm: string[] | null = null;
-    if (plan.acl) {
-      const columns = aclToColumns(plan.acl);
-      rperm = columns.rperm;
-      cols.push('"_rperm"', '"_wperm"');
-      exprs.push(params.add(columns.rperm) + '::text[]', params.add(columns.wperm) + '::text[]');
-      acl = aclFromColumns(columns.rperm, columns.wperm);
-    }
-    // The payload is read back (Parse): the new object must be readable by the caller.
-    if (reading && (!canRead(auth, rperm) || (reading.allows && !reading.allows(Object.fromEntries(values))))) throw errors.objectNotFound();
-    for (const [name, value] of values) {
-      cols.push(ident(name));
-      exprs.push(encodeForColumn(cls.fields[name], value, params));
-    }
-    for (const [column, value] of Object.entries(op.internal)) {
-      cols.push(ident(column));
-      exprs.push(params.add(value) + '::text');
-    }
-    await uow.sql.execute(`INSERT INTO ${ident(className)} (${cols.join(', ')}) VALUES (${exprs.join(', ')})`, params.values).catch(mapWriteError);
-    await applyRelations(rt, auth, cls, objectId, plan.relations, uow);
-    const object = { [CLASS]: className, objectId, createdAt: now, updatedAt: now, ACL: acl } as ParseObject;
-    for (const [name, value] of values) object[name] = value;
-    await finish(rt, uow, op, object, [...values.keys(), ...plan.relations.map(([n]) => n)]);
-    return payload(auth, cls, object, opts.fields ?? [...values.keys()], Object.keys(input));
-  }, isSingleStatement(rt, className, plan));
+  const prepared = await prepareCreate(rt, auth, className, input, opts.fields, openSql(opts.uow));
+  return inUnitOfWork(rt, opts.uow, (uow) => writeCreate(rt, prepared, uow), isSingleStatement(rt, className, prepared.plan, prepared.children));
+}
+
+/** The statements of a prepared create (its nested objects' first), in the unit of work. */
+async function writeCreate(rt: CoreRuntime, prepared: PreparedCreate, uow: UnitOfWork): Promise<ParseObject> {
+  const { cls, op, plan, reading, objectId } = prepared;
+  const { auth, className } = op;
+  for (const child of prepared.children) await writeCreate(rt, child, uow);
+  // An operation on a new object acts on nothing: Increment gives its amount, Add its items.
+  const values = new Map<string, unknown>(plan.columns.map(([n, , v]) => [n, isAtomicOp(v) ? valueFromNothing(v) : v]));
+  for (const [name, field] of Object.entries(cls.fields)) {
+    // As in Parse, null (an unset) on create also takes the default.
+    if (field.defaultValue !== undefined && (values.get(name) ?? null) === null) values.set(name, field.defaultValue);
+  }
+  checkRequired(cls, values, plan.relations, true);
+  op.objectId = objectId;
+  const now = new Date().toISOString();
+  const params = new Params();
+  const cols = ['"objectId"', '"createdAt"', '"updatedAt"'];
+  const idParam = params.add(objectId);
+  const nowParam = params.add(now) + '::timestamptz';
+  const exprs = [idParam, nowParam, nowParam];
+  // The ACL as a later read gives it back (entries in stored order).
+  let acl = PUBLIC_ACL;
+  let rperm: string[] | null = null;
+  if (plan.acl) {
+    const columns = aclToColumns(plan.acl);
+    rperm = columns.rperm;
+    cols.push('"_rperm"', '"_wperm"');
+    exprs.push(params.add(columns.rperm) + '::text[]', params.add(columns.wperm) + '::text[]');
+    acl = aclFromColumns(columns.rperm, columns.wperm);
+  }
+  // The payload is read back (Parse): the new object must be readable by the caller.
+  if (reading && (!canRead(auth, rperm) || (reading.allows && !reading.allows(Object.fromEntries(values))))) throw errors.objectNotFound();
+  for (const [name, value] of values) {
+    cols.push(ident(name));
+    exprs.push(encodeForColumn(cls.fields[name], value, params));
+  }
+  for (const [column, value] of Object.entries(op.internal)) {
+    cols.push(ident(column));
+    exprs.push(params.add(value) + '::text');
+  }
+  await uow.sql.execute(`INSERT INTO ${ident(className)} (${cols.join(', ')}) VALUES (${exprs.join(', ')})`, params.values).catch(mapWriteError);
+  await applyRelations(cls, objectId, plan.relations, uow);
+  const object = { [CLASS]: className, objectId, createdAt: now, updatedAt: now, ACL: acl } as ParseObject;
+  for (const [name, value] of values) object[name] = value;
+  await finish(rt, uow, op, object, [...values.keys(), ...plan.relations.map(([n]) => n)]);
+  return payload(auth, cls, object, prepared.fields ?? [...values.keys()], prepared.written);
 }
 
 /**
@@ -230,12 +312,17 @@ export async function update(rt: CoreRuntime, auth: Auth, className: string, obj
   if (!mayBeObjectId(objectId)) throw errors.objectNotFound();
   const policy = writePolicy(auth, cls, 'update');
   const reading = payloadRead(auth, cls, 'update', opts.fields);
-  const op: WriteOperation = { kind: 'update', className, auth, objectId, input: { ...input }, internal: {} };
+  const sql = openSql(opts.uow);
+  const given = { ...input };
+  // Nested objects first, as Parse creates them before the update (their triggers too).
+  const children = await prepareNested(rt, auth, cls, given, sql);
+  const op: WriteOperation = { kind: 'update', className, auth, objectId, input: given, internal: {}, sql };
   await runBefore(rt, op);
+  children.push(...(await prepareNested(rt, auth, cls, op.input, sql)));
   const plan = planWrite(cls, op.input);
   return inUnitOfWork(rt, opts.uow, async (uow) => {
+    for (const child of children) await writeCreate(rt, child, uow);
     const values = new Map<string, unknown>(plan.columns.map(([n, , v]) => [n, v]));
-    for (const [name, id] of await createPointers(rt, auth, plan, uow)) values.set(name, id);
     checkRequired(cls, values, plan.relations, false);
     const params = new Params();
     const idParam = params.add(objectId);
@@ -248,7 +335,7 @@ export async function update(rt: CoreRuntime, auth: Auth, className: string, obj
       sets.push(`"_rperm" = ${newValues.get('_rperm')}`, `"_wperm" = ${params.add(wperm)}::text[]`);
     }
     for (const [name, value] of values) {
-      const expression = encodeForColumn(cls.fields[name], value, params);
+      const expression = isAtomicOp(value) ? atomicSql(value, `t.${ident(name)}`, params) : encodeForColumn(cls.fields[name], value, params);
       newValues.set(name, expression);
       sets.push(`${ident(name)} = ${expression}`);
     }
@@ -263,7 +350,7 @@ export async function update(rt: CoreRuntime, auth: Auth, className: string, obj
     if (reading) conditions.push(readableAfter(auth, cls, reading, newValues, ctx));
     // Change events want the whole row after and before: the old one is locked and read in
     // the same statement (the FROM sees the row as it was), returned after the new one.
-    const whole = rt.events.needsFullObjects(className) ? wholeRow(cls, 't') : undefined;
+    const whole = wantsWholeObjects(rt, className) ? wholeRow(cls, 't') : undefined;
     let from = '';
     if (whole) {
       returning.push(...whole.list, ...wholeRow(cls, 'o').list);
@@ -279,10 +366,10 @@ export async function update(rt: CoreRuntime, auth: Auth, className: string, obj
       object: decodeSlice(cls, columns, rows[0], own, own + whole.width),
       original: decodeSlice(cls, columns, rows[0], own + whole.width, columns.length),
     };
-    await applyRelations(rt, auth, cls, objectId, plan.relations, uow);
+    await applyRelations(cls, objectId, plan.relations, uow);
     await finish(rt, uow, op, object, [...values.keys(), ...plan.relations.map(([n]) => n)], full);
     return reading ? payload(auth, cls, object, requested, Object.keys(input)) : object;
-  }, isSingleStatement(rt, className, plan));
+  }, isSingleStatement(rt, className, plan, children));
 }
 
 /**
@@ -310,7 +397,7 @@ export async function destroy(rt: CoreRuntime, auth: Auth, className: string, ob
   if (!mayBeObjectId(objectId)) throw errors.objectNotFound();
   const policy = writePolicy(auth, cls, 'delete');
   const reading = payloadRead(auth, cls, 'delete', opts.fields);
-  const op: WriteOperation = { kind: 'delete', className, auth, objectId, input: {}, internal: {} };
+  const op: WriteOperation = { kind: 'delete', className, auth, objectId, input: {}, internal: {}, sql: openSql(opts.uow) };
   await runBefore(rt, op);
   return inUnitOfWork(rt, opts.uow, async (uow) => {
     const params = new Params();
@@ -324,7 +411,7 @@ export async function destroy(rt: CoreRuntime, auth: Auth, className: string, ob
     const readable = reading && accessSql(auth, reading.rows, 't', ctx);
     if (readable) conditions.push(readable);
     // Change events want the whole row as it was: returned after the caller's columns.
-    const whole = rt.events.needsFullObjects(className) ? wholeRow(cls, 't') : undefined;
+    const whole = wantsWholeObjects(rt, className) ? wholeRow(cls, 't') : undefined;
     if (whole) returning.push(...whole.list);
     const text = `DELETE FROM ${ident(className)} t WHERE ${conditions.join(' AND ')} RETURNING ${returning.join(', ')}`;
     const { columns, rows } = await uow.sql.queryArrays(text, params.values);

@@ -1,6 +1,7 @@
 import type { SqlDriverAdapter, SqlQuery, SqlQueryable, Transaction } from '@prisma/driver-adapter-utils';
 import type { PrismaClient } from './generated/client.ts';
 import type { ArrayResult, Database, QueryListener, Row, Sql } from './database.ts';
+import type { RawSql } from './raw.ts';
 import { toDatabaseError } from './db-error.ts';
 
 const SCALAR = { scalarType: 'unknown', arity: 'scalar' } as const;
@@ -61,6 +62,7 @@ export class AdapterDatabase extends QueryRunner implements Database {
     private readonly adapter: SqlDriverAdapter,
     readonly prisma: PrismaClient,
     private readonly closeDriver: () => Promise<void>,
+    readonly raw: RawSql,
   ) {
     super(adapter, new Set());
   }

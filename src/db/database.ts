@@ -1,4 +1,5 @@
 import type { PrismaClient } from './generated/client.ts';
+import type { RawSql } from './raw.ts';
 
 /** A row as returned by `query`: column name → value in the driver adapter's representation. */
 export type Row = Record<string, unknown>;
@@ -27,6 +28,8 @@ export interface Database extends Sql {
   readonly kind: 'postgres' | 'pglite';
   /** The Prisma client over the same driver adapter, for the fixed catalog tables. */
   readonly prisma: PrismaClient;
+  /** The driver underneath (pg Pool or PGlite), for the job engine's own SQL; not seen by `onQuery`. */
+  readonly raw: RawSql;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   /** Observes every statement (golden tests, debugging); returns the unsubscribe function. */

@@ -36,3 +36,25 @@ export function toDatabaseError(error: unknown, sql: string): unknown {
   if (e && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return new DatabaseError(e.message ?? 'database error', e.code, sql, error);
   return error;
 }
+
+/** SQLSTATEs of a server going away: connection exceptions (class 08) and admin shutdown / crash / cannot connect now. */
+const UNAVAILABLE_STATES = /^(08...|57P01|57P02|57P03)$/;
+/** Node's codes for a server that cannot be reached or dropped the connection. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** What the driver adapters call a database they cannot reach or lost. */
+const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TlsConnectionError']);
+
+/**
+ * Whether a failure means the database is unreachable or went away (a restart, a network cut)
+ * rather than a fault of the request or of Plinth: it is answered as such and logged briefly,
+ * and the pool replaces its connections by itself once the server is back.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, kind, message } = e as { code?: unknown; kind?: unknown; message?: unknown };
+    if (typeof code === 'string' && (UNAVAILABLE_STATES.test(code) || NETWORK_CODES.has(code))) return true;
+    if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind)) return true;
+    if (typeof message === 'string' && /Connection terminated|ECONNREFUSED|ECONNRESET/.test(message)) return true;
+  }
+  return false;
+}

@@ -8,6 +8,8 @@ import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { PrismaClient } from './generated/client.ts';
 import { AdapterDatabase } from './adapter-database.ts';
 import type { Database } from './database.ts';
+import { pgliteRaw, postgresRaw } from './raw.ts';
+import { trackPoolUse } from './pool-use.ts';
 
 export interface DatabaseOptions {
   /** postgres://… ; absent means embedded PGlite. */
@@ -43,12 +45,16 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // Every session in UTC: the adapter reads timestamptz text as UTC.
   const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c TimeZone=UTC' });
   pool.on('error', () => undefined); // an idle client's failure is reported on its next use
+  // So is a checked-out client's (a transaction between two statements when the server goes
+  // away): pg emits it on the client, where no listener would make it an uncaught exception.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   // The adapter passes the name straight to pg, where undefined means an unnamed statement.
   const factory = new PrismaPg(pool, { statementNameGenerator: statementNamer() as (q: { sql: string }) => string });
   const adapter = await factory.connect();
   const prisma = new PrismaClient({ adapter: factory });
-  const db = new AdapterDatabase('postgres', adapter, prisma, () => pool.end());
+  const db = new AdapterDatabase('postgres', adapter, prisma, () => pool.end(), postgresRaw(pool, url));
   await db.query('SELECT 1');
+  trackPoolUse(db, () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }));
   return db;
 }
 
@@ -60,5 +66,5 @@ async function openPGlite(dataDir?: string): Promise<Database> {
   const factory = new PrismaPGlite(pglite);
   const adapter = await factory.connect();
   const prisma = new PrismaClient({ adapter: factory });
-  return new AdapterDatabase('pglite', adapter, prisma, () => pglite.close());
+  return new AdapterDatabase('pglite', adapter, prisma, () => pglite.close(), pgliteRaw(pglite));
 }

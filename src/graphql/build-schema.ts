@@ -22,17 +22,33 @@ import { declareMutationTypes, implementMutationTypes, classMutationFields } fro
 import { classQueryFields } from './generators/queries.ts';
 import { classSubscriptionFields, declareEventType, defineLiveEventEnum, implementEventType } from './generators/subscriptions.ts';
 import { liveResultFields } from './generators/live-results.ts';
+import { mergeCustomSchema, type CustomSchema } from './custom-schema/index.ts';
 import { defineUsersApi } from './users/index.ts';
+import { cloudFunctionMutationFields, defineCloudFunctionTypes } from './cloud/functions.ts';
+import { defineJobTypes, jobMutationFields } from './cloud/jobs.ts';
+import { cloudCodeQueryFields, defineCloudCodeRegistryTypes } from './cloud/registry.ts';
+import { defineWebhookTypes, webhookMutationFields, webhookQueryFields } from './cloud/hooks.ts';
+
+/** What the loaded cloud code adds to the schema: the functions callCloudCode can name. */
+export interface CloudSchemaParts {
+  functionNames: readonly string[];
+}
+
+const NO_CLOUD: CloudSchemaParts = { functionNames: [] };
 
 /**
  * Builds the whole GraphQL schema for one catalog version: the built-in API plus, per class,
- * the types and root fields of API.md. Pure and synchronous; the caller swaps the result in.
+ * the types and root fields of API.md, and the custom schema (PLINTH_GRAPHQL_SCHEMA) merged in
+ * last. Pure and synchronous; the caller swaps the result in.
  */
-export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger): GraphQLSchema {
+export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger, custom?: CustomSchema, cloud: CloudSchemaParts = NO_CLOUD): GraphQLSchema {
   const builder = createBuilder();
   const refs = new Refs();
   defineStaticTypes(builder, refs);
   defineSchemaApiTypes(builder, refs);
+  const callable = defineCloudFunctionTypes(builder as Ref, refs, cloud.functionNames);
+  defineCloudCodeRegistryTypes(builder as Ref, refs);
+  defineWebhookTypes(builder as Ref, refs);
 
   const { exposed, skipped } = exposedClasses(snapshot);
   for (const [className, why] of skipped) logger?.warn({ className }, `class left out of the GraphQL API: ${why}`);
@@ -66,6 +82,7 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger): G
     implementEventType(ctx, cls);
   }
 
+  defineJobTypes(ctx);
   const users = defineUsersApi(ctx);
   b.queryType({
     fields: (t: Ref) => {
@@ -85,6 +102,8 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger): G
       fields.health = t.field({ ...out('Boolean', '!'), resolve: () => true });
       Object.assign(fields, users.queries(t));
       Object.assign(fields, schemaQueryFields(refs, t));
+      Object.assign(fields, cloudCodeQueryFields(refs, t));
+      Object.assign(fields, webhookQueryFields(refs, t));
       return fields;
     },
   });
@@ -93,6 +112,9 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger): G
       const fields: Record<string, Ref> = {};
       for (const cls of classes.values()) Object.assign(fields, classMutationFields(ctx, cls, t));
       Object.assign(fields, users.mutations(t));
+      if (callable) Object.assign(fields, cloudFunctionMutationFields(refs, t));
+      Object.assign(fields, jobMutationFields(ctx, t));
+      Object.assign(fields, webhookMutationFields(refs, t));
       Object.assign(fields, schemaMutationFields(refs, t));
       return fields;
     },
@@ -104,5 +126,6 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger): G
       return fields;
     },
   });
-  return builder.toSchema({ sortSchema: false });
+  const generated = builder.toSchema({ sortSchema: false });
+  return custom ? mergeCustomSchema(generated, custom, { classes: classes.keys(), logger }) : generated;
 }

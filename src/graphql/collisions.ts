@@ -1,7 +1,9 @@
 import { ParseError, ErrorCode } from '../errors/index.ts';
 import type { SchemaSnapshot } from '../schema/index.ts';
 import { isValidClassName } from '../schema/index.ts';
-import { classNames, findQueryName, getQueryName } from './inflection.ts';
+import { classNames } from './inflection.ts';
+import { CLOUD_CODE_TYPE_NAMES } from './cloud/registry.ts';
+import { WEBHOOK_MUTATIONS, WEBHOOK_QUERIES, WEBHOOK_TYPE_NAMES } from './cloud/hooks.ts';
 
 /** Type names of the built-in API (checked against the built schema by a test). */
 export const STATIC_TYPE_NAMES = new Set([
@@ -18,22 +20,19 @@ export const STATIC_TYPE_NAMES = new Set([
   'LogInWithPayload', 'LogInInput', 'LogInPayload', 'LogOutInput', 'LogOutPayload', 'ResetPasswordInput', 'ResetPasswordPayload',
   'ConfirmResetPasswordInput', 'ConfirmResetPasswordPayload', 'SendVerificationEmailInput', 'SendVerificationEmailPayload',
   'ChallengeInput', 'ChallengePayload', 'CloudCodeFunction', 'CallCloudCodeInput', 'CallCloudCodePayload', 'LiveEvent',
-  'UpdateCloudConfigInput', 'UpdateCloudConfigPayload',
+  'UpdateCloudConfigInput', 'UpdateCloudConfigPayload', 'RunJobInput', 'RunJobPayload', ...CLOUD_CODE_TYPE_NAMES, ...WEBHOOK_TYPE_NAMES,
   ...['String', 'Number', 'Boolean', 'Array', 'Object', 'Date', 'File', 'GeoPoint', 'Polygon', 'Bytes'].flatMap((t) => [`Schema${t}FieldInput`, `Schema${t}Field`]),
 ]);
 
 /** Root fields the API reserves for itself. */
-export const RESERVED_QUERIES = new Set(['health', 'viewer', 'class', 'classes', 'node', 'cloudConfig']);
+export const RESERVED_QUERIES = new Set(['health', 'viewer', 'class', 'classes', 'node', 'cloudConfig', 'cloudCode', ...WEBHOOK_QUERIES]);
 export const RESERVED_MUTATIONS = new Set([
   'signUp', 'logIn', 'logInWith', 'logOut', 'resetPassword', 'confirmResetPassword', 'sendVerificationEmail', 'challenge',
-  'createFile', 'callCloudCode', 'createClass', 'updateClass', 'deleteClass', 'updateCloudConfig',
+  'createFile', 'callCloudCode', 'createClass', 'updateClass', 'deleteClass', 'updateCloudConfig', 'runJob', ...WEBHOOK_MUTATIONS,
 ]);
 
 /** Why a class's generated names cannot coexist with the others, or undefined when they can. */
 function conflict(className: string, taken: { types: Map<string, string>; queries: Map<string, string>; mutations: Map<string, string> }): string | undefined {
-  if (getQueryName(className) === findQueryName(className)) {
-    return `its singular and plural query names are both "${getQueryName(className)}"`;
-  }
   const names = classNames(className);
   for (const t of names.types) {
     if (STATIC_TYPE_NAMES.has(t)) return `its type name ${t} is a built-in type`;

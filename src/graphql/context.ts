@@ -4,6 +4,10 @@ import type { SchemaStore } from '../schema/index.ts';
 import type { Loaders } from './loaders.ts';
 import type { Accounts, EmailFlows } from '../auth/index.ts';
 import type { ChangeFeed, LiveEvents } from '../live/types.ts';
+import type { LiveHooks } from '../live/cloud-hooks.ts';
+import type { CloudJobsApi } from './cloud/jobs.ts';
+import type { CloudCodeDescription } from '../cloud/describe.ts';
+import type { Webhooks } from '../cloud/webhooks/index.ts';
 
 /** Per-request values every resolver may use. Built fresh for each request; never shared. */
 export interface GraphQLContext {
@@ -24,6 +28,28 @@ export interface GraphQLContext {
   transport?: 'ws' | 'http';
   /** What subscriptions listen to; absent where the server runs without live queries. */
   live?: LiveContext;
+  /** Cloud functions as GraphQL calls them (callCloudCode, custom schema `@resolve`). */
+  cloud?: CloudCalls;
+  /** Cloud jobs (runJob); absent where the server runs without the job engine. */
+  jobs?: CloudJobsApi;
+}
+
+/**
+ * Runs cloud functions for GraphQL resolvers: as the request's caller (auth, headers,
+ * installation id and `X-Parse-Cloud-Context` come from the GraphQL context), through the
+ * function's validator, with the function's statistics and timeout.
+ */
+export interface CloudCalls {
+  /** Resolves to the handler's own result (CloudObjects, Dates… as the handler returned them); 141 for an unknown function. */
+  call(name: string, params: Record<string, unknown>, c: GraphQLContext): Promise<unknown>;
+  /** A handler's result as Parse JSON, as callCloudCode answers it. */
+  encode(result: unknown): unknown;
+  /** Whether any cloud code is loaded: only then do requests carry their details (headers, context) for it. */
+  active(): boolean;
+  /** The cloud code in force with its statistics and job runs (the `cloudCode` query); the caller checks the master key. */
+  describe?(): Promise<CloudCodeDescription>;
+  /** Parse's Hooks API (functionHooks, createTriggerHook, …); each method checks the master key. */
+  webhooks?: Webhooks;
 }
 
 /** The live-query machinery a subscription resolver uses (one per server, shared by requests). */
@@ -36,4 +62,8 @@ export interface LiveContext {
   resultDebounceMs?: number;
   /** A user's roles as they are now (live result sets re-resolve them after a role change). */
   rolesOf?: (userId: string) => Promise<readonly string[]>;
+  /** Cloud code around subscriptions (beforeSubscribe, afterLiveQueryEvent). */
+  hooks?: LiveHooks;
+  /** Where an afterLiveQueryEvent failure is reported (the event is dropped for that subscriber). */
+  onHookError?: (error: unknown) => void;
 }

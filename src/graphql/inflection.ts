@@ -18,9 +18,19 @@ export function getQueryName(className: string): string {
   return t.charAt(0).toLowerCase() + t.slice(1);
 }
 
-/** The find query: the plural of the get query (`post` → `posts`, `city` → `cities`). */
+/** What the find query of a class whose plural is its singular ends with (`sheepList`). */
+const FIND_SUFFIX = 'List';
+
+/**
+ * The find query: the plural of the get query (`post` → `posts`, `city` → `cities`). A name
+ * whose plural is itself (`Sheep`, `Series`, `AllKinds`) would give both queries one name —
+ * Parse Server then silently serves only the get query — so its find query takes `List`
+ * instead: `sheep(id)` and `sheepList(where, …)`.
+ */
 export function findQueryName(className: string): string {
-  return pluralize(getQueryName(className));
+  const get = getQueryName(className);
+  const plural = pluralize(get);
+  return plural === get ? `${get}${FIND_SUFFIX}` : plural;
 }
 
 export const createMutationName = (c: string) => `create${typeName(c)}`;

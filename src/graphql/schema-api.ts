@@ -43,22 +43,25 @@ interface ClassInput {
   clientMutationId?: string | null;
 }
 
-/** The schema API's input (schemaFields, CLPs, indexes) as a catalog change. */
+/** The schema API's input (schemaFields, CLPs, indexes) as a catalog change; planChange applies `remove` after the additions. */
 export function toClassChange(input: ClassInput): ClassChange {
   // No prototype: a field may be called `constructor` or `toString` (and `__proto__` must reach validation).
   const addFields: Record<string, FieldDef> = Object.create(null);
+  const sf = input.schemaFields ?? {};
+  const removeFields = (sf.remove ?? []).map((r) => r.name);
+  const removing = new Set(removeFields);
   const add = (f: FieldInput, type: FieldType) => {
-    if (Object.prototype.hasOwnProperty.call(addFields, f.name)) throw errors.duplicateField(f.name);
+    // A name also in `remove` is not added at all (planChange), so listing it twice is no duplicate — as in Parse.
+    if (Object.prototype.hasOwnProperty.call(addFields, f.name) && !removing.has(f.name)) throw errors.duplicateField(f.name);
     const def: FieldDef = { type };
     if (f.targetClassName !== undefined && f.targetClassName !== null) def.targetClass = f.targetClassName;
     if (f.required) def.required = true;
     if (f.defaultValue !== undefined && f.defaultValue !== null) def.defaultValue = f.defaultValue;
     addFields[f.name] = def;
   };
-  const sf = input.schemaFields ?? {};
   for (const [list, type] of ADD_LISTS) for (const f of (sf[list] as FieldInput[] | null | undefined) ?? []) add(f, type);
   if (sf.addGeoPoint) add(sf.addGeoPoint, 'GeoPoint');
-  const change: ClassChange = { addFields, removeFields: (sf.remove ?? []).map((r) => r.name) };
+  const change: ClassChange = { addFields, removeFields };
   if (input.classLevelPermissions !== undefined && input.classLevelPermissions !== null) change.classLevelPermissions = input.classLevelPermissions;
   if (input.indexes !== undefined && input.indexes !== null) change.indexes = input.indexes;
   return change;

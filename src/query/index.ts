@@ -1,7 +1,7 @@
 export * from './ast.ts';
 export { parseWhere } from './parse/where.ts';
 export type { WhereContext } from './parse/state.ts';
-export { normalizeValue, toIsoDate, toStorableDate, checkText, toGeoPoint } from './values.ts';
+export { normalizeValue, toIsoDate, toStorableDate, checkText, checkKey, isStorableText, toGeoPoint } from './values.ts';
 export { parseOrder, isKeysetOrder, orderSignature, type OrderKey } from './order.ts';
 export { planPage, placeLast, keysetBound, offsetCursor, keysetCursor, decodeCursor, type PageArgs, type PagePlan, type Cursor } from './paging.ts';
 export { compileCondition } from './sql/where.ts';
@@ -22,3 +22,5 @@ export { orderKeys, reverseKeys } from './sql/keyset.ts';
 export { aliasCounter, type SqlContext } from './sql/context.ts';
 export { distanceSql } from './sql/geo.ts';
 export { compileMatcher, unsupportedInMemory, type MatchObject } from './match/index.ts';
+export { atomicSql, type AtomicOp } from './sql/atomic.ts';
+export { conditionToRest, restKey, restValue, type RestWhere } from './rest/index.ts';

@@ -1,6 +1,6 @@
 import { errors } from '../errors/index.ts';
 import type { OrderKey } from './order.ts';
-import { hasNul, isStorableDate } from './values.ts';
+import { isStorableDate, isStorableText } from './values.ts';
 
 /** The connection arguments of a find, as the client sent them. */
 export interface PageArgs {
@@ -136,7 +136,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:
 
 /**
  * Whether a cursor value can stand for a row's value of a key of this type (null = no value):
- * also a value that a stored row could have (no NUL character, a date within 0001–9999).
+ * also a value that a stored row could have (text PostgreSQL can store, a date within 0001–9999).
  */
 function fitsKey(value: unknown, key: OrderKey): boolean {
   if (value === null) return key.field.name !== 'objectId';
@@ -148,7 +148,7 @@ function fitsKey(value: unknown, key: OrderKey): boolean {
     case 'Date':
       return typeof value === 'string' && ISO_DATE.test(value) && isStorableDate(value);
     default:
-      return typeof value === 'string' && !hasNul(value);
+      return typeof value === 'string' && isStorableText(value);
   }
 }
 

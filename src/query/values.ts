@@ -39,29 +39,58 @@ export function toStorableDate(value: unknown, field = 'date'): string {
   return iso;
 }
 
-/** PostgreSQL's text and jsonb cannot hold the NUL character (U+0000). */
-export function hasNul(text: string): boolean {
-  return text.includes('\0');
+/** An unpaired UTF-16 surrogate: a high one not followed by a low one, or a low one not after a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * What keeps PostgreSQL from storing this text as it was sent, or undefined when nothing does:
+ * text and jsonb cannot hold the NUL character (U+0000), and a lone UTF-16 surrogate has no
+ * UTF-8 form — the driver would silently store U+FFFD in a text column, and jsonb refuses its
+ * `\uD800` escape with an error of its own.
+ */
+function unstorable(text: string): string | undefined {
+  if (text.includes('\0')) return 'the NUL character (\\u0000)';
+  // isWellFormed (ES2024, Node 20) settles the common case without a regular expression.
+  if ((text as string & { isWellFormed(): boolean }).isWellFormed()) return undefined;
+  const unit = LONE_SURROGATE.exec(text)![0].charCodeAt(0);
+  return `a lone UTF-16 surrogate (\\u${unit.toString(16)})`;
 }
 
-function nulError(field: string, what: 'text' | 'keys'): never {
-  throw errors.incorrectType(`Invalid value for field ${field}: ${what} cannot contain the NUL character (\\u0000)`);
+function refuse(field: string, what: 'text' | 'keys', reason: string): never {
+  throw errors.incorrectType(`Invalid value for field ${field}: ${what} cannot contain ${reason}`);
 }
 
-/** A string bound for a text parameter; one holding a NUL character is refused (111) before SQL. */
+/** Whether PostgreSQL can store this text as it is (see unstorable). */
+export function isStorableText(text: string): boolean {
+  return unstorable(text) === undefined;
+}
+
+/**
+ * A string bound for a text parameter; one PostgreSQL cannot store as sent (a NUL character, a
+ * lone surrogate) is refused with 111 naming the field, before SQL. Writes (core/encode.ts) and
+ * `where` values share this rule.
+ */
 export function checkText(text: string, field: string): string {
-  if (hasNul(text)) nulError(field, 'text');
+  const reason = unstorable(text);
+  if (reason) refuse(field, 'text', reason);
   return text;
 }
 
-/** A key path into an Object field (bound for a text[] parameter); a key with a NUL character is refused (111). */
+/** A key of an Object value, or of a key path into one: the same rule as checkText (111). */
+export function checkKey(key: string, field: string): string {
+  const reason = unstorable(key);
+  if (reason) refuse(field, 'keys', reason);
+  return key;
+}
+
+/** A key path into an Object field (bound for a text[] parameter); each key as checkKey. */
 export function checkKeyPath(path: string[], field: string): string[] {
-  if (path.some(hasNul)) nulError(field, 'keys');
+  for (const key of path) checkKey(key, field);
   return path;
 }
 
 /**
- * A value bound for a jsonb parameter: a NUL character in any string or key is refused (111)
+ * A value bound for a jsonb parameter: every string and key as checkText and checkKey (111),
  * before SQL. Walks without recursion, so a deeply nested value cannot exhaust the stack.
  */
 export function checkJsonText<T>(value: T, field: string): T {
@@ -69,12 +98,12 @@ export function checkJsonText<T>(value: T, field: string): T {
   while (pending.length) {
     const v = pending.pop();
     if (typeof v === 'string') {
-      if (hasNul(v)) nulError(field, 'text');
+      checkText(v, field);
     } else if (Array.isArray(v)) {
       pending.push(...v);
     } else if (isObject(v)) {
       for (const [k, inner] of Object.entries(v)) {
-        if (hasNul(k)) nulError(field, 'keys');
+        checkKey(k, field);
         pending.push(inner);
       }
     }
@@ -96,7 +125,7 @@ export function toGeoPoint(value: unknown, field = 'point'): GeoPoint {
 /**
  * Normalises a comparison value for a field to the AST's representation (see ast.ts), or
  * throws 111 when it has the wrong type or is something PostgreSQL cannot take (a NUL
- * character, a date outside 0001–9999). Accepts GraphQL input and Parse's REST encodings.
+ * character, a lone surrogate, a date outside 0001–9999). Accepts GraphQL input and Parse's REST encodings.
  */
 export function normalizeValue(field: FieldRef, value: unknown, className: string): unknown {
   if (value === null) return null;

@@ -8,6 +8,7 @@ import { validateClassLevelPermissions } from './clp.ts';
 /** What createClass / updateClass ask for, already out of the transport's shape. */
 export interface ClassChange {
   addFields?: Record<string, FieldDef>;
+  /** Applied after `addFields`: a name in both ends absent; unknown names are ignored. */
   removeFields?: string[];
   classLevelPermissions?: unknown;
   /** name → keys to create, or `{ __op: "Delete" }` to drop. */
@@ -116,26 +117,29 @@ function validateIndexes(
 /**
  * Applies a requested change to a class definition (or to nothing, for a new class) and checks
  * it completely before any DDL runs: names, types, targets, CLPs, indexes. `classes` is the
- * catalog the change is made against (read inside the changing transaction). Removing a field
- * the class does not have is a no-op, as in Parse's GraphQL API; removals apply before
- * additions, so one update can change a field's type.
+ * catalog the change is made against (read inside the changing transaction). Removals apply
+ * after additions, as in Parse's GraphQL API: a name listed in `removeFields` is never added (a
+ * field added and removed in one change ends absent, an existing one is dropped, so one change
+ * cannot retype a field), and removing a field the class does not have is a no-op.
  */
 export function planChange(classes: SchemaSnapshot['classes'], className: string, current: ClassDef | undefined, change: ClassChange): PlannedChange {
   const builtIn = { ...DEFAULT_FIELDS, ...systemFields(className) };
   const fields: Record<string, FieldDef> = { ...(current?.fields ?? builtIn) };
-  const removed: [string, FieldDef][] = [];
-  for (const name of new Set(change.removeFields ?? [])) {
-    if (has(builtIn, name)) throw immutableFieldError(name);
-    if (!has(fields, name)) continue;
-    removed.push([name, fields[name]]);
-    delete fields[name];
-  }
+  const removing = new Set(change.removeFields ?? []);
   const added: [string, FieldDef][] = [];
   for (const [name, field] of Object.entries(change.addFields ?? {})) {
+    if (removing.has(name)) continue;
     if (has(fields, name)) throw errors.duplicateField(name);
     const checked = validateField(classes, className, name, field);
     added.push([name, checked]);
     fields[name] = checked;
+  }
+  const removed: [string, FieldDef][] = [];
+  for (const name of removing) {
+    if (has(builtIn, name)) throw immutableFieldError(name);
+    if (!has(fields, name)) continue;
+    removed.push([name, fields[name]]);
+    delete fields[name];
   }
   const base = current?.indexes ?? { _id_: { _id: 1 } as Record<string, 1> };
   const indexes = change.indexes ? validateIndexes(fields, base, change.indexes) : { create: {}, drop: [], result: { ...base } };

@@ -23,6 +23,37 @@ export const SYSTEM_CLASS_FIELDS: Readonly<Record<string, Readonly<Record<string
     users: { type: 'Relation', targetClass: '_User' },
     roles: { type: 'Relation', targetClass: '_Role' },
   },
+  // Sessions in Parse's layout (Sessions writes them; "sessionToken" holds the token's SHA-256).
+  _Session: {
+    user: { type: 'Pointer', targetClass: '_User' },
+    installationId: { type: 'String' },
+    sessionToken: { type: 'String' },
+    expiresAt: { type: 'Date' },
+    createdWith: { type: 'Object' },
+  },
+  // One row per cloud job run, written by the job runner: Parse's fields, plus `startedAt` (Plinth's).
+  _JobStatus: {
+    jobName: { type: 'String' },
+    source: { type: 'String' },
+    status: { type: 'String' },
+    message: { type: 'String' },
+    params: { type: 'Object' },
+    finishedAt: { type: 'Date' },
+    startedAt: { type: 'Date' },
+  },
+  // Schedules set at run time: Parse's fields, plus `cron` and `timeZone` (Plinth's).
+  _JobSchedule: {
+    jobName: { type: 'String' },
+    description: { type: 'String' },
+    params: { type: 'String' },
+    startAfter: { type: 'String' },
+    daysOfWeek: { type: 'Array' },
+    timeOfDay: { type: 'String' },
+    lastRun: { type: 'Number' },
+    repeatMinutes: { type: 'Number' },
+    cron: { type: 'String' },
+    timeZone: { type: 'String' },
+  },
 };
 
 /** The built-in fields of a class beyond the default ones (none for user classes). */
@@ -40,10 +71,29 @@ export const VIRTUAL_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
   _User: new Set(['password']),
 };
 
-/** Whether a field can be written but never read, filtered or sorted (_User.password). */
+/**
+ * Columns that are written but never read, filtered or sorted through the API: `_Session`'s
+ * "sessionToken" holds the SHA-256 of a token (auth/sessions.ts), which must not leave the
+ * server — the GraphQL type shows the caller's own token in its place.
+ */
+export const SECRET_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
+  _Session: new Set(['sessionToken']),
+};
+
+/** Whether a field can be written but never read, filtered or sorted (_User.password, _Session.sessionToken). */
 export function isWriteOnly(className: string, field: string): boolean {
-  return VIRTUAL_FIELDS[className]?.has(field) ?? false;
+  return isVirtualField(className, field) || (has(SECRET_FIELDS, className) && SECRET_FIELDS[className].has(field));
 }
+
+/**
+ * System classes whose objects belong to the user in a pointer field, as Parse Server treats
+ * `_Session` whatever its catalog says (Parse stores no CLP for it, and no ACL on its rows):
+ * callers other than the master key need a session, reach only the objects that point to
+ * them (on top of the CLP and the ACL), and never create one (security/policy.ts).
+ */
+export const OWNER_FIELDS: Readonly<Record<string, string>> = {
+  _Session: 'user',
+};
 
 /**
  * Fields hidden from callers by default, per class, merged into every class's own

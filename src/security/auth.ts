@@ -1,4 +1,23 @@
 /**
+ * Where a request came from and what it carries for cloud code: the client's address, headers
+ * and installation id, and `X-Parse-Cloud-Context`. One object per request, shared by every
+ * operation (and trigger) the request runs.
+ */
+export interface RequestInfo {
+  ip?: string;
+  headers?: Headers;
+  installationId?: string;
+  /** `X-Parse-Cloud-Context`: shared by every trigger of the request (one may leave values for the next). */
+  context: Record<string, unknown>;
+  /** Cloud code run for this request, in order, with its time (named in the request's log line). */
+  trace?: { name: string; ms: number; error?: boolean }[];
+  /** The cloud triggers under way around the operation, outermost first (the re-entrance guard). */
+  chain?: readonly string[];
+  /** Values the cloud layer reads once per request (the caller's user). */
+  cache?: Map<string, unknown>;
+}
+
+/**
  * Who is asking. Resolved once per request (transport → Auth) and passed to every core
  * operation; the only input to access decisions. Users, sessions and roles fill `userId` and
  * `roles` (see auth/); the master key bypasses ACLs.
@@ -15,7 +34,14 @@ export class Auth {
     readonly roles: readonly string[],
     /** The session the request came with (logOut ends it; a password change keeps it). */
     readonly sessionId?: string,
+    /** Where the request came from (absent for the server's own operations). */
+    readonly request?: RequestInfo,
   ) {}
+
+  /** The same caller, for a request with these details (one Auth per request; Auth is immutable). */
+  withRequest(request: RequestInfo | undefined): Auth {
+    return new Auth(this.isMaster, this.userId, this.roles, this.sessionId, request);
+  }
 
   static master(): Auth {
     return Auth.MASTER;

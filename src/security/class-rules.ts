@@ -1,5 +1,5 @@
 import type { ClassDef, ClassLevelPermissions, FieldDef } from '../schema/index.ts';
-import { DEFAULT_PROTECTED_FIELDS } from '../schema/defaults.ts';
+import { DEFAULT_PROTECTED_FIELDS, OWNER_FIELDS } from '../schema/defaults.ts';
 
 /** The operations a CLP names (Parse's `find get count create update delete addField`). */
 export type Operation = 'find' | 'get' | 'count' | 'create' | 'update' | 'delete' | 'addField';
@@ -44,6 +44,11 @@ export interface ClassRules {
   operations: Readonly<Record<Operation, OperationRule>>;
   /** Undefined when no group names any field (the default `{"*": []}`). */
   protectedFields?: ProtectedRules;
+  /**
+   * The pointer to the user who owns each object (`_Session.user`, schema/defaults.ts
+   * OWNER_FIELDS): callers other than the master key reach only their own objects.
+   */
+  owner?: UserField;
   /** Every data operation is open and nothing is protected: access is the object ACL alone. */
   public: boolean;
 }
@@ -125,7 +130,8 @@ function buildRules(cls: ClassDef): ClassRules {
   const operations = {} as Record<Operation, OperationRule>;
   for (const op of OPERATIONS) operations[op] = operationRule(cls, clp, op);
   const protectedFields = protectedRules(cls, clp);
+  const [owner] = Object.hasOwn(OWNER_FIELDS, cls.className) ? userFields(cls, [OWNER_FIELDS[cls.className]]) : [];
   // addField does not take part: Plinth never adds a field from a data write.
-  const isPublic = OPERATIONS.every((op) => op === 'addField' || operations[op].open) && !protectedFields && cls.className !== '_User';
-  return { className: cls.className, operations, protectedFields, public: isPublic };
+  const isPublic = OPERATIONS.every((op) => op === 'addField' || operations[op].open) && !protectedFields && !owner && cls.className !== '_User';
+  return { className: cls.className, operations, protectedFields, owner, public: isPublic };
 }

@@ -1,6 +1,6 @@
 import { ErrorCode, ParseError, errors } from '../errors/index.ts';
 import type { ClassDef } from '../schema/index.ts';
-import type { Condition } from '../query/index.ts';
+import { and, type Condition } from '../query/index.ts';
 import type { Auth } from './auth.ts';
 import { classRules, type ClassRules, type Operation, type OperationRule, type UserField } from './class-rules.ts';
 import { holdsUser, valueHoldsUser } from './pointer-permissions.ts';
@@ -67,6 +67,22 @@ function grant(rule: OperationRule, auth: Auth, op: Operation, className: string
   return { rows: rule.pointerFields };
 }
 
+/**
+ * What an owned class (`_Session`) refuses before its CLP is asked, as Parse Server refuses it:
+ * a caller without a session (209), and any create (119) — a session row a client wrote would
+ * be a session for whichever user it names. Undefined: the CLP decides, narrowed to the
+ * caller's own objects (policyFor).
+ */
+function ownedRefusal(rules: ClassRules, auth: Auth, op: Operation): Grant | undefined {
+  if (!rules.owner) return undefined;
+  if (!auth.userId) {
+    const message = op === 'create' || op === 'update' ? 'Session token required.' : 'Invalid session token';
+    return { error: () => new ParseError(ErrorCode.INVALID_SESSION_TOKEN, message) };
+  }
+  if (op === 'create' || op === 'addField') return { error: () => denied(op, rules.className) };
+  return undefined;
+}
+
 /** Decisions per caller and class, computed once (per request for users; for good for the anonymous caller). */
 interface Decided {
   mask?: FieldMask | null;
@@ -93,14 +109,20 @@ function policyFor(auth: Auth, cls: ClassDef, op: Operation, withMask: boolean):
   const d = decidedFor(auth, rules);
   let p = d.policies[op];
   if (!p) {
-    const g = grant(rules.operations[op], auth, op, cls.className);
+    const g = ownedRefusal(rules, auth, op) ?? grant(rules.operations[op], auth, op, cls.className);
     if ('error' in g) p = g;
     else {
       const mask = withMask ? maskOf(auth, rules, d) : undefined;
       const fields = g.rows;
-      const rows = fields && holdsUser(fields, auth.userId);
-      const allows = fields && ((o: Readonly<Record<string, unknown>>) => fields.some((f) => valueHoldsUser(f, o[f.name], auth.userId)));
-      const rowFields = fields?.map((f) => f.name);
+      const owner = rules.owner;
+      // The CLP's pointer permissions and, for an owned class, the owner: both must hold the caller.
+      const conditions = [fields && holdsUser(fields, auth.userId), owner && holdsUser([owner], auth.userId)].filter((c): c is Condition => !!c);
+      const rows = conditions.length > 1 ? and(conditions) : conditions[0];
+      const allows =
+        rows &&
+        ((o: Readonly<Record<string, unknown>>) =>
+          (!fields || fields.some((f) => valueHoldsUser(f, o[f.name], auth.userId))) && (!owner || valueHoldsUser(owner, o[owner.name], auth.userId)));
+      const rowFields = rows && [...(fields ?? []), ...(owner ? [owner] : [])].map((f) => f.name);
       p = rows || mask ? Object.freeze({ rows, rowFields, allows, mask }) : OPEN;
     }
     d.policies[op] = p;

@@ -4,6 +4,7 @@ import { openDatabase, migrate, type Database } from '../db/index.ts';
 import { SchemaStore } from '../schema/index.ts';
 import { Core, HookRegistry, ChangeEvents } from '../core/index.ts';
 import { refuseCollisions } from '../graphql/index.ts';
+import { loadCustomSchema, refuseCustomSchemaClashes } from '../graphql/custom-schema/index.ts';
 import { Accounts, createAuthProviders, createEmailFlows, createMailAdapter, sessionResolver, Sessions, type EmailFlows, type MailAdapter } from '../auth/index.ts';
 import { registerUserHooks } from '../auth/user-hooks.ts';
 import { warnAboutPublicClasses } from '../auth/open-classes.ts';
@@ -15,6 +16,18 @@ import { createGraphQLHandler } from './yoga.ts';
 import { limitFetchBody } from './body-limit.ts';
 import { startLive, type LiveQueries } from './live.ts';
 import { RedisCounters } from '../live/index.ts';
+import type { CloudSetup } from '../cloud/types.ts';
+import { startServerCloud, type ServerCloud } from './cloud.ts';
+import { JobQueue } from '../db/index.ts';
+import { CloudJobs } from '../cloud/jobs/index.ts';
+import { jobRunner } from '../cloud/job-runner.ts';
+import { describeCloudCode } from '../cloud/describe.ts';
+import type { AccountHooks } from '../auth/account-hooks.ts';
+import { showHookLocations, Webhooks } from '../cloud/webhooks/index.ts';
+import { Readiness, useReady } from './routes/ready.ts';
+import { PlinthMetrics } from './metrics/metrics.ts';
+import { useMetrics } from './plugins/use-metrics.ts';
+import { TrustedDocuments } from './plugins/use-trusted-documents.ts';
 
 /** A running Plinth (not yet listening): the pieces, for the HTTP server, tests and embedding. */
 export interface Plinth {
@@ -32,6 +45,20 @@ export interface Plinth {
   mail: MailAdapter;
   /** Live queries: the pub/sub and the hub of this instance's subscriptions. */
   live: LiveQueries;
+  /** Cloud code: the registry in force, the runtime that runs it, reloads. */
+  cloud: ServerCloud;
+  /** Cloud jobs: runJob, schedules, the registry view (`describe`). */
+  jobs: CloudJobs;
+  /** The job engine every kind of background work shares (`send`/`work` for internal queues). */
+  queue: JobQueue;
+  /** Webhooks (Parse's Hooks API): stored hooks layered over the cloud code, after-trigger deliveries. */
+  webhooks: Webhooks;
+  /** Whether this instance can serve (`GET /ready`). */
+  readiness: Readiness;
+  /** Prometheus metrics (`GET /metrics`), when PLINTH_METRICS is on. */
+  metrics?: PlinthMetrics;
+  /** The documents callers without the master key may run, when PLINTH_TRUSTED_DOCUMENTS is set. */
+  trustedDocuments?: TrustedDocuments;
   /** The GraphQL endpoint as a WHATWG fetch handler (also a node:http request listener). */
   graphql: ReturnType<typeof createGraphQLHandler>;
   fetch(request: Request): Promise<Response>;
@@ -44,6 +71,8 @@ export interface CreateOptions {
   db?: Database;
   /** A mail adapter to use instead of the configured one (tests capture mail this way). */
   mail?: MailAdapter;
+  /** Cloud code given as a function (createServer's `cloud` option) instead of `config.cloud`'s file. */
+  cloudSetup?: CloudSetup;
 }
 
 /**
@@ -52,16 +81,24 @@ export interface CreateOptions {
  * over the pub/sub; polling the catalog version stays as the fallback.
  */
 export async function createPlinth(config: Config, options: CreateOptions = {}): Promise<Plinth> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, config.ops.logFormat);
   const db = options.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite'), poolSize: config.databasePoolSize }));
   let live: LiveQueries | undefined;
   let counters: RedisCounters | undefined;
+  let cloud: ServerCloud | undefined;
+  let queue: JobQueue | undefined;
+  let jobs: CloudJobs | undefined;
+  let webhooks: Webhooks | undefined;
   try {
+    // First: a bad file stops start-up with its line before anything else is done.
+    const custom = config.graphqlSchemaFile ? loadCustomSchema(config.graphqlSchemaFile) : undefined;
+    const trustedDocuments = config.ops.trustedDocumentsFile ? TrustedDocuments.load(config.ops.trustedDocumentsFile) : undefined;
     const migrated = await migrate(db);
     if (migrated.applied.length) logger.info({ applied: migrated.applied }, 'database migrations applied');
     if (migrated.changed.length) logger.warn({ changed: migrated.changed }, 'applied migrations have changed since they ran');
     const schemaStore = new SchemaStore(db, logger);
     schemaStore.addValidator(refuseCollisions);
+    if (custom) schemaStore.addValidator(refuseCustomSchemaClashes(custom));
     await schemaStore.load();
     warnAboutPublicClasses(schemaStore.current, logger);
     const unaccent = (await db.query(`SELECT 1 AS "ok" FROM pg_extension WHERE extname = 'unaccent'`)).length > 0;
@@ -70,21 +107,49 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     const sessions = new Sessions(db, { lifetimeMs: config.sessionLengthMs });
     const providers = createAuthProviders(config.auth, logger);
     // First of the _User hooks: the email flows' hooks rely on the user rules having run.
-    registerUserHooks(hooks, { sessions, providers, config: config.auth });
+    registerUserHooks(hooks, { db, sessions, providers, config: config.auth });
     const core = new Core({ db, schema: schemaStore, hooks, events, logger, defaultLimit: config.defaultLimit, maxLimit: config.maxLimit, unaccent });
-    const schemas = new SchemaHolder(schemaStore, logger);
+    const schemas = new SchemaHolder(schemaStore, logger, custom);
     schemaStore.startPolling(config.schemaPollMs);
     const roles = new RoleResolver(db, logger);
     await roles.refreshIfChanged();
     roles.startPolling(config.schemaPollMs);
     // Role changes made here take effect on the next request; elsewhere, within a poll.
     hooks.register('_Role', { afterCommit: () => roles.invalidate() });
-    const mail = options.mail ?? createMailAdapter(config.auth, config.dataDir, logger);
-    const emailFlows = createEmailFlows({ db, core, hooks, sessions, mail, config: config.auth, publicUrl: config.publicUrl, appId: config.appId, logger });
-    // Several instances (Redis): login and signup budgets hold across all of them.
+    // Several instances (Redis): login, signup and cloud rate limits hold across all of them.
     counters = config.live.redisUrl ? new RedisCounters({ url: config.live.redisUrl, appId: config.appId, logger }) : undefined;
-    const accounts = new Accounts({ db, core, sessions, roles, emailFlows, providers, config: config.auth, logger, sharedCounters: counters });
-    live = await startLive({ config, logger, schemaStore, events, sessions, roles });
+    const accountHooks: AccountHooks = {};
+    cloud = await startServerCloud({ config, logger, core, hooks, schemaStore, sessions: sessionResolver(sessions, roles), counters, setup: options.cloudSetup, accountHooks });
+    cloud.follow(schemas);
+    // Background work: the engine first takes over the runs that dead instances left, then cloud
+    // jobs follow the loaded code (working the run queue and the schedules once it has jobs).
+    queue = new JobQueue(db, { pollMs: config.jobs.pollMs, sweepMs: config.jobs.sweepMs, graceMs: config.jobs.graceMs, logger });
+    const background = (jobs = new CloudJobs({ db, queue, holder: cloud.holder, hooks, run: jobRunner(cloud.runtime, cloud.env), config: config.jobs, logger }));
+    const engine = queue;
+    // Defined before the engine starts: its sweep settles deliveries that dead instances left.
+    const hooked = (webhooks = new Webhooks({ db, queue, holder: cloud.holder, runtime: cloud.runtime, hooks, env: cloud.env, config: config.webhooks, production: config.production, logger }));
+    await engine.start();
+    await background.start();
+    await hooked.start();
+    const mail = options.mail ?? createMailAdapter(config.auth, config.dataDir, logger);
+    const emailFlows = createEmailFlows({ db, core, hooks, sessions, mail, config: config.auth, publicUrl: config.publicUrl, appId: config.appId, logger, accountHooks });
+    const accounts = new Accounts({ db, core, sessions, roles, emailFlows, providers, config: config.auth, logger, sharedCounters: counters, hooks: accountHooks });
+    live = await startLive({ config, logger, schemaStore, events, sessions, roles, cloud: cloud.runtime });
+    const code = cloud;
+    const pubsub = live.pubsub;
+    const redisConnected = config.live.redisUrl ? () => pubsub.connected : undefined;
+    const readiness = new Readiness({ db, schemaVersion: () => schemaStore.current.version, redisConnected, logger });
+    await readiness.start();
+    const metrics = config.ops.metrics
+      ? new PlinthMetrics({
+          db,
+          schema: () => ({ version: schemaStore.current.version, classes: schemaStore.current.classes.size }),
+          cloudRegistered: () => ({ function: code.holder.current.functions.size, trigger: code.holder.current.triggers.length, job: code.holder.current.jobs.size }),
+          cloudStats: code.runtime.stats,
+          redisConnected,
+        })
+      : undefined;
+    if (trustedDocuments) logger.info({ file: config.ops.trustedDocumentsFile, documents: trustedDocuments.size }, 'trusted documents: only these run without the master key');
     const graphql = createGraphQLHandler({
       config,
       logger,
@@ -94,8 +159,15 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       sessions: sessionResolver(sessions, roles),
       accounts,
       emailFlows,
-      routes: [useAccountPages(config, emailFlows, logger)],
+      routes: [useReady(readiness), ...(metrics ? [useMetrics(metrics, { token: config.ops.metricsToken })] : []), useAccountPages(config, emailFlows, logger)],
+      trustedDocuments,
       live: live.context,
+      cloud: {
+        ...cloud.calls,
+        describe: async () => showHookLocations(await describeCloudCode({ registry: code.holder.current, file: config.cloudCode.file, loadedAt: code.holder.loadedAt, stats: code.runtime.stats, jobs: background })),
+        webhooks: hooked,
+      },
+      jobs: background,
     });
     const started = live;
     return {
@@ -112,12 +184,26 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       emailFlows,
       mail,
       live: started,
+      cloud: code,
+      jobs: background,
+      queue: engine,
+      webhooks: hooked,
+      readiness,
+      metrics,
+      trustedDocuments,
       graphql,
       async fetch(request) {
         const limited = await limitFetchBody(request, config.limits.maxBodyBytes);
         return limited instanceof Response ? limited : graphql.fetch(limited);
       },
       async close() {
+        readiness.stop();
+        metrics?.close();
+        hooked.stop();
+        // No new runs; runs in progress get the grace period, while cloud code and the database are still there.
+        await background.stop().catch((error) => logger.error({ err: error }, 'cloud jobs did not stop cleanly'));
+        await engine.stop().catch((error) => logger.error({ err: error }, 'the job engine did not stop cleanly'));
+        code.close();
         // Subscriptions end first (their streams finish), while the database is still there.
         await started.close().catch((error) => logger.error({ err: error }, 'live queries did not close cleanly'));
         schemaStore.stopPolling();
@@ -128,6 +214,10 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       },
     };
   } catch (error) {
+    webhooks?.stop();
+    await jobs?.stop().catch(() => undefined);
+    await queue?.stop().catch(() => undefined);
+    cloud?.close();
     await live?.close().catch(() => undefined);
     await counters?.close().catch(() => undefined);
     await db.close().catch(() => undefined);

@@ -79,8 +79,12 @@ export async function listen(plinth: Plinth, port = plinth.config.port, host = p
     limits: config.live,
     documentLimits: config.limits,
     sessionsEnded: plinth.live.hub,
+    beforeConnect: plinth.live.hooks?.beforeConnect,
     logger: plinth.logger,
+    trustedDocuments: plinth.trustedDocuments,
   });
+  plinth.live.countClients(() => ws.connections);
+  plinth.metrics?.countConnections(() => ws.connections);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -99,6 +103,8 @@ export async function listen(plinth: Plinth, port = plinth.config.port, host = p
     stop(graceMs = 10_000) {
       stopping ??= (async () => {
         closing = true;
+        // Load balancers polling /ready on open connections stop sending work at once.
+        plinth.readiness.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
         server.closeIdleConnections();

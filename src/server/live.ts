@@ -7,6 +7,8 @@ import type { Sessions } from '../auth/index.ts';
 import { createPubSub, LiveHub, publishChanges, publishSessionsEnded, SharedInterest, type PubSub } from '../live/index.ts';
 import { syncSchema } from '../live/schema-sync.ts';
 import type { LiveContext } from '../graphql/context.ts';
+import { cloudLiveHooks, type LiveHooks } from '../live/cloud-hooks.ts';
+import type { CloudRuntime } from '../cloud/runtime.ts';
 
 /** Live queries of one instance, as the server runs them. */
 export interface LiveQueries {
@@ -14,6 +16,10 @@ export interface LiveQueries {
   hub: LiveHub;
   /** What subscription resolvers use (GraphQL context). */
   context: LiveContext;
+  /** Cloud code's beforeConnect and friends, when cloud code runs here. */
+  hooks?: LiveHooks;
+  /** Tells the hooks how many WebSocket connections this instance holds (the ws server, once listening). */
+  countClients(count: () => number): void;
   /** Stops in order: no more publishing and schema messages, subscriptions end, then the pub/sub closes. */
   close(): Promise<void>;
 }
@@ -25,6 +31,8 @@ export interface LiveDeps {
   events: ChangeEvents;
   sessions: Sessions;
   roles: RoleResolver;
+  /** Cloud code around subscriptions (beforeConnect, beforeSubscribe, afterLiveQueryEvent). */
+  cloud?: CloudRuntime;
 }
 
 /**
@@ -63,10 +71,17 @@ export async function startLive(deps: LiveDeps): Promise<LiveQueries> {
     await pubsub.close().catch(() => undefined);
     throw error;
   }
+  let clients = () => 0;
+  const hooks = deps.cloud && cloudLiveHooks(deps.cloud, { clients: () => clients(), subscriptions: () => hub.subscriptionCount });
+  const onHookError = (error: unknown) => logger.warn({ err: error }, 'afterLiveQueryEvent failed: the event was not sent to that subscriber');
   return {
     pubsub,
     hub,
-    context: { events: hub, feed: hub, rolesOf: (userId) => deps.roles.rolesOf(userId) },
+    hooks,
+    countClients(count) {
+      clients = count;
+    },
+    context: { events: hub, feed: hub, rolesOf: (userId) => deps.roles.rolesOf(userId), hooks, onHookError },
     async close() {
       await Promise.all(stops.map((stop) => stop()));
       await hub.close();

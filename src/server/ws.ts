@@ -7,15 +7,17 @@ import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Context, OperationResult } from 'graphql-ws';
 import type { LiveConfig } from '../config/index.ts';
 import type { Logger } from '../config/logger.ts';
-import { ErrorCode } from '../errors/index.ts';
+import { ErrorCode, ParseError } from '../errors/index.ts';
 import type { GraphQLContext } from '../graphql/index.ts';
 import type { SessionResolver } from '../auth/index.ts';
 import type { ChangeFeed } from '../live/index.ts';
+import type { LiveHooks } from '../live/cloud-hooks.ts';
 import { endsSessionOf } from '../live/results/index.ts';
 import type { SocketContext } from './yoga.ts';
 import { paramsError, type Limits } from './plugins/use-limits.ts';
 import { connectionAuth, closeReason, WS_REFUSED } from './ws-auth.ts';
 import { WsConnection } from './ws-connection.ts';
+import { refusalError, type TrustedDocuments } from './plugins/use-trusted-documents.ts';
 
 export interface GraphQLWsOptions {
   /** The GraphQL path; upgrades to any other path are refused. */
@@ -28,10 +30,14 @@ export interface GraphQLWsOptions {
   yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>;
   limits: Pick<LiveConfig, 'maxSubscriptionsPerConnection' | 'maxConnectionsPerIp' | 'keepAliveMs'>;
   /** The document limits of HTTP requests that run before parsing (Yoga's onParams does not run here). */
-  documentLimits: Pick<Limits, 'maxNesting' | 'maxInputDepth'>;
+  documentLimits: Pick<Limits, 'maxNesting' | 'maxInputDepth' | 'maxDocumentBytes'>;
   /** Ended sessions (logOut, revocation, expiry): connections opened with them are closed. */
   sessionsEnded?: Pick<ChangeFeed, 'onSessionsEnded'>;
+  /** Cloud code's beforeConnect: throws to refuse the connection (closed with 4403 and its error). */
+  beforeConnect?: LiveHooks['beforeConnect'];
   logger?: Logger;
+  /** PLINTH_TRUSTED_DOCUMENTS: an operation's document is resolved and checked as over HTTP. */
+  trustedDocuments?: TrustedDocuments;
 }
 
 export interface GraphQLWsServer {
@@ -100,6 +106,17 @@ export function attachGraphQLWs(server: http.Server, options: GraphQLWsOptions):
           socket.close(4403, result.refused);
           return false;
         }
+        if (options.beforeConnect) {
+          try {
+            const ip = request.socket.remoteAddress;
+            const auth = result.auth.withRequest({ ip, headers: new Headers(result.headers), installationId: result.installationId, context: {}, cache: new Map() });
+            await options.beforeConnect({ auth, sessionToken: result.sessionToken, installationId: result.installationId });
+          } catch (error) {
+            const refused = error instanceof ParseError ? closeReason(error.code, error.message) : closeReason(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+            socket.close(4403, refused);
+            return false;
+          }
+        }
         // Gone while its credentials were checked: onClose has run already, nothing to keep.
         if (socket.readyState !== socket.OPEN) return false;
         const url = `http://${request.headers.host ?? 'localhost'}${options.path}`;
@@ -134,6 +151,10 @@ export function attachGraphQLWs(server: http.Server, options: GraphQLWsOptions):
     const connection = connections.get(ctx)!;
     const auth = await connection.authNow(options.sessions);
     if (!auth) return [createGraphQLError('Invalid session token', { extensions: { code: ErrorCode.INVALID_SESSION_TOKEN } })];
+    // graphql-ws requires a `query` string: a persisted operation sends "" with its id.
+    const trusted = options.trustedDocuments?.resolve(payload as typeof payload & { documentId?: unknown }, auth.isMaster);
+    if (trusted && 'refused' in trusted) return [refusalError(trusted.refused, false)];
+    if (trusted) payload = { ...payload, query: trusted.query };
     const socketContext: SocketContext = { socketAuth: auth, clientIp: connection.clientIp, installationId: connection.installationId };
     const enveloped = options.yoga.getEnveloped({ ...socketContext, request: connection.request, req: ctx.extra.request, socket: ctx.extra.socket, params: payload });
     const tooDeep = paramsError(payload, options.documentLimits);

@@ -5,15 +5,19 @@ import type { Core } from '../core/index.ts';
 import type { SchemaStore } from '../schema/index.ts';
 import { Auth } from '../security/index.ts';
 import { Loaders, type GraphQLContext } from '../graphql/index.ts';
-import type { LiveContext } from '../graphql/context.ts';
+import type { CloudCalls, LiveContext } from '../graphql/context.ts';
+import type { CloudJobsApi } from '../graphql/cloud/jobs.ts';
 import type { Accounts, EmailFlows, SessionResolver } from '../auth/index.ts';
 import type { SchemaHolder } from './schema-holder.ts';
-import { authOf, useParseAuth } from './plugins/use-parse-auth.ts';
+import { authOf, cloudContextOf, useParseAuth } from './plugins/use-parse-auth.ts';
+import { useCloudTrace } from './plugins/use-cloud-trace.ts';
 import { useLimits } from './plugins/use-limits.ts';
 import { maskError } from './plugins/mask-error.ts';
 import { useJit } from './plugins/use-jit.ts';
 import { documentCache } from './document-cache.ts';
 import { useSseLimit } from './plugins/use-sse-limit.ts';
+import { useTrustedDocuments, type TrustedDocuments } from './plugins/use-trusted-documents.ts';
+import { useRequestErrors } from './plugins/use-request-errors.ts';
 
 export interface YogaDeps {
   config: Config;
@@ -28,6 +32,12 @@ export interface YogaDeps {
   routes: Plugin[];
   /** Live queries (subscriptions); without it, subscribing answers with an error. */
   live?: LiveContext;
+  /** Cloud functions (callCloudCode, custom schema resolvers). */
+  cloud?: CloudCalls;
+  /** Cloud jobs (runJob). */
+  jobs?: CloudJobsApi;
+  /** PLINTH_TRUSTED_DOCUMENTS: callers without the master key run only these documents. */
+  trustedDocuments?: TrustedDocuments;
 }
 
 /**
@@ -107,13 +117,30 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
       useCurrentSchema(deps.schemas),
       ...deps.routes,
       useParseAuth({ appId: config.appId, masterKey: config.masterKey, sessions: deps.sessions, logger, masterKeyIps: config.auth.masterKeyIps }),
+      ...(deps.trustedDocuments ? [useTrustedDocuments(deps.trustedDocuments)] : []),
       ...useLimits(config.limits, config.production),
+      useRequestErrors(),
       useJit(),
       useSseLimit(config.live.maxConnectionsPerIp),
+      useCloudTrace(logger),
     ],
     context: (initial: { request?: Request; req?: { socket?: { remoteAddress?: string } } } & Partial<SocketContext>) => {
       const { request, req } = initial;
-      const auth = initial.socketAuth ?? (request && authOf(request)) ?? Auth.anonymous();
+      let auth = initial.socketAuth ?? (request && authOf(request)) ?? Auth.anonymous();
+      const clientIp = initial.socketAuth ? initial.clientIp : req?.socket?.remoteAddress;
+      const installationId = initial.socketAuth ? initial.installationId : request?.headers.get('x-parse-installation-id');
+      // Cloud code gets the request's details (and shares its context between triggers); without
+      // cloud code loaded the request carries none.
+      if (deps.cloud?.active()) {
+        auth = auth.withRequest({
+          ip: clientIp,
+          headers: request?.headers,
+          installationId: installationId ?? undefined,
+          context: (request && cloudContextOf(request)) ?? {},
+          trace: [],
+          cache: new Map(),
+        });
+      }
       return {
         auth,
         core: deps.core,
@@ -123,9 +150,11 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
         accounts: deps.accounts,
         emailFlows: deps.emailFlows,
         transport: initial.socketAuth ? 'ws' : 'http',
-        clientIp: initial.socketAuth ? initial.clientIp : req?.socket?.remoteAddress,
-        installationId: initial.socketAuth ? initial.installationId : request?.headers.get('x-parse-installation-id'),
+        clientIp,
+        installationId,
         live: deps.live,
+        cloud: deps.cloud,
+        jobs: deps.jobs,
       };
     },
   });

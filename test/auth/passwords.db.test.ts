@@ -95,7 +95,8 @@ describe('account lockout', () => {
   });
   afterAll(() => s?.close());
 
-  const LOCKED = 'Your account is locked due to multiple failed login attempts. Please try again after 1 minute(s)';
+  // A locked account answers as a wrong password does (a name nobody has is never locked: see auth/lockout.ts).
+  const LOCKED = 'Invalid username/password.';
   const state = async (username: string) =>
     (await s.plinth.db.query<{ n: number | null; until: string | null }>(
       `SELECT "_failed_login_count" AS "n", "_account_lockout_expires_at" AS "until" FROM "_User" WHERE "username" = $1`,

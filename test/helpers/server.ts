@@ -1,5 +1,7 @@
 import { loadConfig, type ConfigInput } from '../../src/config/index.ts';
 import type { MailAdapter } from '../../src/auth/index.ts';
+import type { CloudSetup } from '../../src/cloud/types.ts';
+import type { Logger } from '../../src/config/logger.ts';
 import { createPlinth, type Plinth } from '../../src/server/app.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
@@ -30,13 +32,17 @@ export interface TestServer {
 export interface TestServerOptions {
   /** A mail adapter that captures what the server sends (instead of the configured one). */
   mail?: MailAdapter;
+  /** Cloud code, as a cloud file's default export would give it. */
+  cloud?: CloudSetup;
+  /** The server's logger (tests read what it logs through createLogger's destination). */
+  logger?: Logger;
 }
 
 /** A Plinth on a fresh database of this project's kind (PGlite in memory, or its own PostgreSQL database). */
 export async function startTestServer(overrides: ConfigInput = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = loadConfig({}, { appId: APP_ID, masterKey: MASTER_KEY, dataDir: '/tmp/plinth-test-unused', logLevel: 'silent', ...overrides });
-  const plinth = await createPlinth(config, { db: database.db, mail: options.mail });
+  const plinth = await createPlinth(config, { db: database.db, mail: options.mail, cloudSetup: options.cloud, logger: options.logger });
   const request = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const res = await plinth.fetch(
       new Request('http://plinth.test/graphql', {

@@ -48,11 +48,13 @@ describe('planChange', () => {
     expect(errorOf(() => planChange(system, 'P', undefined, { addFields: { g: { type: 'GeoPoint', defaultValue: {} } } }))?.code).toBe(111);
   });
 
-  it('removes before it adds, ignores unknown removals and protects built-in fields', () => {
+  it('removes after it adds (as Parse), ignores unknown removals and protects built-in fields', () => {
     const current = planChange(system, 'P', undefined, { addFields: { a: { type: 'String' } }, indexes: { a_1: { a: 1 } } }).next;
-    const plan = planChange(system, 'P', current, { removeFields: ['a', 'ghost'], addFields: { a: { type: 'Number' } } });
+    const plan = planChange(system, 'P', current, { removeFields: ['a', 'ghost', 'b'], addFields: { a: { type: 'Number' }, b: { type: 'String' } } });
     expect(plan.removed.map(([n]) => n)).toEqual(['a']);
-    expect(plan.next.fields.a).toEqual({ type: 'Number' });
+    expect(plan.added).toEqual([]);
+    expect(plan.next.fields.a).toBeUndefined();
+    expect(plan.next.fields.b).toBeUndefined();
     expect(plan.next.indexes).toEqual({ _id_: { _id: 1 } });
     expect(errorOf(() => planChange(system, 'P', current, { removeFields: ['objectId'] }))).toEqual({ code: 136, message: 'field objectId cannot be changed' });
     expect(errorOf(() => planChange(system, '_User', system.get('_User'), { removeFields: ['email'] }))?.code).toBe(136);

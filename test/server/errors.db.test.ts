@@ -99,13 +99,34 @@ describe('unexpected errors: code 1 "Internal server error", the detail only in 
     expect(await itemCount()).toBe(before);
   });
 
+  const failingSessions = (error: Error) => ({
+    async resolve(): Promise<Auth | undefined> {
+      throw error;
+    },
+  });
+
+  it('the session store unreachable (its database down) is a retryable 503, code 1, logged as a warning', async () => {
+    const sessions = failingSessions(new Error('session store unreachable: connect ECONNREFUSED 10.0.0.7:5432'));
+    const { config, logger, core, schemaStore, accounts, emailFlows } = s.plinth;
+    const handler = createGraphQLHandler({ config, logger, core, schemaStore, schemas: new SchemaHolder(schemaStore), sessions, accounts, emailFlows, routes: [] });
+    const res = await readResponse(
+      await handler.fetch(
+        new Request('http://plinth.test/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-parse-application-id': APP_ID, 'x-parse-session-token': 'r:abc' },
+          body: JSON.stringify({ query: '{ health }' }),
+        }),
+      ),
+    );
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ code: 1, error: 'The database is unavailable; try again.' });
+    expectNoInternals(res.text);
+    expect(s.logs.some((l) => l.level === 40 && String(l.reason).startsWith('session store unreachable'))).toBe(true);
+  });
+
   it('a failure while resolving credentials is answered with code 1 and logged, never with a stack trace', async () => {
-    // The session store failing (its database down, say) — not an invalid token.
-    const sessions = {
-      async resolve(): Promise<Auth | undefined> {
-        throw new Error('session store unreachable: connect ECONNREFUSED 10.0.0.7:5432');
-      },
-    };
+    // The session store failing in a way that is not an outage — not an invalid token either.
+    const sessions = failingSessions(new Error('session store broke: unexpected reply'));
     const { config, logger, core, schemaStore, accounts, emailFlows } = s.plinth;
     const handler = createGraphQLHandler({ config, logger, core, schemaStore, schemas: new SchemaHolder(schemaStore), sessions, accounts, emailFlows, routes: [] });
     const res = await readResponse(
@@ -120,7 +141,7 @@ describe('unexpected errors: code 1 "Internal server error", the detail only in 
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ code: 1, error: 'Internal server error' });
     expectNoInternals(res.text);
-    expect(s.logs.some((l) => l.level === 50 && String(l.err?.message).startsWith('session store unreachable'))).toBe(true);
+    expect(s.logs.some((l) => l.level === 50 && String(l.err?.message).startsWith('session store broke'))).toBe(true);
   });
 
   it('expected errors are not logged as errors', async () => {

@@ -9,6 +9,7 @@ import { authenticate } from './log-in.ts';
 import { logInWith } from './log-in-with.ts';
 import { readOwnUser } from './read-user.ts';
 import { signUp } from './sign-up.ts';
+import { afterLogin, beforeLogin } from './login-hooks.ts';
 import type { AccountDeps, ChallengeInput, LoggedIn, RequestOrigin } from './types.ts';
 
 export type { AccountDeps, ChallengeInput, LoggedIn, RequestOrigin } from './types.ts';
@@ -33,7 +34,9 @@ export class Accounts {
   /** Starts a session for a username (or email) and password. */
   async logIn(username: string, password: string, origin: RequestOrigin, userFields: readonly string[]): Promise<LoggedIn> {
     const user = await authenticate(this.ctx, username, password, origin);
+    await beforeLogin(this.ctx, user.objectId, origin);
     const session = await this.deps.sessions.create(user.objectId, { action: 'login', authProvider: 'password' }, this.deps.db, origin.installationId);
+    await afterLogin(this.ctx, user.objectId, origin);
     return { sessionToken: session.token, user: await readOwnUser(this.ctx, user.objectId, session.sessionId, userFields) };
   }
 
@@ -50,7 +53,11 @@ export class Accounts {
 
   /** Ends the session the request came with (nothing to do without one). */
   async logOut(auth: Auth): Promise<void> {
-    if (auth.sessionId) await this.deps.sessions.delete(auth.sessionId);
+    if (!auth.sessionId) return;
+    const hook = this.deps.hooks?.afterLogout;
+    const session = hook ? await this.deps.sessions.describe(auth.sessionId) : undefined;
+    await this.deps.sessions.delete(auth.sessionId);
+    if (hook && session) await hook(session, auth);
   }
 
   /** The user of the request's session; 209 without one (the master key is no user). */

@@ -4,6 +4,7 @@ import { accountErrors } from '../account-errors.ts';
 import { storedAuthData, trustAuthData, userWithAuthData } from '../auth-data.ts';
 import type { AccountContext } from './context.ts';
 import { readOwnUser } from './read-user.ts';
+import { afterLogin, beforeLogin } from './login-hooks.ts';
 import type { LoggedIn, RequestOrigin } from './types.ts';
 
 /**
@@ -37,7 +38,9 @@ export async function logInWith(
        WHERE "objectId" = $1 AND NOT COALESCE("authData", '{}'::jsonb) @> $2::jsonb`,
       [userId, JSON.stringify(stored)],
     );
+    await beforeLogin(a, userId, origin);
     const session = await a.sessions.create(userId, { action: 'login', authProvider }, a.db, origin.installationId);
+    await afterLogin(a, userId, origin);
     return { sessionToken: session.token, user: await readOwnUser(a, userId, session.sessionId, userFields) };
   }
 

@@ -3,7 +3,6 @@ import { ErrorCode, ParseError } from '../../errors/index.ts';
 import type { Auth } from '../../security/index.ts';
 import { accountErrors } from '../account-errors.ts';
 import { hasAuthData } from '../auth-data.ts';
-import { checkPasswordPolicy } from '../password-policy.ts';
 import { checkRequiredUserFields, checkUnique } from '../user-rules.ts';
 import type { CreatedWith } from '../sessions.ts';
 import type { AccountContext } from './context.ts';
@@ -20,9 +19,10 @@ function signupMethod(fields: WriteInput): CreatedWith {
 /**
  * Creates a user through core (so every _User hook and the caller's permissions apply, nested
  * creates included) and its first session, in one transaction. Parse's order of refusals:
- * missing username (200) or password (201), password policy (142), then a username (202) or
- * email (203) that another user has in any case — checked here before the transaction, again
- * inside it, and mapped from the unique index if two signups race. When logins wait for a
+ * missing username (200) or password (201), then a username (202) or email (203) that another
+ * user has in any case — checked here before the transaction, again inside it, and mapped from
+ * the unique index if two signups race. The password policy (142) is the password hook's, after
+ * cloud beforeSave triggers, as in Parse (a trigger may set the password). When logins wait for a
  * verified email, the user is created (and its verification email sent) but no session is:
  * the answer is 205, as a login would give.
  */
@@ -30,7 +30,6 @@ export async function signUp(a: AccountContext, auth: Auth, fields: WriteInput, 
   await a.limits.checkIp(origin.ip);
   if (typeof fields.username === 'string' && fields.username) await a.limits.checkAccount('signup:' + fields.username);
   checkRequiredUserFields(fields);
-  if (typeof fields.password === 'string') checkPasswordPolicy(a.config.passwordPolicy, fields.password);
   await checkUnique(a.db, fields);
   const createdWith = signupMethod(fields);
   const { userId, session } = await a.core

@@ -7,6 +7,8 @@ import type { EmailFlows } from '../email/index.ts';
 import type { AuthProviders } from '../providers/index.ts';
 import type { Sessions } from '../sessions.ts';
 import type { SharedCounters } from '../rate-limit.ts';
+import type { AccountHooks } from '../account-hooks.ts';
+import type { Auth } from '../../security/index.ts';
 
 export interface AccountDeps {
   db: Database;
@@ -19,6 +21,8 @@ export interface AccountDeps {
   logger: Logger;
   /** Counters shared by every instance (Redis), so that rate limits hold across them. */
   sharedCounters?: SharedCounters;
+  /** Login and logout triggers (cloud code fills them in). */
+  hooks?: AccountHooks;
 }
 
 /** Where a request came from, for rate limits and the audit log. */
@@ -26,6 +30,8 @@ export interface RequestOrigin {
   /** The client's address; absent for in-process requests. */
   ip?: string;
   installationId?: string | null;
+  /** The request's caller, with the request's details (what login triggers see). */
+  auth?: Auth;
 }
 
 /** A session handed to the client: the token (shown once) and the user as stored. */

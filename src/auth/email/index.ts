@@ -9,6 +9,7 @@ import { passwordResetFlow } from './password-reset.ts';
 import { registerEmailHooks } from './user-hooks.ts';
 import { verificationFlow } from './verification.ts';
 import type { EmailFlows } from './types.ts';
+import type { AccountHooks } from '../account-hooks.ts';
 
 export type { EmailFlows } from './types.ts';
 export { isAlreadyVerified } from './errors.ts';
@@ -24,6 +25,8 @@ export interface EmailFlowDeps {
   publicUrl: string;
   appId: string;
   logger: Logger;
+  /** Cloud code's beforePasswordResetRequest (filled in by the cloud layer). */
+  accountHooks?: AccountHooks;
 }
 
 /**

@@ -1,10 +1,12 @@
+import type { Auth } from '../../security/index.ts';
+
 /**
  * The email flows of accounts: password reset and email verification, with single-use,
  * expiring tokens and the pages the emailed links open (served by server/routes/).
  */
 export interface EmailFlows {
   /** Emails a password reset link to the user with this email (no answer tells whether one exists). */
-  requestPasswordReset(email: string): Promise<void>;
+  requestPasswordReset(email: string, auth?: Auth): Promise<void>;
   /**
    * Checks a reset link without using it (the reset page shows its form only for a live link);
    * throws the error confirmPasswordReset would give for this token.

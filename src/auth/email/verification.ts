@@ -66,25 +66,34 @@ export function verificationFlow(ctx: FlowContext) {
     },
 
     /**
-     * In one transaction: uses up the token, then sets emailVerified through core.update as
-     * master (so the change is an ordinary write: updatedAt, hooks, change events).
+     * Uses up the token (one statement), then sets emailVerified through core.update as master
+     * (an ordinary write: updatedAt, hooks, change events). The update runs on its own so that
+     * its before hooks (cloud beforeSave, which may use the data API) never wait for a
+     * transaction holding the connection; refused, it gives the token back.
      */
     async verify(username: string, token: string): Promise<void> {
       if (typeof token !== 'string' || token === '') throw emailErrors.tokenMissing();
       if (typeof username !== 'string' || username === '') throw emailErrors.verifyTokenInvalid();
       const hash = hashEmailToken(token);
       const now = Date.now();
-      await core.transaction(async (uow) => {
-        const rows = await uow.sql.query<{ objectId: string }>(
-          `UPDATE "_User" SET "_email_verify_token" = NULL, "_email_verify_token_expires_at" = NULL
-           WHERE lower("username") = lower($1) AND "_email_verify_token" = $2 AND "_email_verify_token_expires_at" > $3::timestamptz
-           RETURNING "objectId"`,
-          [username, hash, new Date(now).toISOString()],
+      const used = await db.query<{ objectId: string; expiresAt: unknown }>(
+        `UPDATE "_User" u SET "_email_verify_token" = NULL, "_email_verify_token_expires_at" = NULL
+         FROM (SELECT "objectId", "_email_verify_token_expires_at" AS "expiresAt" FROM "_User"
+               WHERE lower("username") = lower($1) AND "_email_verify_token" = $2 AND "_email_verify_token_expires_at" > $3::timestamptz FOR UPDATE) o
+         WHERE u."objectId" = o."objectId" RETURNING u."objectId", o."expiresAt"`,
+        [username, hash, new Date(now).toISOString()],
+      );
+      const userId = used[0]?.objectId;
+      if (!userId) throw await verifyFailure(db, username, hash, now);
+      try {
+        await core.update(Auth.master(), '_User', userId, { emailVerified: true });
+      } catch (error) {
+        await db.execute(
+          `UPDATE "_User" SET "_email_verify_token" = $2, "_email_verify_token_expires_at" = $3::timestamptz WHERE "objectId" = $1 AND "_email_verify_token" IS NULL`,
+          [userId, hash, new Date(timeOf(used[0].expiresAt)).toISOString()],
         );
-        const userId = rows[0]?.objectId;
-        if (!userId) throw await verifyFailure(uow.sql, username, hash, now);
-        await core.update(Auth.master(), '_User', userId, { emailVerified: true }, { uow });
-      });
+        throw error;
+      }
     },
   };
 }

@@ -3,6 +3,7 @@ import type { ClassDef } from '../../schema/index.ts';
 import type { FindResult } from '../../core/index.ts';
 import { ErrorCode, ParseError } from '../../errors/index.ts';
 import { Auth } from '../../security/index.ts';
+import { TRUE } from '../../query/index.ts';
 import { classesReadBy, findResultFingerprint, openLiveResultSet, wherePrefilter } from '../../live/results/index.ts';
 import type { GraphQLContext } from '../context.ts';
 import type { Ref } from '../builder.ts';
@@ -32,10 +33,15 @@ export function liveResultFields(ctx: GenContext, cls: ClassDef, t: Ref): Record
   };
 }
 
-function subscribeToFind(ctx: GenContext, cls: ClassDef, args: FindArgs, c: GraphQLContext, info: GraphQLResolveInfo) {
+async function subscribeToFind(ctx: GenContext, cls: ClassDef, args: FindArgs, c: GraphQLContext, info: GraphQLResolveInfo) {
   const live = c.live;
   if (!live) throw new ParseError(ErrorCode.OTHER_CAUSE, 'Subscriptions are not available on this server.');
   let req = findRequest(info, info.fieldNodes, cls, ctx.all, args, true);
+  if (live.hooks) {
+    // beforeSubscribe may refuse or narrow a live result set as it does an event subscription.
+    const narrowed = await live.hooks.beforeSubscribe({ auth: c.auth, className: cls.className, where: req.where ?? TRUE, fields: req.fields });
+    req = { ...req, where: narrowed.where, fields: narrowed.fields };
+  }
   const { opaque, pageRelation } = deeperReads(ctx, cls, info);
   // A relation of the page's objects is loaded while rendering; adding to or removing from it
   // updates its owner, so the owner's updatedAt puts membership changes into the fingerprint.

@@ -9,6 +9,7 @@ import { selectedFields } from '../selection.ts';
 import { readFieldsFor } from '../read-fields.ts';
 import { ownFields, targetExposed, type GenContext } from './context.ts';
 import { findArgs, findRequest, type FindArgs } from './find-args.ts';
+import { sessionTokenField } from '../users/session-token.ts';
 
 export function declareObjectType(ctx: GenContext, cls: ClassDef): void {
   ctx.refs.set(typeName(cls.className), (ctx.builder as Ref).objectRef(typeName(cls.className)));
@@ -22,10 +23,10 @@ export function implementObjectType(ctx: GenContext, cls: ClassDef): void {
     fields: (t: Ref) => {
       const fields: Record<string, Ref> = {};
       if (className === '_User') fields.authDataResponse = t.field({ ...out('Object', ''), resolve: () => null });
-      for (const [name, field] of ownFields(cls)) {
-        const f = objectField(ctx, t, cls, name, field);
-        if (f) fields[name] = f;
-      }
+      // The stored sessionToken is a hash and never read (a write-only field): this one shows the caller's own token.
+      const computed: Record<string, Ref> = className === '_Session' ? { sessionToken: sessionTokenField(t) } : {};
+      const own = ownFields(cls).map(([name, field]): [string, Ref | undefined] => [name, objectField(ctx, t, cls, name, field)]);
+      for (const [name, f] of [...own, ...Object.entries(computed)].sort(([a], [b]) => a.localeCompare(b))) if (f) fields[name] = f;
       return fields;
     },
   });

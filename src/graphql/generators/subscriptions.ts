@@ -2,7 +2,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { ClassDef } from '../../schema/index.ts';
 import { parseWhere } from '../../query/index.ts';
 import { ErrorCode, ParseError } from '../../errors/index.ts';
-import type { LiveEvent, LiveEventKind } from '../../live/types.ts';
+import type { EventSubscriptionRequest, LiveEvent, LiveEventKind } from '../../live/types.ts';
+import { mapEvents } from '../../live/cloud-hooks.ts';
 import type { GraphQLContext } from '../context.ts';
 import type { Ref } from '../builder.ts';
 import { eachPayload, endWithFailure, type StreamFailure } from '../stream-failure.ts';
@@ -49,11 +50,19 @@ export function classSubscriptionFields(ctx: GenContext, cls: ClassDef, t: Ref):
         where: t.arg(inp(ctx.refs.get(whereInputName(className)), '')),
         events: t.arg(inp(ctx.refs.get('LiveEvent'), '[!]')),
       },
-      subscribe: (_root: unknown, args: { where?: unknown; events?: LiveEventKind[] | null }, c: GraphQLContext, info: GraphQLResolveInfo) => {
-        if (!c.live) throw new ParseError(ErrorCode.OTHER_CAUSE, 'Subscriptions are not available on this server.');
+      subscribe: async (_root: unknown, args: { where?: unknown; events?: LiveEventKind[] | null }, c: GraphQLContext, info: GraphQLResolveInfo) => {
+        const live = c.live;
+        if (!live) throw new ParseError(ErrorCode.OTHER_CAUSE, 'Subscriptions are not available on this server.');
         const where = parseWhere(args.where ?? null, cls, { classes: ctx.all });
         const fields = eventFields(info, cls);
-        return endWithFailure(c.live.events.subscribe({ auth: c.auth, className, where, events: args.events ?? undefined, fields }));
+        let req: EventSubscriptionRequest = { auth: c.auth, className, where, events: args.events ?? undefined, fields };
+        // Cloud code may refuse the subscription or narrow it (beforeSubscribe), and change or
+        // drop each event for this subscriber (afterLiveQueryEvent).
+        if (live.hooks) req = await live.hooks.beforeSubscribe(req);
+        const events = live.events.subscribe(req);
+        const hooks = live.hooks;
+        if (!hooks?.hasAfterEvent(className)) return endWithFailure(events);
+        return endWithFailure(mapEvents(events, (event) => hooks.afterEvent(req, event), live.onHookError ?? (() => undefined)));
       },
       resolve: (payload: LiveEvent | StreamFailure, _args: unknown, c: GraphQLContext) => eachPayload(payload, c),
     }),

@@ -23,7 +23,7 @@ export function emailMutations(refs: Refs, t: Ref): Record<string, Ref> {
     });
   return {
     resetPassword: field('ResetPassword', 'The resetPassword mutation can be used to reset the password of an existing user.', (input: { email: string }, c) =>
-      c.emailFlows.requestPasswordReset(input.email),
+      c.emailFlows.requestPasswordReset(input.email, c.auth),
     ),
     confirmResetPassword: field(
       'ConfirmResetPassword',

@@ -17,5 +17,5 @@ export function viewerUserFields(info: GraphQLResolveInfo, user: ClassDef, paylo
 
 /** Where the request came from (rate limits, the session's installation id). */
 export function originOf(c: GraphQLContext): RequestOrigin {
-  return { ip: c.clientIp, installationId: c.installationId ?? null };
+  return { ip: c.clientIp, installationId: c.installationId ?? null, auth: c.auth };
 }

@@ -1,5 +1,4 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { sessionTokenOf } from '../../auth/credentials.ts';
 import { errors } from '../../errors/index.ts';
 import type { ClassDef } from '../../schema/index.ts';
 import type { Ref, Refs } from '../builder.ts';
@@ -7,6 +6,7 @@ import type { GraphQLContext } from '../context.ts';
 import { out } from '../type-spec.ts';
 import type { ViewerValue } from './types.ts';
 import { viewerUserFields } from './user-selection.ts';
+import { requestSessionToken } from './session-token.ts';
 
 /**
  * `viewer: Viewer!` — the request's own session token and user; 209 without a session (the
@@ -17,9 +17,7 @@ export function viewerQuery(refs: Refs, user: ClassDef, t: Ref): Ref {
     ...out(refs.get('Viewer'), '!'),
     description: 'The viewer query can be used to return the current user data.',
     resolve: async (_r: unknown, _a: unknown, c: GraphQLContext, info: GraphQLResolveInfo): Promise<ViewerValue> => {
-      // Yoga puts the request in every context (GraphQLContext does not declare it).
-      const request = (c as GraphQLContext & { request?: Request }).request;
-      const sessionToken = request ? sessionTokenOf(request.headers) : undefined;
+      const sessionToken = requestSessionToken(c);
       if (!sessionToken) throw errors.invalidSessionToken();
       return { sessionToken, user: await c.accounts.viewer(c.auth, viewerUserFields(info, user)) };
     },

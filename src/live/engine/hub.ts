@@ -69,6 +69,13 @@ export class LiveHub implements LiveEvents, ChangeFeed, SubscriberOwner {
     return this.feed.onSessionsEnded(listener);
   }
 
+  /** Event subscriptions open on this instance. */
+  get subscriptionCount(): number {
+    let n = 0;
+    for (const { subs } of this.byClass.values()) n += subs.size;
+    return n;
+  }
+
   /** Called when the classes followed here may have changed (SharedInterest announces them). */
   set onFollowsChanged(listener: (() => void) | undefined) {
     this.feed.onFollowsChanged = listener;

@@ -45,15 +45,24 @@ export function normalizeRegex(pattern: string, options: string): { pattern: str
   try {
     new RegExp(out, flags);
   } catch (e) {
-    throw errors.invalidQuery(`Invalid regular expression: ${(e as Error).message}`);
+    throw errors.invalidQuery(`Invalid regular expression: ${whyInvalid(e as Error)}`);
   }
   return { pattern: out, options: flags };
 }
 
 /**
+ * The reason in JavaScript's message for a pattern it refuses, without the message's own
+ * "Invalid regular expression: /<pattern>/<flags>: " prefix (the caller says that once, and
+ * the pattern, which the client sent, can be long).
+ */
+function whyInvalid(error: Error): string {
+  return error.message.replace(/^Invalid regular expression: \/[\s\S]*\/[a-z]*: /, '');
+}
+
+/**
  * matchesRegex with its options (flags i, m, x, s) on a String or File field, or a value inside
- * an Object field. A pattern holding a NUL character is error 111 (it cannot reach SQL; `\0`
- * and `\x00` spell it).
+ * an Object field. A pattern holding text PostgreSQL cannot take (a NUL character, a lone
+ * surrogate) is error 111, naming the field (`\0` and `\x00` spell NUL in a pattern).
  */
 export function parseRegex(field: FieldRef, pattern: unknown, options: unknown): Condition {
   if (field.type !== 'String' && field.type !== 'File' && !field.path) invalid(`matchesRegex applies to String fields only`);

@@ -44,7 +44,9 @@ function parseObject(input: unknown, cls: ClassDef, state: ParseState, depth: nu
 function parseField(cls: ClassDef, key: string, value: unknown, state: ParseState, depth: number): Condition {
   const field = resolveField(cls, key);
   if (field.type === 'ACL') invalid('The ACL cannot be queried');
-  const isLiteral = !isObject(value) || typeof value.__type === 'string';
+  // A dotted key is REST form only, where operators start with "$": an object without them is
+  // the JSON value the key must equal (Parse.Query's equalTo("obj.key", {…})).
+  const isLiteral = !isObject(value) || typeof value.__type === 'string' || (field.path !== undefined && !Object.keys(value).some((k) => k.startsWith('$')));
   if (isLiteral) {
     // REST form: { field: value } means equality; a relation "equal to" a pointer means "contains".
     if (field.type === 'Relation') return relationContains(cls, field, [value]);

@@ -1,6 +1,8 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../../config/logger.ts';
 import { ErrorCode, ParseError } from '../../errors/index.ts';
+import { isDatabaseUnavailable } from '../../db/index.ts';
+import { DATABASE_UNAVAILABLE } from './mask-error.ts';
 import type { Auth } from '../../security/index.ts';
 import { resolveAuth, secretEquals, type SessionResolver } from '../../auth/index.ts';
 import { sessionTokenOf } from '../../auth/credentials.ts';
@@ -16,6 +18,26 @@ export interface ParseAuthOptions {
 }
 
 const authByRequest = new WeakMap<Request, Auth>();
+const contextByRequest = new WeakMap<Request, Record<string, unknown>>();
+
+/** The request's `X-Parse-Cloud-Context` (a JSON object), checked by useParseAuth. */
+export function cloudContextOf(request: Request): Record<string, unknown> | undefined {
+  return contextByRequest.get(request);
+}
+
+/** Parse's answer to a context header that is not a JSON object. */
+const INVALID_CONTEXT = { code: ErrorCode.INVALID_JSON, error: 'Invalid object for context.' };
+
+/** The `X-Parse-Cloud-Context` header as an object; null when it is not a JSON object; undefined when absent. */
+function parseCloudContext(header: string | null): Record<string, unknown> | null | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  try {
+    const value: unknown = JSON.parse(header);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** The Auth resolved for a request by useParseAuth. */
 export function authOf(request: Request): Auth | undefined {
@@ -67,9 +89,21 @@ export function useParseAuth(options: ParseAuthOptions): Plugin {
           }
         }
         authByRequest.set(request, auth);
+        const context = parseCloudContext(request.headers.get('x-parse-cloud-context'));
+        if (context === null) {
+          endResponse(json(400, INVALID_CONTEXT));
+          return;
+        }
+        if (context) contextByRequest.set(request, context);
       } catch (error) {
         if (error instanceof ParseError) {
           endResponse(json(error.httpStatus, { code: error.code, error: error.message }));
+          return;
+        }
+        if (isDatabaseUnavailable(error)) {
+          // The session store is down: a retryable 503, not a server fault.
+          options.logger?.warn({ reason: (error as Error)?.message }, 'could not resolve the credentials of a request: the database is unavailable');
+          endResponse(json(503, { code: ErrorCode.INTERNAL_SERVER_ERROR, error: DATABASE_UNAVAILABLE }));
           return;
         }
         options.logger?.error({ err: error }, 'could not resolve the credentials of a request');

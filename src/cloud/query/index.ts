@@ -1,0 +1,1 @@
+export { CloudQueryImpl, type QueryInit, type QueryParts } from './cloud-query.ts';

@@ -1,0 +1,2 @@
+export { conditionToRest } from './to-rest.ts';
+export { restKey, restValue, type RestWhere } from './values.ts';
