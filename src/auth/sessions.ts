@@ -102,7 +102,7 @@ export class Sessions {
       [Sessions.hash(token)],
     );
     const row = rows[0];
-    if (!row || !row.user) return undefined;
+    if (!row?.user) return undefined;
     const expiresAt = row.expiresAt ? new Date(row.expiresAt) : new Date(0);
     const now = Date.now();
     if (expiresAt.getTime() <= now) {

@@ -224,14 +224,14 @@ export class RegistryBuilder implements CloudApi {
   afterLiveQueryEvent(target: ClassTarget, handler: Handler<any>, validator?: Validator<any>): void {
     this.classTrigger('afterLiveQueryEvent', target, handler, validator);
   }
-  beforeLogin(handler: Handler<any>): void {
-    this.classlessTrigger('beforeLogin', handler, undefined, arguments.length);
+  beforeLogin(handler: Handler<any>, ...extra: unknown[]): void {
+    this.classlessTrigger('beforeLogin', handler, undefined, 1 + extra.length);
   }
-  afterLogin(handler: Handler<any>): void {
-    this.classlessTrigger('afterLogin', handler, undefined, arguments.length);
+  afterLogin(handler: Handler<any>, ...extra: unknown[]): void {
+    this.classlessTrigger('afterLogin', handler, undefined, 1 + extra.length);
   }
-  afterLogout(handler: Handler<any>): void {
-    this.classlessTrigger('afterLogout', handler, undefined, arguments.length);
+  afterLogout(handler: Handler<any>, ...extra: unknown[]): void {
+    this.classlessTrigger('afterLogout', handler, undefined, 1 + extra.length);
   }
   beforePasswordResetRequest(handler: Handler<any>, validator?: Validator<any>): void {
     this.classlessTrigger('beforePasswordResetRequest', handler, validator);

@@ -12,7 +12,7 @@ import type { ObjectFactory } from './object-factory.ts';
 import type { FunctionEntry, TriggerEntry } from './registry.ts';
 import { CloudStats } from './stats.ts';
 import type { BaseRequest, CloudData, CloudObject } from './types.ts';
-import { CloudRateLimits, validate, type ValidatorRequest } from './validators/index.ts';
+import { type CloudRateLimits, validate, type ValidatorRequest } from './validators/index.ts';
 
 export interface CloudRuntimeDeps {
   core: Core;
@@ -180,7 +180,7 @@ export class CloudRuntime {
     return out;
   }
 
-  private async validateFor(entry: FunctionEntry | TriggerEntry, auth: Auth, handlerRequest: unknown, request: ValidatorRequest) {
+  private async validateFor(entry: FunctionEntry | TriggerEntry, _auth: Auth, handlerRequest: unknown, request: ValidatorRequest) {
     if (!entry.validator) return { skipHandler: false };
     return validate(entry.validator, request, { key: entry.key, rateLimits: this.deps.rateLimits, handlerRequest });
   }

@@ -50,9 +50,7 @@ const DECODERS: Partial<Record<FieldType, Decoder>> = {
   Bytes: decodeBytes,
 };
 
-interface RowDecoder {
-  (columns: readonly string[], row: readonly unknown[]): ParseObject;
-}
+type RowDecoder = (columns: readonly string[], row: readonly unknown[]) => ParseObject
 
 const cache = new WeakMap<ClassDef, Map<string, RowDecoder>>();
 

@@ -79,7 +79,7 @@ export function includeSql(rt: CoreRuntime, auth: Auth, cls: ClassDef, page: Fin
     const target = requireClass(rt, def.targetClass);
     // A class with read hooks (cloud beforeFind/afterFind) is read through getMany, which runs them.
     if (rt.hooks.readsFor(target.className).length) continue;
-    let policy;
+    let policy: ReturnType<typeof readPolicy>;
     try {
       policy = readPolicy(auth, target, 'get');
     } catch (error) {

@@ -1,5 +1,5 @@
 import { errors } from '../errors/index.ts';
-import { Params } from '../db/index.ts';
+import type { Params } from '../db/index.ts';
 import type { Sql } from '../db/index.ts';
 import type { ClassDef } from '../schema/index.ts';
 import { compileCondition, compileCount, compileFind, placeLast, selectList, TRUE, type Condition, type CountAfter, type FieldRef, type OrderKey, type PageArgs } from '../query/index.ts';

@@ -70,7 +70,7 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger, cu
     'ArrayResult',
     b.unionType('ArrayResult', {
       types: [refs.get('Element'), ...[...classes.keys()].map((c) => refs.get(typeName(c)))],
-      resolveType: (o: ParseObject) => (o && o[CLASS] ? typeName(o[CLASS]) : 'Element'),
+      resolveType: (o: ParseObject) => (o?.[CLASS] ? typeName(o[CLASS]) : 'Element'),
     }),
   );
   for (const cls of classes.values()) {

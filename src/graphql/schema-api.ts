@@ -52,7 +52,7 @@ export function toClassChange(input: ClassInput): ClassChange {
   const removing = new Set(removeFields);
   const add = (f: FieldInput, type: FieldType) => {
     // A name also in `remove` is not added at all (planChange), so listing it twice is no duplicate — as in Parse.
-    if (Object.prototype.hasOwnProperty.call(addFields, f.name) && !removing.has(f.name)) throw errors.duplicateField(f.name);
+    if (Object.hasOwn(addFields, f.name) && !removing.has(f.name)) throw errors.duplicateField(f.name);
     const def: FieldDef = { type };
     if (f.targetClassName !== undefined && f.targetClassName !== null) def.targetClass = f.targetClassName;
     if (f.required) def.required = true;
@@ -88,7 +88,7 @@ function byStoredOrder([a]: [string, unknown], [b]: [string, unknown]): number {
 export function classOutput(cls: ClassDef) {
   const builtIn = ['objectId', 'createdAt', 'updatedAt', 'ACL', ...Object.keys(systemFields(cls.className))];
   const ordered: [string, FieldDef][] = [
-    ...builtIn.filter((n) => Object.prototype.hasOwnProperty.call(cls.fields, n)).map((n): [string, FieldDef] => [n, cls.fields[n]]),
+    ...builtIn.filter((n) => Object.hasOwn(cls.fields, n)).map((n): [string, FieldDef] => [n, cls.fields[n]]),
     ...Object.entries(cls.fields).filter(([n]) => !builtIn.includes(n)).sort(byStoredOrder),
   ];
   const schemaFields: SchemaFieldOutput[] = ordered.map(([name, f]) => ({

@@ -23,7 +23,7 @@ const PARSE_RESERVED_FIELDS = new Set(['className', 'length']);
 
 /** `Object.hasOwn` for records keyed by user-supplied names (`toString` is a valid field name). */
 export function has(record: object | undefined, key: string): boolean {
-  return record !== undefined && Object.prototype.hasOwnProperty.call(record, key);
+  return record !== undefined && Object.hasOwn(record, key);
 }
 
 /**

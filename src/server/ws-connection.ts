@@ -53,7 +53,10 @@ export class WsConnection {
   endSession(): void {
     if (this.ending) return;
     this.ending = true;
-    if (this.subscriptions.size === 0) return this.close();
+    if (this.subscriptions.size === 0) {
+      this.close();
+      return;
+    }
     this.timer = setTimeout(() => this.close(), DRAIN_MS);
     this.timer.unref();
   }

@@ -159,7 +159,7 @@ export function attachGraphQLWs(server: http.Server, options: GraphQLWsOptions):
     const enveloped = options.yoga.getEnveloped({ ...socketContext, request: connection.request, req: ctx.extra.request, socket: ctx.extra.socket, params: payload });
     const tooDeep = paramsError(payload, options.documentLimits);
     if (tooDeep) return [tooDeep];
-    let document;
+    let document: ReturnType<typeof enveloped.parse>;
     try {
       document = enveloped.parse(payload.query);
     } catch (error) {

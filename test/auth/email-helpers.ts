@@ -90,13 +90,13 @@ export function formOf(page: Page): { method: string; action: URL; fields: Recor
   const form = /<form\b([^>]*)>([\s\S]*?)<\/form>/.exec(page.html);
   expect(form, page.html).not.toBeNull();
   const attr = (tag: string, name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1];
-  const unescape = (v: string) => v.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');
+  const unescapeHtml = (v: string) => v.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&');
   const fields: Record<string, string> = {};
   for (const [tag] of form![2].matchAll(/<input\b[^>]*>/g)) {
     const name = attr(tag, 'name');
-    if (name) fields[name] = unescape(attr(tag, 'value') ?? '');
+    if (name) fields[name] = unescapeHtml(attr(tag, 'value') ?? '');
   }
-  return { method: (attr(form![1], 'method') ?? 'get').toUpperCase(), action: new URL(unescape(attr(form![1], 'action') ?? ''), page.url), fields };
+  return { method: (attr(form![1], 'method') ?? 'get').toUpperCase(), action: new URL(unescapeHtml(attr(form![1], 'action') ?? ''), page.url), fields };
 }
 
 /** Fills in a page's form and submits it as a browser would (urlencoded, to its action). */

@@ -16,7 +16,10 @@ describe('start-up warning for open classes', () => {
       const { createLogger } = await import('../../src/config/logger.ts');
       const lines: any[] = [];
       const { Writable } = await import('node:stream');
-      const logger = createLogger('warn', new Writable({ write: (c, _e, done) => (String(c).split('\n').filter(Boolean).forEach((l) => lines.push(JSON.parse(l))), done()) }));
+      const logger = createLogger('warn', new Writable({ write: (c, _e, done) => {
+        for (const l of String(c).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
+        done();
+      } }));
       const again = await createPlinth(s.plinth.config, { db: s.database.db, logger });
       const warning = lines.find((l) => /classes open to everyone/.test(l.msg));
       expect(warning?.classes).toContain('OpenNote');

@@ -121,6 +121,7 @@ describe('loadCloudModule', () => {
       const entry = path.join(dir, 'main.ts');
       expect(await call(await load(entry), 'hello', { name: 'Ada' })).toBe('Hello Ada!');
 
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the cloud file's own template literal
       writeFileSync(entry, readFileSync(entry, 'utf8').replace("greet(request.params.name ?? 'world')", 'greet(`${request.params.name}?`)'));
       expect(await call(await load(entry), 'hello', { name: 'Ada' })).toBe('Hello Ada?!');
 

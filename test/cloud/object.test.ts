@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CloudAcl, CloudFileValue, CloudGeoPointValue, CloudObjectImpl, fromStored, markSaved, newObject, toStored, toWriteInput, withChanges } from '../../src/cloud/object/index.ts';
+import { CloudAcl, type CloudFileValue, CloudGeoPointValue, CloudObjectImpl, fromStored, markSaved, newObject, toStored, toWriteInput, withChanges } from '../../src/cloud/object/index.ts';
 import { CLASS, INCLUDED, type ParseObject } from '../../src/core/index.ts';
 import { env, parseError } from './object-fixture.ts';
 

@@ -122,7 +122,7 @@ describe('logIn and logInWith', () => {
 
   it('afterLogin runs once the session exists, with request.user the user; its failure is logged and the login stands', async () => {
     const u = await signUp('amy');
-    when.afterLogin = async (req: LoginRequest) => {
+    when.afterLogin = async (_req: LoginRequest) => {
       expect(await sessionsOf(u.id)).toBe(2);
       throw new Error('after login broke');
     };

@@ -69,7 +69,7 @@ export async function startGoldenFixture(): Promise<GoldenFixture> {
       const vars = chunk.map((_, i) => `$f${i}: Create${type}FieldsInput`).join(', ');
       const body = chunk.map((_, i) => `o${i}: create${type}(input: { fields: $f${i} }) { ${lower(type)} { objectId } }`).join('\n');
       const data = await s.ok(`mutation(${vars}) { ${body} }`, Object.fromEntries(chunk.map((c, i) => [`f${i}`, c.fields])));
-      chunk.forEach((c, i) => remember(c.label, data[`o${i}`][lower(type)].objectId));
+      for (const [i, c] of chunk.entries()) remember(c.label, data[`o${i}`][lower(type)].objectId);
     }
   };
 

@@ -53,12 +53,15 @@ export function formatCase(title: string, about: string, op: Operation, rec: Rec
   const queries = queriesOf(rec.statements).length;
   lines.push(`## SQL (${queries} ${queries === 1 ? 'statement' : 'statements'}, in the order they ran)`, '', '```sql');
   let number = 0;
-  rec.statements.forEach((s, i) => {
+  for (const [i, s] of rec.statements.entries()) {
     if (i) lines.push('');
-    if (isMarker(s)) return void lines.push(`${s.sql}; -- transaction`);
+    if (isMarker(s)) {
+      lines.push(`${s.sql}; -- transaction`);
+      continue;
+    }
     lines.push(`-- ${++number}`, layoutSql(n.sql(s.sql)) + ';');
-    s.params.forEach((p, k) => lines.push(`--   $${k + 1} = ${JSON.stringify(n.value(p))}`));
-  });
+    for (const [k, p] of s.params.entries()) lines.push(`--   $${k + 1} = ${JSON.stringify(n.value(p))}`);
+  }
   lines.push('```', '', '## Response', '', '```json', json(n.value(rec.response.body)), '```', '');
   return lines.join('\n');
 }

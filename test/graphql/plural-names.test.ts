@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exposedClasses, refuseCollisions } from '../../src/graphql/collisions.ts';
 import * as inflection from '../../src/graphql/inflection.ts';
-import { ParseError } from '../../src/errors/index.ts';
+import type { ParseError } from '../../src/errors/index.ts';
 import { fromStored } from '../../src/schema/stored.ts';
 import type { ClassDef, SchemaSnapshot } from '../../src/schema/types.ts';
 

@@ -46,7 +46,7 @@ function expectSameObject(decoded: ParseObject, sent: ParseObject): void {
   const { [INCLUDED]: _dropped, ...fields } = sent;
   expect(decoded).toStrictEqual(fields);
   expect(Object.getPrototypeOf(decoded.meta)).toBe(Object.prototype);
-  expect(Object.prototype.hasOwnProperty.call(decoded.meta, '__proto__')).toBe(true);
+  expect(Object.hasOwn(decoded.meta as object, '__proto__')).toBe(true);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 }
 

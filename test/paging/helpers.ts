@@ -100,7 +100,7 @@ export async function walkBackward<N>(size: number, fetch: (args: { last: number
   for (;;) {
     const page = await fetch({ last: size, before });
     pages.push(page);
-    expect(page.pageInfo.hasNextPage).toBe(pages.length === 1 ? false : true);
+    expect(page.pageInfo.hasNextPage).toBe(pages.length !== 1);
     if (!page.pageInfo.hasPreviousPage) break;
     expect(page.edges.length).toBe(size);
     before = page.pageInfo.startCursor!;

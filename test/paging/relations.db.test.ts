@@ -49,7 +49,7 @@ beforeAll(async () => {
   teams.set('T5', players.slice(13, 20));
   const names = [...teams.keys()];
   const ids = await createMany(s, 'Team', names.map((name) => ({ name, members: teams.get(name)!.length ? { add: teams.get(name) } : undefined })));
-  names.forEach((name, i) => teamIds.set(name, ids[i]));
+  for (const [i, name] of names.entries()) teamIds.set(name, ids[i]);
 });
 afterAll(() => s?.close());
 

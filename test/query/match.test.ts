@@ -90,6 +90,7 @@ describe('compileMatcher: objects as change events carry them', () => {
 
   it('never reads inherited properties as values', () => {
     const fields: Record<string, FieldDef> = { meta: { type: 'Object' } };
+    // biome-ignore lint/complexity/useLiteralKeys: a field named like an inherited property, on purpose
     fields['constructor'] = { type: 'String' };
     const cls = classDef('Odd', fields);
     const cond = parseWhere({ constructor: { exists: true } }, cls, { classes });

@@ -78,7 +78,7 @@ describe('SQL injection through names', () => {
 
   it('keeps an index named __proto__ as an ordinary name', async () => {
     const d = await s.ok(`mutation($i: Object) { updateClass(input: { name: "Safe", indexes: $i }) { class { indexes } } }`, { i: JSON.parse('{"__proto__": {"name": 1}}') });
-    expect(Object.prototype.hasOwnProperty.call(d.updateClass.class.indexes, '__proto__')).toBe(true);
+    expect(Object.hasOwn(d.updateClass.class.indexes, '__proto__')).toBe(true);
     expect(Object.keys(await indexesOf(s.plinth.db, 'Safe'))).toContain('__proto__');
     await s.ok(`mutation($i: Object) { updateClass(input: { name: "Safe", indexes: $i }) { class { indexes } } }`, { i: JSON.parse('{"__proto__": {"__op": "Delete"}}') });
     expect(Object.keys(await indexesOf(s.plinth.db, 'Safe'))).not.toContain('__proto__');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { createClass, globalId } from '../objects/helpers.ts';
-import { ANONYMOUS, MASTER, as, clp, createRole, forbidden, needsLogin, notFound, ok, outcome, setClp, signedInUser, type Caller, type Outcome } from './helpers.ts';
+import { ANONYMOUS, MASTER, as, clp, createRole, forbidden, needsLogin, ok, outcome, setClp, signedInUser, type Caller, type Outcome } from './helpers.ts';
 
 /**
  * Class-level permissions: who may do what (`*`, user ids, roles — inherited ones too —

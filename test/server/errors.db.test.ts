@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Auth } from '../../src/security/index.ts';
+import type { Auth } from '../../src/security/index.ts';
 import { SchemaHolder } from '../../src/server/schema-holder.ts';
 import { createGraphQLHandler } from '../../src/server/yoga.ts';
 import { APP_ID, MASTER_KEY, expectNoInternals, readResponse, startLoggedServer, type LoggedServer, type RawResponse } from './helpers.ts';

@@ -10,7 +10,7 @@ import { validationError } from './resolve-error.ts';
 function userOf(request: ValidatorRequest): ValidatedUser | undefined {
   if (request.user) return request.user;
   const object = request.object;
-  if (!object || object.className !== '_User') return undefined;
+  if (object?.className !== '_User') return undefined;
   const fresh = object.existed ? !object.existed() : object.isNew?.() === true;
   return fresh ? { id: undefined, get: (key) => object.get(key) } : undefined;
 }

@@ -212,7 +212,7 @@ export class JobQueue {
     let taken = 0;
     for (const { queue, jobId } of rows as { queue: string; jobId: string }[]) {
       const found = (await boss.getJobById(queue, jobId, { db, includeArchive: false })) as BossJob | null;
-      if (!found || found.state !== 'active') continue;
+      if (found?.state !== 'active') continue;
       const job = toQueueJob(queue, found);
       await boss.fail(queue, jobId, { message: ABANDONED_MESSAGE }, { db });
       await this.hooks.get(queue)?.onSettled?.(job, { ok: false, message: ABANDONED_MESSAGE, retrying: job.retriesLeft }, tx);

@@ -6,7 +6,7 @@ import type { Predicate } from './types.ts';
 type Of<K extends Condition['kind']> = Extract<Condition, { kind: K }>;
 
 /** PostgreSQL's radians(): multiplication by its RADIANS_PER_DEGREE constant, for the same rounding. */
-const RADIANS_PER_DEGREE = 0.0174532925199432957692;
+const RADIANS_PER_DEGREE = Math.PI / 180;
 
 function isPoint(v: unknown): v is GeoPoint {
   return typeof v === 'object' && v !== null && typeof (v as GeoPoint).latitude === 'number' && typeof (v as GeoPoint).longitude === 'number';

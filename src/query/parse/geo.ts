@@ -36,7 +36,7 @@ export function parseWithin(field: FieldRef, operand: unknown): Condition {
   let corners: unknown[] | undefined;
   if (Array.isArray(box)) corners = box;
   else if (isObject(box)) corners = [box.bottomLeft, box.upperRight];
-  if (!corners || corners.length !== 2) invalid('within needs {box: {bottomLeft, upperRight}}');
+  if (corners?.length !== 2) invalid('within needs {box: {bottomLeft, upperRight}}');
   const bottomLeft = toGeoPoint(corners[0], field.name);
   const upperRight = toGeoPoint(corners[1], field.name);
   if (bottomLeft.latitude > upperRight.latitude) invalid('within box: bottomLeft must not be north of upperRight');

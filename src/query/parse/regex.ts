@@ -4,7 +4,7 @@ import { checkText } from '../values.ts';
 import { invalid } from './state.ts';
 
 /** Characters that have a meaning in a JavaScript pattern, inside or outside a class. */
-const REGEX_SYNTAX = /[\\^$.*+?()[\]{}|\/-]/;
+const REGEX_SYNTAX = /[\\^$.*+?()[\]{}|/-]/;
 
 /**
  * Brings a `matchesRegex` pattern and its options into the AST's form (see ast.ts): plain
@@ -34,7 +34,7 @@ export function normalizeRegex(pattern: string, options: string): { pattern: str
       inClass = true;
       out += c;
     } else if (extended && /\s/.test(c)) {
-      continue;
+      // Option x: unescaped whitespace outside a class is not part of the pattern.
     } else if (extended && c === '#') {
       while (i + 1 < pattern.length && pattern[i + 1] !== '\n') i++;
     } else {
