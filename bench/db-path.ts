@@ -24,13 +24,17 @@ async function measure(label: string, n: number, concurrency: number, fn: (i: nu
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const us = (cpu.user + cpu.system) / n;
-  console.log(`${label.padEnd(34)} c=${String(concurrency).padEnd(3)} ${(n / (ms / 1000)).toFixed(0).padStart(6)} q/s  ${us.toFixed(1).padStart(6)} µs CPU/query`);
+  console.log(
+    `${label.padEnd(34)} c=${String(concurrency).padEnd(3)} ${(n / (ms / 1000)).toFixed(0).padStart(6)} q/s  ${us.toFixed(1).padStart(6)} µs CPU/query`,
+  );
   return us;
 }
 

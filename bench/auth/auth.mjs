@@ -23,7 +23,16 @@ const READABLE = Number(process.env.AUTH_DOCS ?? 2000);
 const HIDDEN = Math.round(READABLE / 4);
 
 function emit(scenario, run, result) {
-  const line = JSON.stringify({ scenario, run, label: cfg.label || undefined, url: cfg.url, concurrency: cfg.concurrency, duration_s: cfg.duration, ...result, ts: new Date().toISOString() });
+  const line = JSON.stringify({
+    scenario,
+    run,
+    label: cfg.label || undefined,
+    url: cfg.url,
+    concurrency: cfg.concurrency,
+    duration_s: cfg.duration,
+    ...result,
+    ts: new Date().toISOString(),
+  });
   process.stdout.write(line + '\n');
   if (cfg.out) appendFileSync(cfg.out, line + '\n');
 }
@@ -32,16 +41,27 @@ const master = createClient({ url: cfg.url, headers: cfg.headers, connections: 8
 
 async function setup() {
   const role = async (name) =>
-    (await master.request(`mutation($n: String) { createRole(input: { fields: { name: $n, ACL: { public: { read: true, write: false } } } }) { role { id objectId } } }`, { n: name })).createRole.role;
+    (
+      await master.request(
+        `mutation($n: String) { createRole(input: { fields: { name: $n, ACL: { public: { read: true, write: false } } } }) { role { id objectId } } }`,
+        { n: name },
+      )
+    ).createRole.role;
   const members = await role('Members');
   const readers = await role('Readers');
   await role('Others');
-  await master.request(`mutation($r: ID!, $m: ID!) { updateRole(input: { id: $r, fields: { roles: { add: [$m] } } }) { role { id } } }`, { r: readers.id, m: members.objectId });
+  await master.request(`mutation($r: ID!, $m: ID!) { updateRole(input: { id: $r, fields: { roles: { add: [$m] } } }) { role { id } } }`, {
+    r: readers.id,
+    m: members.objectId,
+  });
   const signedUp = await master.request(
     `mutation { signUp(input: { fields: { username: "bench-reader", password: "bench-reader-password" } }) { viewer { sessionToken user { objectId } } } }`,
   );
   const { sessionToken, user } = signedUp.signUp.viewer;
-  await master.request(`mutation($r: ID!, $u: ID!) { updateRole(input: { id: $r, fields: { users: { add: [$u] } } }) { role { id } } }`, { r: members.id, u: user.objectId });
+  await master.request(`mutation($r: ID!, $u: ID!) { updateRole(input: { id: $r, fields: { users: { add: [$u] } } }) { role { id } } }`, {
+    r: members.id,
+    u: user.objectId,
+  });
   await master.request(
     `mutation { createClass(input: { name: "Doc", schemaFields: { addStrings: [{ name: "title" }], addNumbers: [{ name: "views" }], addPointers: [{ name: "author", targetClassName: "Author" }] } }) { class { name } } }`,
   );
@@ -89,24 +109,44 @@ try {
   const count = (await user.request('{ docs { count } }')).docs.count;
   if (count !== READABLE) throw new Error(`the user sees ${count} docs, expected ${READABLE}`);
   const read = 'query ReadDoc($id: ID!) { doc(id: $id) { id title views } }';
-  const list = 'query ListDocs($n: Float!) { docs(first: 100, where: { views: { greaterThan: $n } }, order: [views_DESC]) { edges { node { title views author { name } } } } }';
+  const list =
+    'query ListDocs($n: Float!) { docs(first: 100, where: { views: { greaterThan: $n } }, order: [views_DESC]) { edges { node { title views author { name } } } } }';
   for (let run = 1; run <= cfg.runs; run++) {
     const rr = mulberry32(7 + run);
     log(`auth-read run ${run}/${cfg.runs}`);
-    emit('auth-read', run, await runLoad({
-      client: user, concurrency: cfg.concurrency, durationS: cfg.duration, warmupS: cfg.warmup, sampleEvery: cfg.sampleEvery, serverPid: cfg.serverPid,
-      makeBody: () => JSON.stringify({ query: read, variables: { id: ids[Math.floor(rr() * ids.length)] } }),
-      check: (text, deep) => hasGraphQLErrors(text) || (deep && !JSON.parse(text).data?.doc?.title?.startsWith('R ') ? `bad doc: ${text.slice(0, 200)}` : null),
-    }));
+    emit(
+      'auth-read',
+      run,
+      await runLoad({
+        client: user,
+        concurrency: cfg.concurrency,
+        durationS: cfg.duration,
+        warmupS: cfg.warmup,
+        sampleEvery: cfg.sampleEvery,
+        serverPid: cfg.serverPid,
+        makeBody: () => JSON.stringify({ query: read, variables: { id: ids[Math.floor(rr() * ids.length)] } }),
+        check: (text, deep) =>
+          hasGraphQLErrors(text) || (deep && !JSON.parse(text).data?.doc?.title?.startsWith('R ') ? `bad doc: ${text.slice(0, 200)}` : null),
+      }),
+    );
   }
   for (let run = 1; run <= cfg.runs; run++) {
     const rl = mulberry32(11 + run);
     log(`auth-list run ${run}/${cfg.runs}`);
-    emit('auth-list', run, await runLoad({
-      client: user, concurrency: cfg.concurrency, durationS: cfg.duration, warmupS: cfg.warmup, sampleEvery: cfg.sampleEvery, serverPid: cfg.serverPid,
-      makeBody: () => JSON.stringify({ query: list, variables: { n: Math.floor(rl() * 5000) } }),
-      check: checkList,
-    }));
+    emit(
+      'auth-list',
+      run,
+      await runLoad({
+        client: user,
+        concurrency: cfg.concurrency,
+        durationS: cfg.duration,
+        warmupS: cfg.warmup,
+        sampleEvery: cfg.sampleEvery,
+        serverPid: cfg.serverPid,
+        makeBody: () => JSON.stringify({ query: list, variables: { n: Math.floor(rl() * 5000) } }),
+        check: checkList,
+      }),
+    );
   }
   await user.close();
 } catch (error) {

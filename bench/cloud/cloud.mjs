@@ -40,7 +40,17 @@ const PING = JSON.stringify({ query: 'mutation Ping { callCloudCode(input: { fun
 let failedResponses = 0;
 function emit(scenario, run, result) {
   if (result.errors) failedResponses += result.errors;
-  const line = JSON.stringify({ scenario, run, label: cfg.label || undefined, url: cfg.url, concurrency: cfg.concurrency, duration_s: cfg.duration, rows: ROWS, ...result, ts: new Date().toISOString() });
+  const line = JSON.stringify({
+    scenario,
+    run,
+    label: cfg.label || undefined,
+    url: cfg.url,
+    concurrency: cfg.concurrency,
+    duration_s: cfg.duration,
+    rows: ROWS,
+    ...result,
+    ts: new Date().toISOString(),
+  });
   process.stdout.write(line + '\n');
   if (cfg.out) appendFileSync(cfg.out, line + '\n');
 }
@@ -66,7 +76,10 @@ async function setup() {
     const worker = async () => {
       while (next < batches.length) {
         const batch = batches[next++];
-        const body = batch.map((r) => `r${r.i}: ${kind.create}(input: { fields: { title: "Row ${r.i}", views: ${r.views}, author: { link: "${r.author}" } } }) { ${kind.one} { id } }`);
+        const body = batch.map(
+          (r) =>
+            `r${r.i}: ${kind.create}(input: { fields: { title: "Row ${r.i}", views: ${r.views}, author: { link: "${r.author}" } } }) { ${kind.one} { id } }`,
+        );
         await client.request(`mutation Seed${kind.className} {\n${body.join('\n')}\n}`);
       }
     };
@@ -100,7 +113,11 @@ const listBody = (kind, n) => JSON.stringify({ query: listQuery(kind), variables
 const checkList = (kind) => (text, deep) => {
   const e = hasGraphQLErrors(text);
   if (e || !deep) return e;
-  return checkListPayload(JSON.parse(text).data?.[kind.many]?.edges?.map((x) => x.node), FIRST, text);
+  return checkListPayload(
+    JSON.parse(text).data?.[kind.many]?.edges?.map((x) => x.node),
+    FIRST,
+    text,
+  );
 };
 
 function checkPing(text, deep) {
@@ -112,7 +129,16 @@ function checkPing(text, deep) {
 }
 
 const load = (makeBody, check) =>
-  runLoad({ client, concurrency: cfg.concurrency, durationS: cfg.duration, warmupS: cfg.warmup, sampleEvery: cfg.sampleEvery, serverPid: cfg.serverPid, makeBody, check });
+  runLoad({
+    client,
+    concurrency: cfg.concurrency,
+    durationS: cfg.duration,
+    warmupS: cfg.warmup,
+    sampleEvery: cfg.sampleEvery,
+    serverPid: cfg.serverPid,
+    makeBody,
+    check,
+  });
 
 function listRun(kind, run, maxN) {
   const rnd = mulberry32(11 + run); // the same view counts for both classes
@@ -127,7 +153,15 @@ function createRun(kind, run, authors) {
     () =>
       JSON.stringify({
         query,
-        variables: { input: { fields: { title: `bench-create r${run} #${i++}`, views: -1 - Math.floor(rnd() * 1000), author: { link: authors[Math.floor(rnd() * authors.length)] } } } },
+        variables: {
+          input: {
+            fields: {
+              title: `bench-create r${run} #${i++}`,
+              views: -1 - Math.floor(rnd() * 1000),
+              author: { link: authors[Math.floor(rnd() * authors.length)] },
+            },
+          },
+        },
       }),
     (text, deep) => {
       const e = hasGraphQLErrors(text);

@@ -37,7 +37,10 @@ const version = JSON.parse(readFileSync(path.join(path.dirname(entry), '../packa
 
 const host = env.HOST || '127.0.0.1';
 const port = Number(env.PORT || 1337);
-const liveClasses = (env.LIVE_CLASSES ?? 'Post').split(',').map((s) => s.trim()).filter(Boolean);
+const liveClasses = (env.LIVE_CLASSES ?? 'Post')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 
 // The anchor's options, unchanged (its logs default next to its script; the shared copy is read-only, so: tmp).
 const options = {

@@ -91,7 +91,10 @@ async function measure(client, ids, count, run) {
     const res = stopSampler();
     const cpu = process.cpuUsage(cpu0);
     const clientCpu = Math.round((cpu.user + cpu.system) / 1e4 / windowS);
-    const otherCpu = res.machine_cpu_busy_pct != null && res.server_cpu_pct != null ? Math.round(res.machine_cpu_busy_pct * availableParallelism() - clientCpu - res.server_cpu_pct - (res.postgres_cpu_pct ?? 0)) : undefined;
+    const otherCpu =
+      res.machine_cpu_busy_pct != null && res.server_cpu_pct != null
+        ? Math.round(res.machine_cpu_busy_pct * availableParallelism() - clientCpu - res.server_cpu_pct - (res.postgres_cpu_pct ?? 0))
+        : undefined;
     return {
       mode: cfg.liveMode,
       subscribers: count,

@@ -44,7 +44,17 @@ export function runCloudScenario(opts, { url, serverPid, label, out }) {
  * `counts` in turn, over graphql-ws (Plinth) or Parse's LiveQuery protocol (`mode` parse).
  */
 export function runLiveScenario(opts, { url, serverPid, label, out, mode, counts }) {
-  const env = { ...process.env, GQL_URL: url, PARSE_APP_ID: APP_ID, PARSE_MASTER_KEY: MASTER_KEY, SERVER_PID: String(serverPid), LABEL: label, OUT: out, LIVE_MODE: mode, LIVE_COUNTS: counts.join(',') };
+  const env = {
+    ...process.env,
+    GQL_URL: url,
+    PARSE_APP_ID: APP_ID,
+    PARSE_MASTER_KEY: MASTER_KEY,
+    SERVER_PID: String(serverPid),
+    LABEL: label,
+    OUT: out,
+    LIVE_MODE: mode,
+    LIVE_COUNTS: counts.join(','),
+  };
   delete env.LIVE_URL; // derived from GQL_URL and the mode
   return runToCompletion(process.execPath, [path.join(opts.benchDir, 'live/live.mjs')], { env });
 }

@@ -31,7 +31,10 @@ export const MASTER_KEY = 'benchMasterKey';
 export function loadOptions(env, { benchDir, repoDir }) {
   const targets = parseTargets(env);
   // SCENARIOS (the harness's name for it) is accepted too, so that `SCENARIOS=live npm run bench` does what it says.
-  const loadScenarios = (env.BENCH_SCENARIOS || env.SCENARIOS || 'read,list,create,auth,cloud,live,live-idle').split(',').map((s) => s.trim()).filter(Boolean);
+  const loadScenarios = (env.BENCH_SCENARIOS || env.SCENARIOS || 'read,list,create,auth,cloud,live,live-idle')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (loadScenarios.includes('seed')) throw new Error('BENCH_SCENARIOS: leave out seed, the runner seeds every target itself');
   const unknown = loadScenarios.filter((s) => !KNOWN_SCENARIOS.includes(s));
   if (unknown.length) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${KNOWN_SCENARIOS.join(', ')})`);
@@ -71,7 +74,10 @@ function parseTargets(env) {
     throw new Error('set BENCH_TARGETS or BENCH_ORDER (they mean the same), not both');
   }
   const raw = env.BENCH_TARGETS || env.BENCH_ORDER || 'pg,pglite';
-  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!names.length) throw new Error('BENCH_TARGETS is empty');
   return names.map((name) => {
     const target = TARGET_NAMES[name.toLowerCase()];

@@ -8,7 +8,13 @@ const LOAD_SCENARIOS = ['read', 'list', 'create', 'auth-read', 'auth-list'];
 /** cloud/cloud.mjs's runs: in the step table, and compared in a table of their own (cloudSummary). */
 const CLOUD_SCENARIOS = ['cloud-list-plain', 'cloud-list-hooked', 'cloud-create-plain', 'cloud-create-hooked', 'cloud-function'];
 const TARGET_ORDER = ['parse', 'floor', 'pg', 'pg-redis', 'pglite'];
-const TARGET_TITLE = { parse: 'Parse Server', floor: 'floor', pg: 'Plinth on PostgreSQL', 'pg-redis': 'Plinth on PostgreSQL + Redis', pglite: 'Plinth on PGlite' };
+const TARGET_TITLE = {
+  parse: 'Parse Server',
+  floor: 'floor',
+  pg: 'Plinth on PostgreSQL',
+  'pg-redis': 'Plinth on PostgreSQL + Redis',
+  pglite: 'Plinth on PGlite',
+};
 
 /** Builds the summary text from the steps' outcomes and their JSONL files. */
 export function summarize(opts, outcomes) {
@@ -132,7 +138,12 @@ function targetTable(steps, scenario) {
 function goals(steps) {
   const pool = (target, scenario) => steps.filter((s) => s.target === target).flatMap((s) => runsOf(s, scenario));
   const lines = [];
-  for (const [scenario, goal] of [['read', 2.5], ['list', 2], ['auth-read', 2.5], ['auth-list', 2]]) {
+  for (const [scenario, goal] of [
+    ['read', 2.5],
+    ['list', 2],
+    ['auth-read', 2.5],
+    ['auth-list', 2],
+  ]) {
     const plinth = pool('pg', scenario);
     const parse = pool('parse', scenario);
     if (!plinth.length || !parse.length) continue;
@@ -141,7 +152,9 @@ function goals(steps) {
     const met = r >= goal && p99 < 1;
     lines.push(`  ${scenario}: req/s ${r.toFixed(2)}× Parse (goal ≥ ${goal}×), p99 ${p99.toFixed(2)}× (goal < 1): ${met ? 'met' : 'not met'}`);
   }
-  return lines.length ? 'Goals (issue 2: read, list; issue 3: auth-read, auth-list, security on), Plinth on PostgreSQL against Parse:\n' + lines.join('\n') : null;
+  return lines.length
+    ? 'Goals (issue 2: read, list; issue 3: auth-read, auth-list, security on), Plinth on PostgreSQL against Parse:\n' + lines.join('\n')
+    : null;
 }
 
 /** The cloud goals: a no-op trigger pair costs at most 10 % of req/s; callCloudCode at ≥ 3× Parse's req/s. */
@@ -178,12 +191,19 @@ function cloudSummary(steps) {
   });
   const goals = [];
   for (const t of targets.filter((x) => x !== 'parse' && x !== 'floor')) {
-    for (const [what, kind] of [['create, no-op beforeSave + afterSave', 'create'], ['list, no-op beforeFind + afterFind', 'list']]) {
+    for (const [what, kind] of [
+      ['create, no-op beforeSave + afterSave', 'create'],
+      ['list, no-op beforeFind + afterFind', 'list'],
+    ]) {
       const r = rps(t, `cloud-${kind}-hooked`) / rps(t, `cloud-${kind}-plain`);
-      if (Number.isFinite(r)) goals.push(`  ${TARGET_TITLE[t]}: ${what}: ${r.toFixed(3)}× the plain class's req/s (goal ≥ ${TRIGGER_GOAL}×): ${r >= TRIGGER_GOAL ? 'met' : 'not met'}`);
+      if (Number.isFinite(r))
+        goals.push(
+          `  ${TARGET_TITLE[t]}: ${what}: ${r.toFixed(3)}× the plain class's req/s (goal ≥ ${TRIGGER_GOAL}×): ${r >= TRIGGER_GOAL ? 'met' : 'not met'}`,
+        );
     }
     const f = rps(t, 'cloud-function') / parseFn;
-    if (parseFn && Number.isFinite(f)) goals.push(`  ${TARGET_TITLE[t]}: callCloudCode ${f.toFixed(2)}× Parse's req/s (goal ≥ ${FUNCTION_GOAL}×): ${f >= FUNCTION_GOAL ? 'met' : 'not met'}`);
+    if (parseFn && Number.isFinite(f))
+      goals.push(`  ${TARGET_TITLE[t]}: callCloudCode ${f.toFixed(2)}× Parse's req/s (goal ≥ ${FUNCTION_GOAL}×): ${f >= FUNCTION_GOAL ? 'met' : 'not met'}`);
   }
   return (
     'cloud: by target (req/s, mean of all its runs; hooked = the same class with no-op triggers)\n' +

@@ -20,7 +20,8 @@ export function parseMix(text) {
   let total = 0;
   for (const part of text.split(',')) {
     const [name, weight] = part.split('=').map((s) => s.trim());
-    if (!['read', 'list', 'update', 'write'].includes(name) || !(Number(weight) >= 0)) throw new Error(`SOAK_MIX: bad entry "${part}" (read, list, update, write = weights)`);
+    if (!['read', 'list', 'update', 'write'].includes(name) || !(Number(weight) >= 0))
+      throw new Error(`SOAK_MIX: bad entry "${part}" (read, list, update, write = weights)`);
     total += Number(weight);
     mix.push([name, total]);
   }
@@ -59,13 +60,21 @@ export function startMix({ anon, master, ids, rps, maxInFlight, mix: { mix, tota
       case 'list':
         return { op: 'list', client: anon, body: { query: QUERIES.list, variables: { n: Math.floor(rnd() * viewsRange * 0.9) } } };
       case 'update':
-        return { op: 'update', client: master, body: { query: QUERIES.update, variables: { input: { id: pick(ids.postIds), fields: { views: Math.floor(rnd() * viewsRange) } } } } };
+        return {
+          op: 'update',
+          client: master,
+          body: { query: QUERIES.update, variables: { input: { id: pick(ids.postIds), fields: { views: Math.floor(rnd() * viewsRange) } } } },
+        };
       default:
-        if (created.length >= keepCreated) return { op: 'delete', client: master, body: { query: QUERIES.delete, variables: { input: { id: created.shift() } } } };
+        if (created.length >= keepCreated)
+          return { op: 'delete', client: master, body: { query: QUERIES.delete, variables: { input: { id: created.shift() } } } };
         return {
           op: 'create',
           client: master,
-          body: { query: QUERIES.create, variables: { input: { fields: { title: `soak ${++serial}`, views: Math.floor(rnd() * viewsRange), author: { link: pick(ids.authorIds) } } } } },
+          body: {
+            query: QUERIES.create,
+            variables: { input: { fields: { title: `soak ${++serial}`, views: Math.floor(rnd() * viewsRange), author: { link: pick(ids.authorIds) } } } },
+          },
         };
     }
   }

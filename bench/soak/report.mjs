@@ -35,7 +35,9 @@ export function sampleRow({ index, elapsedS, windowS, load, proc, soakCpuPct, he
     postgres_cpu_pct: proc.postgres_cpu_pct ?? null,
     // The CPU everything else on the machine used (neighbours): the machine's, less the server's, PostgreSQL's and the soak's own.
     other_cpu_pct:
-      proc.machine_cpu_busy_pct == null ? null : round(proc.machine_cpu_busy_pct * availableParallelism() - (proc.server_cpu_pct ?? 0) - (proc.postgres_cpu_pct ?? 0) - soakCpuPct, 0),
+      proc.machine_cpu_busy_pct == null
+        ? null
+        : round(proc.machine_cpu_busy_pct * availableParallelism() - (proc.server_cpu_pct ?? 0) - (proc.postgres_cpu_pct ?? 0) - soakCpuPct, 0),
     rss_mib: round(proc.server_rss_mib_end),
     heap_floor_mib: heaps.length ? round(Math.min(...heaps.map((h) => h.heapUsed)) / 2 ** 20) : null,
     heap_peak_mib: heaps.length ? round(Math.max(...heaps.map((h) => h.heapUsed)) / 2 ** 20) : null,
@@ -101,7 +103,9 @@ export function verdict(rows, limits) {
     const change = a ? `${b >= a ? '+' : ''}${round(((b - a) / a) * 100)} %` : 'n/a';
     const slope = slopePerHour(rows, key);
     const trend = slope == null ? '' : `; trend ${slope >= 0 ? '+' : ''}${round(slope)} ${unit}/h`;
-    lines.push(`  ${label.padEnd(10)} ${ok ? 'flat  ' : 'RISING'} first third ${round(a)} ${unit} → last third ${round(b)} ${unit} (${change}; limit +${pct} % or +${abs} ${unit})${trend}`);
+    lines.push(
+      `  ${label.padEnd(10)} ${ok ? 'flat  ' : 'RISING'} first third ${round(a)} ${unit} → last third ${round(b)} ${unit} (${change}; limit +${pct} % or +${abs} ${unit})${trend}`,
+    );
   };
   check('RSS', 'rss_mib', 'MiB', limits.memory);
   check('heap floor', 'heap_floor_mib', 'MiB', limits.heap);
@@ -116,7 +120,10 @@ export function verdict(rows, limits) {
   if (silent.length) flat = false;
   lines.push(`  live       ${silent.length ? `a subscriber got no event in window(s) ${silent.join(', ')}` : 'every subscriber got events in every window'}`);
   const busiest = Math.max(...rows.map((r) => r.other_cpu_pct ?? 0));
-  if (busiest > 20) lines.push(`  machine    BUSY: other processes used up to ${busiest} % of a core in a window; latency figures are not to be trusted, run again on a quiet machine`);
+  if (busiest > 20)
+    lines.push(
+      `  machine    BUSY: other processes used up to ${busiest} % of a core in a window; latency figures are not to be trusted, run again on a quiet machine`,
+    );
   const head = flat ? 'verdict: FLAT — memory and latency stayed flat, no errors' : 'verdict: NOT FLAT — see below';
   return { flat, text: [`${head} (windows ${first[0].window}–${first[k - 1].window} against ${last[0].window}–${last[k - 1].window})`, ...lines].join('\n') };
 }

@@ -141,7 +141,10 @@ async function main() {
     };
     const sockets = [
       ...(opts.subscribers
-        ? await openSubscribers({ ...live, liveSubscription: 'subscription { postEvents(events: [CREATE, UPDATE, DELETE]) { event post { id title views } } }' }, { count: opts.subscribers, onEvent: onEvent(0) })
+        ? await openSubscribers(
+            { ...live, liveSubscription: 'subscription { postEvents(events: [CREATE, UPDATE, DELETE]) { event post { id title views } } }' },
+            { count: opts.subscribers, onEvent: onEvent(0) },
+          )
         : []),
       ...(opts.liveResults
         ? await openSubscribers(
@@ -155,11 +158,16 @@ async function main() {
     // Live once each has had an event carrying a probe post.
     let probe = 0;
     await whenAllLive({
-      write: () => master.request('mutation($input: CreatePostInput!) { createPost(input: $input) { post { id } } }', { input: { fields: { title: `soak-probe ${++probe}`, views: -probe } } }),
+      write: () =>
+        master.request('mutation($input: CreatePostInput!) { createPost(input: $input) { post { id } } }', {
+          input: { fields: { title: `soak-probe ${++probe}`, views: -probe } },
+        }),
       probeTitle: () => '',
       isLive: () => probes.size === subscriberCount,
     });
-    log(`seeded ${ids.postIds.length} posts; ${subscriberCount} subscriptions live; ${opts.rps} req/s (${opts.mix}) for ${opts.durationS} s after ${opts.warmupS} s of warm-up`);
+    log(
+      `seeded ${ids.postIds.length} posts; ${subscriberCount} subscriptions live; ${opts.rps} req/s (${opts.mix}) for ${opts.durationS} s after ${opts.warmupS} s of warm-up`,
+    );
 
     const load = startMix({ anon, master, ids, rps: opts.rps, maxInFlight: opts.maxInFlight, mix, keepCreated: opts.keepCreated, viewsRange: opts.viewsRange });
     await sleep(opts.warmupS * 1000);
@@ -192,7 +200,9 @@ async function main() {
       const row = sampleRow({ index, elapsedS: (performance.now() - t0) / 1000, windowS, load: load.takeWindow(), proc, soakCpuPct, heaps, events: counts });
       rows.push(row);
       appendFileSync(samplesFile, JSON.stringify(row) + '\n');
-      log(`window ${index}/${windows}: ${row.rps} req/s, p50 ${row.p50_ms} ms, p99 ${row.p99_ms} ms, ${row.errors} errors, RSS ${row.rss_mib} MiB, heap floor ${row.heap_floor_mib} MiB`);
+      log(
+        `window ${index}/${windows}: ${row.rps} req/s, p50 ${row.p50_ms} ms, p99 ${row.p99_ms} ms, ${row.errors} errors, RSS ${row.rss_mib} MiB, heap floor ${row.heap_floor_mib} MiB`,
+      );
       if (server.child.exitCode !== null || server.child.signalCode !== null) throw new Error('the server exited during the soak (see server.log)');
     }
     await load.stop();

@@ -17,7 +17,10 @@ export function isFullyPublic(cls: ClassDef): boolean {
  * (Parse's default for a new class), so that an open class is a decision, not an accident.
  */
 export function warnAboutPublicClasses(snapshot: SchemaSnapshot, logger: Logger): string[] {
-  const open = [...snapshot.classes.values()].filter(isFullyPublic).map((c) => c.className).sort();
+  const open = [...snapshot.classes.values()]
+    .filter(isFullyPublic)
+    .map((c) => c.className)
+    .sort();
   if (open.length) {
     logger.warn(
       { classes: open },

@@ -112,7 +112,10 @@ export class Sessions {
     }
     if (expiresAt.getTime() - now < this.options.lifetimeMs / 2) {
       const renewed = new Date(now + this.options.lifetimeMs);
-      await this.db.execute('UPDATE "_Session" SET "expiresAt" = $2::timestamptz, "updatedAt" = now() WHERE "objectId" = $1', [row.objectId, renewed.toISOString()]);
+      await this.db.execute('UPDATE "_Session" SET "expiresAt" = $2::timestamptz, "updatedAt" = now() WHERE "objectId" = $1', [
+        row.objectId,
+        renewed.toISOString(),
+      ]);
       return { sessionId: row.objectId, userId: row.user, expiresAt: renewed };
     }
     return { sessionId: row.objectId, userId: row.user, expiresAt };

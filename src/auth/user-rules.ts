@@ -69,7 +69,10 @@ async function checkUserWritable(op: WriteOperation, db: Sql): Promise<void> {
   if (!op.auth.userId) throw op.kind === 'delete' ? accountErrors.deleteUserWithoutSession() : accountErrors.modifyUserWithoutSession(op.objectId!);
   const params = new Params();
   const id = params.add(op.objectId);
-  const writable = await (op.sql ?? db).query(`SELECT 1 AS "x" FROM "_User" t WHERE t."objectId" = ${id} AND ${writeFilterSql(op.auth, 't', params)}`, params.values);
+  const writable = await (op.sql ?? db).query(
+    `SELECT 1 AS "x" FROM "_User" t WHERE t."objectId" = ${id} AND ${writeFilterSql(op.auth, 't', params)}`,
+    params.values,
+  );
   if (writable.length === 0) throw accountErrors.insufficientAuth();
 }
 

@@ -46,7 +46,13 @@ function hooksFor(rt: CloudRuntime, registry: CloudRegistry): AccountHooks {
   if (reset.length) {
     hooks.beforePasswordResetRequest = async (userId: string, auth: AuthType) => {
       const object = await userObject(rt, userId);
-      await rt.runTriggers<PasswordResetRequest>(reset, 'before', auth, (base) => ({ ...base, triggerName: 'beforePasswordResetRequest', object }), (r) => ({ object: r.object }));
+      await rt.runTriggers<PasswordResetRequest>(
+        reset,
+        'before',
+        auth,
+        (base) => ({ ...base, triggerName: 'beforePasswordResetRequest', object }),
+        (r) => ({ object: r.object }),
+      );
     };
   }
   return hooks;

@@ -30,7 +30,11 @@ export function statsText(stats: StatsDescription | null, idle = 'not called yet
 }
 
 function list(value: Json): string {
-  return Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ') : value === 'function' ? '(function)' : JSON.stringify(value);
+  return Array.isArray(value)
+    ? value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')
+    : value === 'function'
+      ? '(function)'
+      : JSON.stringify(value);
 }
 
 /** `title(String, required, default "x")`, or the names alone for a list of fields. */
@@ -39,7 +43,9 @@ function fieldsText(rules: Json): string {
   return Object.entries(rules)
     .map(([field, rule]) => {
       if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) return field;
-      const bits = Object.entries(rule).map(([k, v]) => (k === 'type' ? String(v) : v === true ? k : `${k} ${v === 'function' ? '(function)' : JSON.stringify(v)}`));
+      const bits = Object.entries(rule).map(([k, v]) =>
+        k === 'type' ? String(v) : v === true ? k : `${k} ${v === 'function' ? '(function)' : JSON.stringify(v)}`,
+      );
       return bits.length ? `${field}(${bits.join(', ')})` : field;
     })
     .join(', ');
@@ -74,7 +80,14 @@ function table(rows: string[][]): string[] {
   for (const row of rows) {
     for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
   }
-  return rows.map((row) => '  ' + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
+  return rows.map(
+    (row) =>
+      '  ' +
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+  );
 }
 
 function jobRows(job: CloudJobDescription, shown: (file: string | null, line: number | null) => string): string[][] {
@@ -113,7 +126,11 @@ export function cloudCodeText(d: CloudCodeDescription, origin: string, options: 
   lines.push(origin);
   for (const cls of d.classes) {
     lines.push('', cls.className);
-    lines.push(...table(cls.triggers.map((t) => [`${t.kind} #${t.order}`, shown(t.file, t.line), [validatorText(t.validator), statsText(t.stats)].filter(Boolean).join('  ')])));
+    lines.push(
+      ...table(
+        cls.triggers.map((t) => [`${t.kind} #${t.order}`, shown(t.file, t.line), [validatorText(t.validator), statsText(t.stats)].filter(Boolean).join('  ')]),
+      ),
+    );
   }
   lines.push('', d.functions.length ? 'Functions' : 'Functions: none');
   lines.push(...table(d.functions.map((f) => [f.name, shown(f.file, f.line), [validatorText(f.validator), statsText(f.stats)].filter(Boolean).join('  ')])));

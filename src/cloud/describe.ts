@@ -125,7 +125,14 @@ function location(source: SourceLocation): LocationDescription {
 function statsOf(stats: CloudStats | undefined, key: string): StatsDescription | null {
   if (!stats) return null;
   const s: EntryStats = stats.of(key);
-  return { calls: s.calls, errors: s.errors, p50Ms: s.p50Ms ?? null, p99Ms: s.p99Ms ?? null, lastError: s.lastError?.message ?? null, lastErrorAt: s.lastError?.at ?? null };
+  return {
+    calls: s.calls,
+    errors: s.errors,
+    p50Ms: s.p50Ms ?? null,
+    p99Ms: s.p99Ms ?? null,
+    lastError: s.lastError?.message ?? null,
+    lastErrorAt: s.lastError?.at ?? null,
+  };
 }
 
 const RUN_ORDER = new Map<TriggerKind, number>(TRIGGER_ORDER.map((kind, i) => [kind, i]));

@@ -53,5 +53,8 @@ export function checkDepth(auth: Auth, label: string): void {
   const chain = auth.request?.chain;
   if (!chain || chain.length < MAX_TRIGGER_DEPTH) return;
   const recent = [...chain.slice(-4), label].join(' → ');
-  throw new ParseError(ErrorCode.SCRIPT_FAILED, `Cloud triggers nested more than ${MAX_TRIGGER_DEPTH} deep (… ${recent}): a trigger keeps re-entering itself through the data API`);
+  throw new ParseError(
+    ErrorCode.SCRIPT_FAILED,
+    `Cloud triggers nested more than ${MAX_TRIGGER_DEPTH} deep (… ${recent}): a trigger keeps re-entering itself through the data API`,
+  );
 }

@@ -79,7 +79,10 @@ export async function invoke<T>(entry: Invocable, label: string, env: InvokeEnv,
     env.stats.record(entry.key, ms, failure);
     request?.trace?.push({ name: label, ms: Math.round(ms * 100) / 100, ...(failure !== undefined ? { error: true } : {}) });
     if (env.slowMs && ms > env.slowMs) {
-      env.logger.warn({ cloud: label, ms: Math.round(ms), at: `${entry.source.file}:${entry.source.line}` }, `slow cloud code: ${label} took ${Math.round(ms)} ms`);
+      env.logger.warn(
+        { cloud: label, ms: Math.round(ms), at: `${entry.source.file}:${entry.source.line}` },
+        `slow cloud code: ${label} took ${Math.round(ms)} ms`,
+      );
     }
   }
 }

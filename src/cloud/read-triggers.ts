@@ -44,7 +44,10 @@ function applyQuery(op: ReadOperation, cls: ClassDef, classes: ReadonlyMap<strin
   const before = JSON.parse(initial) as QueryParts;
   if (JSON.stringify(result.where) !== JSON.stringify(before.where)) op.where = parseWhere(result.where ?? {}, cls, { classes });
   if (JSON.stringify(result.order) !== JSON.stringify(before.order)) {
-    op.order = parseOrder((result.order ?? []).map((k) => (k.startsWith('-') ? `${k.slice(1)}_DESC` : `${k}_ASC`)), cls);
+    op.order = parseOrder(
+      (result.order ?? []).map((k) => (k.startsWith('-') ? `${k.slice(1)}_DESC` : `${k}_ASC`)),
+      cls,
+    );
   }
   if (result.limit !== before.limit || result.skip !== before.skip) {
     op.page = { ...op.page, first: result.limit ?? op.page?.first, skip: result.skip ?? op.page?.skip };
@@ -61,7 +64,12 @@ function applyQuery(op: ReadOperation, cls: ClassDef, classes: ReadonlyMap<strin
   if (JSON.stringify(result.include) !== JSON.stringify(before.include)) op.include = includesOf(cls, classes, result.include ?? [], op.include);
 }
 
-function includesOf(cls: ClassDef, classes: ReadonlyMap<string, ClassDef>, names: readonly string[], current: IncludeRequest[] | undefined): IncludeRequest[] | undefined {
+function includesOf(
+  cls: ClassDef,
+  classes: ReadonlyMap<string, ClassDef>,
+  names: readonly string[],
+  current: IncludeRequest[] | undefined,
+): IncludeRequest[] | undefined {
   const out = [...(current ?? [])];
   for (const name of names) {
     if (out.some((i) => i.field === name)) continue;
@@ -102,14 +110,21 @@ export function readTriggerHooks(rt: CloudRuntime, registry: CloudRegistry, clas
       const cls = classes().get(className);
       if (!cls) return;
       let { query, initial } = queryOf(op);
-      const runs = await rt.runTriggers<BeforeFindRequest>(beforeFind, 'before', op.auth, (base) => ({ ...base, triggerName: 'beforeFind', query, count: op.kind === 'count', isGet: op.isGet }));
+      const runs = await rt.runTriggers<BeforeFindRequest>(beforeFind, 'before', op.auth, (base) => ({
+        ...base,
+        triggerName: 'beforeFind',
+        query,
+        count: op.kind === 'count',
+        isGet: op.isGet,
+      }));
       for (const { result } of runs) {
         if (Array.isArray(result)) {
           op.objects = storedObjects(rt, className, result, 'beforeFind');
           return;
         }
         // Parse: a beforeFind may return a query that replaces the one it was given.
-        if (result && typeof result === 'object' && typeof (result as CloudQuery).toJSON === 'function' && (result as CloudQuery).className === className) query = result as CloudQuery;
+        if (result && typeof result === 'object' && typeof (result as CloudQuery).toJSON === 'function' && (result as CloudQuery).className === className)
+          query = result as CloudQuery;
       }
       applyQuery(op, cls, classes(), query, initial);
     };

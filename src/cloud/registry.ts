@@ -4,7 +4,16 @@ import type { CloudApi, CloudData, ClassTarget, Handler, JobOptions, SourceLocat
 import { validatorProblem } from './validators/index.ts';
 
 /** Triggers that belong to a class named by the cloud file. */
-export const CLASS_TRIGGERS = ['beforeSave', 'afterSave', 'beforeDelete', 'afterDelete', 'beforeFind', 'afterFind', 'beforeSubscribe', 'afterLiveQueryEvent'] as const;
+export const CLASS_TRIGGERS = [
+  'beforeSave',
+  'afterSave',
+  'beforeDelete',
+  'afterDelete',
+  'beforeFind',
+  'afterFind',
+  'beforeSubscribe',
+  'afterLiveQueryEvent',
+] as const;
 export type ClassTriggerKind = (typeof CLASS_TRIGGERS)[number];
 
 /**

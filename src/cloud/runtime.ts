@@ -174,7 +174,10 @@ export class CloudRuntime {
       } catch (error) {
         const failure = this.failure(error, entry, label);
         if (phase === 'before') throw failure;
-        this.deps.logger.error({ err: error, cloud: label, at: `${entry.source.file}:${entry.source.line}` }, `${label} failed after the operation committed: ${failure.message}`);
+        this.deps.logger.error(
+          { err: error, cloud: label, at: `${entry.source.file}:${entry.source.line}` },
+          `${label} failed after the operation committed: ${failure.message}`,
+        );
       }
     }
     return out;

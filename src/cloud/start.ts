@@ -36,7 +36,10 @@ async function build(setup: CloudSetup, runtime: CloudRuntime, logger: Logger): 
 function describe(error: unknown): string {
   if (error instanceof CloudLoadError || error instanceof CloudDefinitionError) return error.message;
   const message = error instanceof Error ? error.message : String(error);
-  const frame = error instanceof Error ? error.stack?.split('\n').find((l) => /\((?:file:\/\/)?\/.*:\d+:\d+\)$/.test(l.trim()) && !l.includes('/node_modules/')) : undefined;
+  const frame =
+    error instanceof Error
+      ? error.stack?.split('\n').find((l) => /\((?:file:\/\/)?\/.*:\d+:\d+\)$/.test(l.trim()) && !l.includes('/node_modules/'))
+      : undefined;
   return frame ? `${message} (${frame.trim().replace(/^at\s+/, '')})` : message;
 }
 

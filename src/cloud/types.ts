@@ -325,7 +325,17 @@ export interface JobRequest<Params = Record<string, any>> {
 /** A field rule of a validator's `fields` or `requireUserKeys` (Parse's). */
 export interface FieldRule {
   /** The value's type: String, Number, Boolean, Array, Object, Date (or its name, 'string'…). */
-  type?: StringConstructor | NumberConstructor | BooleanConstructor | ArrayConstructor | ObjectConstructor | DateConstructor | string | (abstract new (...args: never[]) => unknown);
+  type?:
+    | StringConstructor
+    | NumberConstructor
+    | BooleanConstructor
+    | ArrayConstructor
+    | ObjectConstructor
+    | DateConstructor
+    | string
+    | (abstract new (
+        ...args: never[]
+      ) => unknown);
   required?: boolean;
   /** Written in when the value is missing (null or undefined). */
   default?: unknown;

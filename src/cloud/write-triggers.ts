@@ -48,7 +48,13 @@ export function writeTriggerHooks(rt: CloudRuntime, registry: CloudRegistry, cla
         const stored = await storedObject(rt, op);
         if (!stored) throw errors.objectNotFound();
         const object = objects.fromStored(className, stored);
-        await rt.runTriggers<DeleteRequest>(beforeDelete, 'before', op.auth, (base) => ({ ...base, triggerName: 'beforeDelete', object }), (r) => ({ object: r.object }));
+        await rt.runTriggers<DeleteRequest>(
+          beforeDelete,
+          'before',
+          op.auth,
+          (base) => ({ ...base, triggerName: 'beforeDelete', object }),
+          (r) => ({ object: r.object }),
+        );
         return;
       }
       if (!beforeSave.length) return;
@@ -63,7 +69,13 @@ export function writeTriggerHooks(rt: CloudRuntime, registry: CloudRegistry, cla
         object = objects.forUpdate(className, stored, op.input);
         original = objects.fromStored(className, stored);
       }
-      await rt.runTriggers<SaveRequest>(beforeSave, 'before', op.auth, (base) => ({ ...base, triggerName: 'beforeSave', object, original }), (r) => ({ object: r.object, original: r.original }));
+      await rt.runTriggers<SaveRequest>(
+        beforeSave,
+        'before',
+        op.auth,
+        (base) => ({ ...base, triggerName: 'beforeSave', object, original }),
+        (r) => ({ object: r.object, original: r.original }),
+      );
       op.input = objects.changesOf(object);
     };
   }

@@ -96,7 +96,8 @@ function providers(env: Env): Pick<AuthConfig, 'oidc' | 'github'> {
 
 /** Reads the users-and-sessions part of the configuration; overrides win. */
 export function loadAuthConfig(env: Env, overrides: AuthConfigInput = {}, production = false): AuthConfig {
-  const pattern = overrides.passwordPolicy?.pattern ?? (envValue(env, 'PLINTH_PASSWORD_PATTERN') ? new RegExp(envValue(env, 'PLINTH_PASSWORD_PATTERN')!) : undefined);
+  const pattern =
+    overrides.passwordPolicy?.pattern ?? (envValue(env, 'PLINTH_PASSWORD_PATTERN') ? new RegExp(envValue(env, 'PLINTH_PASSWORD_PATTERN')!) : undefined);
   const ips = envValue(env, 'PLINTH_MASTER_KEY_IPS');
   return {
     appName: overrides.appName ?? envValue(env, 'PLINTH_APP_NAME') ?? 'Plinth',
@@ -113,7 +114,16 @@ export function loadAuthConfig(env: Env, overrides: AuthConfigInput = {}, produc
       perIpPerMinute: overrides.rateLimits?.perIpPerMinute ?? int(env, 'PLINTH_AUTH_RATE_PER_IP', 30, 0),
       perAccountPerMinute: overrides.rateLimits?.perAccountPerMinute ?? int(env, 'PLINTH_AUTH_RATE_PER_ACCOUNT', 10, 0),
     },
-    masterKeyIps: overrides.masterKeyIps ?? (ips ? ips.split(',').map((s) => s.trim()).filter(Boolean) : production ? ['127.0.0.1', '::1'] : ['0.0.0.0/0', '::/0']),
+    masterKeyIps:
+      overrides.masterKeyIps ??
+      (ips
+        ? ips
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : production
+          ? ['127.0.0.1', '::1']
+          : ['0.0.0.0/0', '::/0']),
     verifyUserEmails: overrides.verifyUserEmails ?? bool(env, 'PLINTH_VERIFY_EMAILS', false),
     preventLoginWithUnverifiedEmail: overrides.preventLoginWithUnverifiedEmail ?? bool(env, 'PLINTH_PREVENT_UNVERIFIED_LOGIN', false),
     emailVerifyTokenTtlMs: overrides.emailVerifyTokenTtlMs ?? int(env, 'PLINTH_EMAIL_VERIFY_TTL', 24 * 3600, 60) * 1000,

@@ -18,7 +18,6 @@ export function int(env: Env, name: string, fallback: number, min = 0, max = Num
   return n;
 }
 
-
 /**
  * A connection URL with one of `protocols` and a host, or undefined when not given; otherwise a
  * readable error naming the setting and the expected `shape` (the password is never repeated).

@@ -71,7 +71,15 @@ export interface Config {
   ops: OpsConfig;
 }
 
-export type ConfigInput = Partial<Omit<Config, 'limits' | 'auth' | 'live' | 'cloudCode' | 'jobs' | 'webhooks' | 'ops'>> & { ops?: OpsConfigInput; jobs?: JobsConfigInput; webhooks?: WebhooksConfigInput; limits?: Partial<Config['limits']>; auth?: AuthConfigInput; live?: LiveConfigInput; cloudCode?: CloudConfigInput };
+export type ConfigInput = Partial<Omit<Config, 'limits' | 'auth' | 'live' | 'cloudCode' | 'jobs' | 'webhooks' | 'ops'>> & {
+  ops?: OpsConfigInput;
+  jobs?: JobsConfigInput;
+  webhooks?: WebhooksConfigInput;
+  limits?: Partial<Config['limits']>;
+  auth?: AuthConfigInput;
+  live?: LiveConfigInput;
+  cloudCode?: CloudConfigInput;
+};
 export type { AuthConfig, OidcProviderConfig } from './auth.ts';
 export type { LiveConfig } from './live.ts';
 export type { JobsConfig } from './jobs.ts';
@@ -120,7 +128,15 @@ export function loadDatabaseConfig(env: Env = process.env, overrides: Partial<Da
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  return { dataDir, databaseUrl: connectionUrl(overrides.databaseUrl ?? envValue(env, 'DATABASE_URL'), 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://user:password@host:port/database') };
+  return {
+    dataDir,
+    databaseUrl: connectionUrl(
+      overrides.databaseUrl ?? envValue(env, 'DATABASE_URL'),
+      'DATABASE_URL',
+      ['postgres:', 'postgresql:'],
+      'postgres://user:password@host:port/database',
+    ),
+  };
 }
 
 /**
@@ -144,7 +160,11 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
   const appId = headerSecret('PLINTH_APP_ID', overrides.appId ?? envValue(env, 'PLINTH_APP_ID') ?? 'plinth');
 
   const configuredKey = overrides.masterKey ?? envValue(env, 'PLINTH_MASTER_KEY');
-  const { masterKey, generated } = resolveMasterKey(configuredKey === undefined ? undefined : headerSecret('PLINTH_MASTER_KEY', configuredKey), dataDir, production);
+  const { masterKey, generated } = resolveMasterKey(
+    configuredKey === undefined ? undefined : headerSecret('PLINTH_MASTER_KEY', configuredKey),
+    dataDir,
+    production,
+  );
   // A master key equal to the app id would make every request a master request.
   if (masterKey === appId) throw new Error('PLINTH_MASTER_KEY must differ from PLINTH_APP_ID');
   const live = loadLiveConfig(env, { ...overrides.live, redisUrl: overrides.live?.redisUrl ?? overrides.redisUrl });

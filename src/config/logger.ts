@@ -29,7 +29,10 @@ export function createLogger(level: string, destination?: DestinationStream, for
   const options = {
     level,
     base: undefined,
-    redact: { paths: ['*.password', '*.sessionToken', '*.masterKey', 'headers["x-parse-master-key"]', 'headers["x-parse-session-token"]', 'headers.authorization'], censor: '[redacted]' },
+    redact: {
+      paths: ['*.password', '*.sessionToken', '*.masterKey', 'headers["x-parse-master-key"]', 'headers["x-parse-session-token"]', 'headers.authorization'],
+      censor: '[redacted]',
+    },
   };
   if (format === 'pretty') return pino(options, prettyStream(destination));
   return destination ? pino(options, destination) : pino(options);

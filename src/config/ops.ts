@@ -50,7 +50,8 @@ function logFormat(value: string | undefined, production: boolean, terminal: boo
 export function loadOpsConfig(env: Env, production: boolean, overrides: OpsConfigInput = {}, terminal = process.stdout.isTTY === true): OpsConfig {
   const token = overrides.metricsToken ?? envValue(env, 'PLINTH_METRICS_TOKEN');
   // It travels in an HTTP header, and a short one is guessed.
-  if (token !== undefined && !/^[\x21-\x7e]{16,}$/.test(token)) throw new Error('PLINTH_METRICS_TOKEN must be at least 16 printable ASCII characters without spaces');
+  if (token !== undefined && !/^[\x21-\x7e]{16,}$/.test(token))
+    throw new Error('PLINTH_METRICS_TOKEN must be at least 16 printable ASCII characters without spaces');
   const trusted = overrides.trustedDocumentsFile ?? envValue(env, 'PLINTH_TRUSTED_DOCUMENTS');
   return {
     metrics: overrides.metrics ?? flag(env, 'PLINTH_METRICS', false),

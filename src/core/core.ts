@@ -22,7 +22,14 @@ export class Core {
   }
 
   /** Objects by id; `runHooks` false for the server's own reads, which read hooks (beforeFind, afterFind) must not see. */
-  getMany(auth: Auth, className: string, objectIds: readonly string[], fields: readonly string[], sql?: Sql, runHooks = true): Promise<Map<string, ParseObject>> {
+  getMany(
+    auth: Auth,
+    className: string,
+    objectIds: readonly string[],
+    fields: readonly string[],
+    sql?: Sql,
+    runHooks = true,
+  ): Promise<Map<string, ParseObject>> {
     return read.getMany(this.runtime, auth, className, objectIds, fields, sql, runHooks);
   }
 

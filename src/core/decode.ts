@@ -50,7 +50,7 @@ const DECODERS: Partial<Record<FieldType, Decoder>> = {
   Bytes: decodeBytes,
 };
 
-type RowDecoder = (columns: readonly string[], row: readonly unknown[]) => ParseObject
+type RowDecoder = (columns: readonly string[], row: readonly unknown[]) => ParseObject;
 
 const cache = new WeakMap<ClassDef, Map<string, RowDecoder>>();
 

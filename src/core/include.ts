@@ -68,7 +68,14 @@ function includedColumns(target: ClassDef, fields: readonly string[], alias: str
  * refuses the caller `get` is not joined: its pointers load through getMany, which reports
  * the refusal.
  */
-export function includeSql(rt: CoreRuntime, auth: Auth, cls: ClassDef, page: FindSql, include: readonly IncludeRequest[], ctx: SqlContext): IncludeSql | undefined {
+export function includeSql(
+  rt: CoreRuntime,
+  auth: Auth,
+  cls: ClassDef,
+  page: FindSql,
+  include: readonly IncludeRequest[],
+  ctx: SqlContext,
+): IncludeSql | undefined {
   const included: Included[] = [];
   const joins: string[] = [];
   const columns: string[] = [];
@@ -129,7 +136,10 @@ export function includeLayout(include: IncludeSql, columns: readonly string[]): 
           attached[p.inc.field] = null;
           continue;
         }
-        const target = p.decode(p.names, p.indexes.map((i) => row[i]));
+        const target = p.decode(
+          p.names,
+          p.indexes.map((i) => row[i]),
+        );
         hideProtected(p.inc.mask, [target], p.inc.fields);
         attached[p.inc.field] = target;
       }

@@ -70,7 +70,18 @@ export function pageShape(rt: CoreRuntime, req: FindRequest, where: Condition): 
   const kb = plan.keysetBefore;
   const beforeValues = keyset && kb ? keysetBound(kb.cursor, keys, signature, 'Before') : undefined;
   const before = beforeValues && kb ? { values: beforeValues, offset: kb.cursor.offset, limit: kb.last } : undefined;
-  return { plan, order, keys, near, keyset, signature, after, offsetBase: after ? plan.keysetAfter!.offset + 1 : 0, before, limit: before ? before.limit : plan.limit };
+  return {
+    plan,
+    order,
+    keys,
+    near,
+    keyset,
+    signature,
+    after,
+    offsetBase: after ? plan.keysetAfter!.offset + 1 : 0,
+    before,
+    limit: before ? before.limit : plan.limit,
+  };
 }
 
 /**
@@ -187,7 +198,13 @@ export function pageFlags(shape: PageShape, skip: number, pageLength: number, ar
 }
 
 /** A page as the connection serves it. */
-export function pageResult(shape: PageShape, page: PageRows, skip: number, count: number | undefined, flags: { hasNextPage: boolean; hasPreviousPage: boolean }): FindResult {
+export function pageResult(
+  shape: PageShape,
+  page: PageRows,
+  skip: number,
+  count: number | undefined,
+  flags: { hasNextPage: boolean; hasPreviousPage: boolean },
+): FindResult {
   const n = page.objects.length;
   return {
     objects: page.objects,
@@ -197,4 +214,3 @@ export function pageResult(shape: PageShape, page: PageRows, skip: number, count
     cursor: (i) => (shape.keyset && i < n ? keysetCursor(skip + i, shape.signature, page.keyValues[i]) : offsetCursor(skip + i)),
   };
 }
-

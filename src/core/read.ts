@@ -2,7 +2,19 @@ import { errors } from '../errors/index.ts';
 import type { Params } from '../db/index.ts';
 import type { Sql } from '../db/index.ts';
 import type { ClassDef } from '../schema/index.ts';
-import { compileCondition, compileCount, compileFind, placeLast, selectList, TRUE, type Condition, type CountAfter, type FieldRef, type OrderKey, type PageArgs } from '../query/index.ts';
+import {
+  compileCondition,
+  compileCount,
+  compileFind,
+  placeLast,
+  selectList,
+  TRUE,
+  type Condition,
+  type CountAfter,
+  type FieldRef,
+  type OrderKey,
+  type PageArgs,
+} from '../query/index.ts';
 import { ident } from '../db/index.ts';
 import { accessSql, guardOrder, guardWhere, readPolicy, type Auth } from '../security/index.ts';
 import { rowDecoder } from './decode.ts';
@@ -55,7 +67,10 @@ export async function getMany(
   let byId: Condition | undefined;
   if (hooks.length) {
     // One id reads as Parse's get shows it to beforeFind (`{objectId: id}`); a batch as `$in`.
-    byId = objectIds.length === 1 ? { kind: 'compare', field: OBJECT_ID, op: 'eq', value: objectIds[0] } : { kind: 'in', field: OBJECT_ID, values: [...objectIds], negated: false };
+    byId =
+      objectIds.length === 1
+        ? { kind: 'compare', field: OBJECT_ID, op: 'eq', value: objectIds[0] }
+        : { kind: 'in', field: OBJECT_ID, values: [...objectIds], negated: false };
     op = { kind: 'get', className, auth, where: byId, fields, isGet: true };
     await runBeforeFind(hooks, op);
     if (op.objects) return new Map(op.objects.map((o) => [o.objectId, o]));

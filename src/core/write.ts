@@ -3,7 +3,18 @@ import { errors, ParseError, ErrorCode } from '../errors/index.ts';
 import type { ClassDef } from '../schema/index.ts';
 import { joinTableName } from '../schema/index.ts';
 import { atomicSql, selectList } from '../query/index.ts';
-import { accessSql, aclFromColumns, aclToColumns, canRead, fieldMask, readPolicy, writePolicy, PUBLIC_ACL, type Auth, type ReadPolicy } from '../security/index.ts';
+import {
+  accessSql,
+  aclFromColumns,
+  aclToColumns,
+  canRead,
+  fieldMask,
+  readPolicy,
+  writePolicy,
+  PUBLIC_ACL,
+  type Auth,
+  type ReadPolicy,
+} from '../security/index.ts';
 import { encodeForColumn } from './encode.ts';
 import { rowDecoder } from './decode.ts';
 import { mayBeObjectId, newObjectId } from './ids.ts';
@@ -163,7 +174,12 @@ async function prepareNested(rt: CoreRuntime, auth: Auth, cls: ClassDef, input: 
       const child = await prepareCreate(rt, auth, field.targetClass, value.create, undefined, sql);
       children.push(child);
       input[name] = child.objectId;
-    } else if (field.type === 'Relation' && Array.isArray(value.create) && value.create.every(isPlainObject) && (value.add == null || Array.isArray(value.add))) {
+    } else if (
+      field.type === 'Relation' &&
+      Array.isArray(value.create) &&
+      value.create.every(isPlainObject) &&
+      (value.add == null || Array.isArray(value.add))
+    ) {
       const made: PreparedCreate[] = [];
       for (const nested of value.create) made.push(await prepareCreate(rt, auth, field.targetClass, nested, undefined, sql));
       children.push(...made);
@@ -182,10 +198,7 @@ async function applyRelations(cls: ClassDef, objectId: string, relations: [strin
       await uow.sql.execute(`DELETE FROM ${table} WHERE "owningId" = $1 AND "relatedId" = ANY($2::text[])`, [objectId, change.remove]);
     }
     if (add.length) {
-      await uow.sql.execute(
-        `INSERT INTO ${table} ("relatedId", "owningId") SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`,
-        [add, objectId],
-      );
+      await uow.sql.execute(`INSERT INTO ${table} ("relatedId", "owningId") SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`, [add, objectId]);
     }
   }
 }
@@ -230,7 +243,14 @@ interface PreparedCreate {
  * The part of a create done before the transaction: the CLP, the nested objects (their own
  * before hooks first), then the object's before hooks, which see nested objects as pointers.
  */
-async function prepareCreate(rt: CoreRuntime, auth: Auth, className: string, input: WriteInput, fields?: readonly string[], sql?: Sql): Promise<PreparedCreate> {
+async function prepareCreate(
+  rt: CoreRuntime,
+  auth: Auth,
+  className: string,
+  input: WriteInput,
+  fields?: readonly string[],
+  sql?: Sql,
+): Promise<PreparedCreate> {
   const cls = requireClass(rt, className);
   writePolicy(auth, cls, 'create');
   const reading = payloadRead(auth, cls, 'create', fields);
@@ -307,7 +327,14 @@ async function writeCreate(rt: CoreRuntime, prepared: PreparedCreate, uow: UnitO
  * to the object as it is after the update, checked in the same statement (101, nothing
  * written); protected fields the caller did not write are left out of it.
  */
-export async function update(rt: CoreRuntime, auth: Auth, className: string, objectId: string, input: WriteInput, opts: WriteOptions = {}): Promise<ParseObject> {
+export async function update(
+  rt: CoreRuntime,
+  auth: Auth,
+  className: string,
+  objectId: string,
+  input: WriteInput,
+  opts: WriteOptions = {},
+): Promise<ParseObject> {
   const cls = requireClass(rt, className);
   if (!mayBeObjectId(objectId)) throw errors.objectNotFound();
   const policy = writePolicy(auth, cls, 'update');
@@ -320,56 +347,61 @@ export async function update(rt: CoreRuntime, auth: Auth, className: string, obj
   await runBefore(rt, op);
   children.push(...(await prepareNested(rt, auth, cls, op.input, sql)));
   const plan = planWrite(cls, op.input);
-  return inUnitOfWork(rt, opts.uow, async (uow) => {
-    for (const child of children) await writeCreate(rt, child, uow);
-    const values = new Map<string, unknown>(plan.columns.map(([n, , v]) => [n, v]));
-    checkRequired(cls, values, plan.relations, false);
-    const params = new Params();
-    const idParam = params.add(objectId);
-    const sets = [`"updatedAt" = ${params.add(new Date().toISOString())}::timestamptz`];
-    // The value each changed column gets, to test read access on the row as it will be.
-    const newValues = new Map<string, string>();
-    if (plan.acl !== undefined) {
-      const { rperm, wperm } = plan.acl ? aclToColumns(plan.acl) : { rperm: null, wperm: null };
-      newValues.set('_rperm', `${params.add(rperm)}::text[]`);
-      sets.push(`"_rperm" = ${newValues.get('_rperm')}`, `"_wperm" = ${params.add(wperm)}::text[]`);
-    }
-    for (const [name, value] of values) {
-      const expression = isAtomicOp(value) ? atomicSql(value, `t.${ident(name)}`, params) : encodeForColumn(cls.fields[name], value, params);
-      newValues.set(name, expression);
-      sets.push(`${ident(name)} = ${expression}`);
-    }
-    for (const [column, value] of Object.entries(op.internal)) sets.push(`${ident(column)} = ${params.add(value)}::text`);
-    const requested = opts.fields ?? [];
-    const fields = new Set(['objectId', 'updatedAt', ...fieldsToRead(requested, reading?.mask), ...values.keys()]);
-    const returning = selectList(cls, fields, 't', columnOf(cls));
-    const ctx = sqlContext(rt, auth, params);
-    const conditions = [`t."objectId" = ${idParam}`];
-    const access = accessSql(auth, policy.rows, 't', ctx, true);
-    if (access) conditions.push(access);
-    if (reading) conditions.push(readableAfter(auth, cls, reading, newValues, ctx));
-    // Change events want the whole row after and before: the old one is locked and read in
-    // the same statement (the FROM sees the row as it was), returned after the new one.
-    const whole = wantsWholeObjects(rt, className) ? wholeRow(cls, 't') : undefined;
-    let from = '';
-    if (whole) {
-      returning.push(...whole.list, ...wholeRow(cls, 'o').list);
-      from = ` FROM (SELECT * FROM ${ident(className)} WHERE "objectId" = ${idParam} FOR UPDATE) o`;
-      conditions.push('o."objectId" = t."objectId"');
-    }
-    const text = `UPDATE ${ident(className)} t SET ${sets.join(', ')}${from} WHERE ${conditions.join(' AND ')} RETURNING ${returning.join(', ')}`;
-    const { columns, rows } = await uow.sql.queryArrays(text, params.values).catch(mapWriteError);
-    if (rows.length === 0) throw errors.objectNotFound();
-    const own = columns.length - (whole ? 2 * whole.width : 0);
-    const object = whole ? decodeSlice(cls, columns, rows[0], 0, own) : rowDecoder(cls, columns)(columns, rows[0]);
-    const full = whole && {
-      object: decodeSlice(cls, columns, rows[0], own, own + whole.width),
-      original: decodeSlice(cls, columns, rows[0], own + whole.width, columns.length),
-    };
-    await applyRelations(cls, objectId, plan.relations, uow);
-    await finish(rt, uow, op, object, [...values.keys(), ...plan.relations.map(([n]) => n)], full);
-    return reading ? payload(auth, cls, object, requested, Object.keys(input)) : object;
-  }, isSingleStatement(rt, className, plan, children));
+  return inUnitOfWork(
+    rt,
+    opts.uow,
+    async (uow) => {
+      for (const child of children) await writeCreate(rt, child, uow);
+      const values = new Map<string, unknown>(plan.columns.map(([n, , v]) => [n, v]));
+      checkRequired(cls, values, plan.relations, false);
+      const params = new Params();
+      const idParam = params.add(objectId);
+      const sets = [`"updatedAt" = ${params.add(new Date().toISOString())}::timestamptz`];
+      // The value each changed column gets, to test read access on the row as it will be.
+      const newValues = new Map<string, string>();
+      if (plan.acl !== undefined) {
+        const { rperm, wperm } = plan.acl ? aclToColumns(plan.acl) : { rperm: null, wperm: null };
+        newValues.set('_rperm', `${params.add(rperm)}::text[]`);
+        sets.push(`"_rperm" = ${newValues.get('_rperm')}`, `"_wperm" = ${params.add(wperm)}::text[]`);
+      }
+      for (const [name, value] of values) {
+        const expression = isAtomicOp(value) ? atomicSql(value, `t.${ident(name)}`, params) : encodeForColumn(cls.fields[name], value, params);
+        newValues.set(name, expression);
+        sets.push(`${ident(name)} = ${expression}`);
+      }
+      for (const [column, value] of Object.entries(op.internal)) sets.push(`${ident(column)} = ${params.add(value)}::text`);
+      const requested = opts.fields ?? [];
+      const fields = new Set(['objectId', 'updatedAt', ...fieldsToRead(requested, reading?.mask), ...values.keys()]);
+      const returning = selectList(cls, fields, 't', columnOf(cls));
+      const ctx = sqlContext(rt, auth, params);
+      const conditions = [`t."objectId" = ${idParam}`];
+      const access = accessSql(auth, policy.rows, 't', ctx, true);
+      if (access) conditions.push(access);
+      if (reading) conditions.push(readableAfter(auth, cls, reading, newValues, ctx));
+      // Change events want the whole row after and before: the old one is locked and read in
+      // the same statement (the FROM sees the row as it was), returned after the new one.
+      const whole = wantsWholeObjects(rt, className) ? wholeRow(cls, 't') : undefined;
+      let from = '';
+      if (whole) {
+        returning.push(...whole.list, ...wholeRow(cls, 'o').list);
+        from = ` FROM (SELECT * FROM ${ident(className)} WHERE "objectId" = ${idParam} FOR UPDATE) o`;
+        conditions.push('o."objectId" = t."objectId"');
+      }
+      const text = `UPDATE ${ident(className)} t SET ${sets.join(', ')}${from} WHERE ${conditions.join(' AND ')} RETURNING ${returning.join(', ')}`;
+      const { columns, rows } = await uow.sql.queryArrays(text, params.values).catch(mapWriteError);
+      if (rows.length === 0) throw errors.objectNotFound();
+      const own = columns.length - (whole ? 2 * whole.width : 0);
+      const object = whole ? decodeSlice(cls, columns, rows[0], 0, own) : rowDecoder(cls, columns)(columns, rows[0]);
+      const full = whole && {
+        object: decodeSlice(cls, columns, rows[0], own, own + whole.width),
+        original: decodeSlice(cls, columns, rows[0], own + whole.width, columns.length),
+      };
+      await applyRelations(cls, objectId, plan.relations, uow);
+      await finish(rt, uow, op, object, [...values.keys(), ...plan.relations.map(([n]) => n)], full);
+      return reading ? payload(auth, cls, object, requested, Object.keys(input)) : object;
+    },
+    isSingleStatement(rt, className, plan, children),
+  );
 }
 
 /**
@@ -399,32 +431,37 @@ export async function destroy(rt: CoreRuntime, auth: Auth, className: string, ob
   const reading = payloadRead(auth, cls, 'delete', opts.fields);
   const op: WriteOperation = { kind: 'delete', className, auth, objectId, input: {}, internal: {}, sql: openSql(opts.uow) };
   await runBefore(rt, op);
-  return inUnitOfWork(rt, opts.uow, async (uow) => {
-    const params = new Params();
-    const idParam = params.add(objectId);
-    const requested = opts.fields ?? [];
-    const returning = selectList(cls, new Set(['objectId', ...fieldsToRead(requested, reading?.mask)]), 't', columnOf(cls));
-    const ctx = sqlContext(rt, auth, params);
-    const conditions = [`t."objectId" = ${idParam}`];
-    const access = accessSql(auth, policy.rows, 't', ctx, true);
-    if (access) conditions.push(access);
-    const readable = reading && accessSql(auth, reading.rows, 't', ctx);
-    if (readable) conditions.push(readable);
-    // Change events want the whole row as it was: returned after the caller's columns.
-    const whole = wantsWholeObjects(rt, className) ? wholeRow(cls, 't') : undefined;
-    if (whole) returning.push(...whole.list);
-    const text = `DELETE FROM ${ident(className)} t WHERE ${conditions.join(' AND ')} RETURNING ${returning.join(', ')}`;
-    const { columns, rows } = await uow.sql.queryArrays(text, params.values);
-    if (rows.length === 0) throw errors.objectNotFound();
-    const own = columns.length - (whole?.width ?? 0);
-    const object = whole ? decodeSlice(cls, columns, rows[0], 0, own) : rowDecoder(cls, columns)(columns, rows[0]);
-    const before = whole && decodeSlice(cls, columns, rows[0], own, columns.length);
-    for (const [name, field] of Object.entries(cls.fields)) {
-      if (field.type === 'Relation') await uow.sql.execute(`DELETE FROM ${ident(joinTableName(className, name))} WHERE "owningId" = $1`, [objectId]);
-    }
-    await finish(rt, uow, op, object, [], before && { object: before, original: before });
-    return reading ? payload(auth, cls, object, requested, []) : object;
-  }, isSingleStatement(rt, className) && !Object.values(cls.fields).some((f) => f.type === 'Relation'));
+  return inUnitOfWork(
+    rt,
+    opts.uow,
+    async (uow) => {
+      const params = new Params();
+      const idParam = params.add(objectId);
+      const requested = opts.fields ?? [];
+      const returning = selectList(cls, new Set(['objectId', ...fieldsToRead(requested, reading?.mask)]), 't', columnOf(cls));
+      const ctx = sqlContext(rt, auth, params);
+      const conditions = [`t."objectId" = ${idParam}`];
+      const access = accessSql(auth, policy.rows, 't', ctx, true);
+      if (access) conditions.push(access);
+      const readable = reading && accessSql(auth, reading.rows, 't', ctx);
+      if (readable) conditions.push(readable);
+      // Change events want the whole row as it was: returned after the caller's columns.
+      const whole = wantsWholeObjects(rt, className) ? wholeRow(cls, 't') : undefined;
+      if (whole) returning.push(...whole.list);
+      const text = `DELETE FROM ${ident(className)} t WHERE ${conditions.join(' AND ')} RETURNING ${returning.join(', ')}`;
+      const { columns, rows } = await uow.sql.queryArrays(text, params.values);
+      if (rows.length === 0) throw errors.objectNotFound();
+      const own = columns.length - (whole?.width ?? 0);
+      const object = whole ? decodeSlice(cls, columns, rows[0], 0, own) : rowDecoder(cls, columns)(columns, rows[0]);
+      const before = whole && decodeSlice(cls, columns, rows[0], own, columns.length);
+      for (const [name, field] of Object.entries(cls.fields)) {
+        if (field.type === 'Relation') await uow.sql.execute(`DELETE FROM ${ident(joinTableName(className, name))} WHERE "owningId" = $1`, [objectId]);
+      }
+      await finish(rt, uow, op, object, [], before && { object: before, original: before });
+      return reading ? payload(auth, cls, object, requested, []) : object;
+    },
+    isSingleStatement(rt, className) && !Object.values(cls.fields).some((f) => f.type === 'Relation'),
+  );
 }
 
 export type { Sql };

@@ -89,7 +89,9 @@ export function classOutput(cls: ClassDef) {
   const builtIn = ['objectId', 'createdAt', 'updatedAt', 'ACL', ...Object.keys(systemFields(cls.className))];
   const ordered: [string, FieldDef][] = [
     ...builtIn.filter((n) => Object.hasOwn(cls.fields, n)).map((n): [string, FieldDef] => [n, cls.fields[n]]),
-    ...Object.entries(cls.fields).filter(([n]) => !builtIn.includes(n)).sort(byStoredOrder),
+    ...Object.entries(cls.fields)
+      .filter(([n]) => !builtIn.includes(n))
+      .sort(byStoredOrder),
   ];
   const schemaFields: SchemaFieldOutput[] = ordered.map(([name, f]) => ({
     name,
@@ -129,7 +131,8 @@ export function defineSchemaApiTypes(builder: Builder, refs: Refs): void {
         name: t.exposeString('name', { nullable: false }),
         required: t.exposeBoolean('required', { nullable: true, description: 'Plinth: the field must be present on create.' }),
       }),
-      resolveType: (f: SchemaFieldOutput) => (f.type === 'Pointer' ? 'SchemaPointerField' : f.type === 'Relation' ? 'SchemaRelationField' : `Schema${f.type}Field`),
+      resolveType: (f: SchemaFieldOutput) =>
+        f.type === 'Pointer' ? 'SchemaPointerField' : f.type === 'Relation' ? 'SchemaRelationField' : `Schema${f.type}Field`,
     }),
   );
   for (const type of SIMPLE_TYPES) {
@@ -141,7 +144,10 @@ export function defineSchemaApiTypes(builder: Builder, refs: Refs): void {
     ['RelationFieldInput', 'SchemaRelationField'],
   ]) {
     refs.set(input, b.inputType(input, { fields: (t: Ref) => ({ ...nameOnly(t), targetClassName: t.field(inp('String', '!')), ...extras(t) }) }));
-    refs.set(output, b.objectRef(output).implement({ interfaces: [iface], fields: (t: Ref) => ({ targetClassName: t.exposeString('targetClassName', { nullable: false }) }) }));
+    refs.set(
+      output,
+      b.objectRef(output).implement({ interfaces: [iface], fields: (t: Ref) => ({ targetClassName: t.exposeString('targetClassName', { nullable: false }) }) }),
+    );
   }
   refs.set('SchemaACLField', b.objectRef('SchemaACLField').implement({ interfaces: [iface], fields: () => ({}) }));
   refs.set(
@@ -164,8 +170,16 @@ export function defineSchemaApiTypes(builder: Builder, refs: Refs): void {
       fields: (t: Ref) => ({
         name: t.exposeString('name', { nullable: false }),
         schemaFields: t.field({ ...out(iface, '[!]!'), resolve: (c: ReturnType<typeof classOutput>) => c.schemaFields }),
-        classLevelPermissions: t.field({ ...out('Object', ''), description: 'Plinth: class-level permissions in Parse\'s JSON format.', resolve: (c: ReturnType<typeof classOutput>) => c.classLevelPermissions }),
-        indexes: t.field({ ...out('Object', ''), description: 'Plinth: indexes in Parse\'s format.', resolve: (c: ReturnType<typeof classOutput>) => c.indexes }),
+        classLevelPermissions: t.field({
+          ...out('Object', ''),
+          description: "Plinth: class-level permissions in Parse's JSON format.",
+          resolve: (c: ReturnType<typeof classOutput>) => c.classLevelPermissions,
+        }),
+        indexes: t.field({
+          ...out('Object', ''),
+          description: "Plinth: indexes in Parse's format.",
+          resolve: (c: ReturnType<typeof classOutput>) => c.indexes,
+        }),
       }),
     }),
   );

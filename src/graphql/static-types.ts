@@ -14,7 +14,8 @@ function inputObject(builder: Builder, refs: Refs, name: string, fields: () => R
       description,
       fields: (t: Ref) => {
         const out: Fields = {};
-        for (const [field, [type, spec]] of Object.entries(fields())) out[field] = t.field(inp(typeof type === 'string' ? refs.get(type) ?? type : type, spec));
+        for (const [field, [type, spec]] of Object.entries(fields()))
+          out[field] = t.field(inp(typeof type === 'string' ? (refs.get(type) ?? type) : type, spec));
         return out;
       },
     } as Ref),
@@ -71,13 +72,21 @@ export function defineStaticTypes(builder: Builder, refs: Refs): void {
     }),
   );
 
-  refs.set('ReadPreference', b.enumType('ReadPreference', { values: ['PRIMARY', 'PRIMARY_PREFERRED', 'SECONDARY', 'SECONDARY_PREFERRED', 'NEAREST'] as const }));
+  refs.set(
+    'ReadPreference',
+    b.enumType('ReadPreference', { values: ['PRIMARY', 'PRIMARY_PREFERRED', 'SECONDARY', 'SECONDARY_PREFERRED', 'NEAREST'] as const }),
+  );
   inputObject(builder, refs, 'ReadOptionsInput', () => ({
     readPreference: ['ReadPreference', ''],
     includeReadPreference: ['ReadPreference', ''],
     subqueryReadPreference: ['ReadPreference', ''],
   }));
-  inputObject(builder, refs, 'SearchInput', () => ({ term: ['String', '!'], language: ['String', ''], caseSensitive: ['Boolean', ''], diacriticSensitive: ['Boolean', ''] }));
+  inputObject(builder, refs, 'SearchInput', () => ({
+    term: ['String', '!'],
+    language: ['String', ''],
+    caseSensitive: ['Boolean', ''],
+    diacriticSensitive: ['Boolean', ''],
+  }));
   inputObject(builder, refs, 'TextInput', () => ({ search: ['SearchInput', '!'] }));
   inputObject(builder, refs, 'BoxInput', () => ({ bottomLeft: ['GeoPointInput', '!'], upperRight: ['GeoPointInput', '!'] }));
   inputObject(builder, refs, 'WithinInput', () => ({ box: ['BoxInput', '!'] }));
@@ -138,7 +147,10 @@ export function defineStaticTypes(builder: Builder, refs: Refs): void {
   }));
   inputObject(builder, refs, 'PolygonWhereInput', () => ({ exists: ['Boolean', ''], geoIntersects: ['GeoIntersectsInput', ''] }));
 
-  refs.set('Element', b.objectRef('Element').implement({ fields: (t: Ref) => ({ value: t.field({ ...out('Any', '!'), resolve: (e: { value: unknown }) => e.value }) }) }));
+  refs.set(
+    'Element',
+    b.objectRef('Element').implement({ fields: (t: Ref) => ({ value: t.field({ ...out('Any', '!'), resolve: (e: { value: unknown }) => e.value }) }) }),
+  );
 
   inputObject(builder, refs, 'UserACLInput', () => ({ userId: ['ID', '!'], read: ['Boolean', '!'], write: ['Boolean', '!'] }));
   inputObject(builder, refs, 'RoleACLInput', () => ({ roleName: ['String', '!'], read: ['Boolean', '!'], write: ['Boolean', '!'] }));
@@ -149,7 +161,10 @@ export function defineStaticTypes(builder: Builder, refs: Refs): void {
     write: t.exposeBoolean('write', { nullable }),
   });
   refs.set('UserACL', b.objectRef('UserACL').implement({ fields: (t: Ref) => ({ userId: t.exposeID('userId', { nullable: false }), ...rights(t, false) }) }));
-  refs.set('RoleACL', b.objectRef('RoleACL').implement({ fields: (t: Ref) => ({ roleName: t.exposeID('roleName', { nullable: false }), ...rights(t, false) }) }));
+  refs.set(
+    'RoleACL',
+    b.objectRef('RoleACL').implement({ fields: (t: Ref) => ({ roleName: t.exposeID('roleName', { nullable: false }), ...rights(t, false) }) }),
+  );
   refs.set('PublicACL', b.objectRef('PublicACL').implement({ fields: (t: Ref) => rights(t, true) }));
   refs.set(
     'ACL',
@@ -158,7 +173,10 @@ export function defineStaticTypes(builder: Builder, refs: Refs): void {
       fields: (t: Ref) => ({
         users: t.field({ ...out(refs.get('UserACL'), '[!]'), resolve: aclUsers }),
         roles: t.field({ ...out(refs.get('RoleACL'), '[!]'), resolve: aclRoles }),
-        public: t.field({ ...out(refs.get('PublicACL'), ''), resolve: (acl: AclMap) => (acl['*'] ? { read: !!acl['*'].read, write: !!acl['*'].write } : null) }),
+        public: t.field({
+          ...out(refs.get('PublicACL'), ''),
+          resolve: (acl: AclMap) => (acl['*'] ? { read: !!acl['*'].read, write: !!acl['*'].write } : null),
+        }),
       }),
     }),
   );

@@ -107,7 +107,11 @@ export function cloudLiveHooks(rt: CloudRuntime, counts: LiveCounts): LiveHooks 
  * An event stream whose events pass through `map` (null drops one), one at a time and in
  * order. Written by hand like endWithFailure: `return()` reaches the source at once.
  */
-export function mapEvents(source: AsyncIterableIterator<LiveEvent>, map: (event: LiveEvent) => Promise<LiveEvent | null>, onError: (error: unknown) => void): AsyncIterableIterator<LiveEvent> {
+export function mapEvents(
+  source: AsyncIterableIterator<LiveEvent>,
+  map: (event: LiveEvent) => Promise<LiveEvent | null>,
+  onError: (error: unknown) => void,
+): AsyncIterableIterator<LiveEvent> {
   return {
     [Symbol.asyncIterator]() {
       return this;

@@ -15,7 +15,14 @@ export class RedisCounters implements SharedCounters {
 
   constructor(options: { url: string; appId: string; logger?: Logger }) {
     this.prefix = `plinth:${options.appId}:counter:`;
-    this.client = new Redis(options.url, { lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 5000, commandTimeout: 500, retryStrategy });
+    this.client = new Redis(options.url, {
+      lazyConnect: false,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 5000,
+      commandTimeout: 500,
+      retryStrategy,
+    });
     // Errors are answered per call (undefined); the connection's own are the pub/sub's to report.
     this.client.on('error', () => undefined);
   }

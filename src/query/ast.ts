@@ -133,10 +133,11 @@ export function and(conditions: Condition[]): Condition {
 /** The geo condition that orders results by distance, if any (Parse sorts by nearness). */
 export function findNear(condition: Condition): Extract<Condition, { kind: 'near' }> | undefined {
   if (condition.kind === 'near') return condition;
-  if (condition.kind === 'and') for (const c of condition.conditions) {
-    const n = findNear(c);
-    if (n) return n;
-  }
+  if (condition.kind === 'and')
+    for (const c of condition.conditions) {
+      const n = findNear(c);
+      if (n) return n;
+    }
   return undefined;
 }
 

@@ -159,7 +159,12 @@ function fitsKey(value: unknown, key: OrderKey): boolean {
  * `keys` are the full order keys, tiebreaker included. A cursor of ours whose values do not fit
  * the order's types was tampered with → 102.
  */
-export function keysetBound(cursor: Cursor | undefined, keys: readonly OrderKey[], signature: string, name: 'After' | 'Before' = 'After'): unknown[] | undefined {
+export function keysetBound(
+  cursor: Cursor | undefined,
+  keys: readonly OrderKey[],
+  signature: string,
+  name: 'After' | 'Before' = 'After',
+): unknown[] | undefined {
   if (!cursor?.keyset || cursor.keyset.signature !== signature) return undefined;
   const { values } = cursor.keyset;
   if (values.length !== keys.length || !keys.every((k, i) => fitsKey(values[i], k))) throw errors.invalidQuery(`${name} is not a valid cursor`);

@@ -40,7 +40,8 @@ const DEFAULT_VALUE: Partial<Record<FieldDef['type'], (v: unknown) => unknown>> 
 
 function validateField(classes: SchemaSnapshot['classes'], className: string, name: string, field: FieldDef): FieldDef {
   assertNewFieldName(name);
-  if (!(FIELD_TYPES as readonly string[]).includes(field.type) || field.type === 'ACL') throw errors.incorrectType(`invalid field type: ${printable(field.type)}`);
+  if (!(FIELD_TYPES as readonly string[]).includes(field.type) || field.type === 'ACL')
+    throw errors.incorrectType(`invalid field type: ${printable(field.type)}`);
   const out: FieldDef = { type: field.type };
   if (field.type === 'Pointer' || field.type === 'Relation') {
     const target = field.targetClass;

@@ -92,7 +92,7 @@ export function immutableFieldError(name: string): ParseError {
 
 /** A name as it may appear in an error message: control characters (NUL…) escaped, length capped. */
 export function printable(name: unknown): string {
-  const s = typeof name === 'string' ? name : JSON.stringify(name) ?? String(name);
+  const s = typeof name === 'string' ? name : (JSON.stringify(name) ?? String(name));
   // eslint-disable-next-line no-control-regex
   const clean = s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return clean.length > 200 ? clean.slice(0, 200) + '…' : clean;

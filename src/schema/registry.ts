@@ -198,7 +198,11 @@ export class SchemaStore {
         if (Number(count) > 0) throw errors.classNotEmpty(className, Number(count));
       }
       // The stored fields, not only the served ones: a relation Plinth cannot serve still has a join table.
-      await ddl.dropClassTables(tx, className, Object.keys(stored.fields ?? {}).filter((name) => stored.fields[name]?.type === 'Relation'));
+      await ddl.dropClassTables(
+        tx,
+        className,
+        Object.keys(stored.fields ?? {}).filter((name) => stored.fields[name]?.type === 'Relation'),
+      );
       await tx.execute('DELETE FROM "_SCHEMA" WHERE "className" = $1', [className]);
       return deleted;
     });

@@ -16,10 +16,11 @@ const NOBODY: Condition = { kind: 'const', value: false };
  */
 export function holdsUser(fields: readonly UserField[], userId: string | undefined): Condition {
   if (!userId || fields.length === 0) return NOBODY;
-  const parts = fields.map(({ name, def }): Condition =>
-    def.type === 'Pointer'
-      ? { kind: 'compare', field: { name, type: 'Pointer', targetClass: '_User' }, op: 'eq', value: userId }
-      : { kind: 'containsAll', field: { name, type: 'Array' }, values: [userPointer(userId)] },
+  const parts = fields.map(
+    ({ name, def }): Condition =>
+      def.type === 'Pointer'
+        ? { kind: 'compare', field: { name, type: 'Pointer', targetClass: '_User' }, op: 'eq', value: userId }
+        : { kind: 'containsAll', field: { name, type: 'Array' }, values: [userPointer(userId)] },
   );
   return parts.length === 1 ? parts[0] : { kind: 'or', conditions: parts };
 }

@@ -5,7 +5,16 @@ import { SchemaStore } from '../schema/index.ts';
 import { Core, HookRegistry, ChangeEvents } from '../core/index.ts';
 import { refuseCollisions } from '../graphql/index.ts';
 import { loadCustomSchema, refuseCustomSchemaClashes } from '../graphql/custom-schema/index.ts';
-import { Accounts, createAuthProviders, createEmailFlows, createMailAdapter, sessionResolver, Sessions, type EmailFlows, type MailAdapter } from '../auth/index.ts';
+import {
+  Accounts,
+  createAuthProviders,
+  createEmailFlows,
+  createMailAdapter,
+  sessionResolver,
+  Sessions,
+  type EmailFlows,
+  type MailAdapter,
+} from '../auth/index.ts';
 import { registerUserHooks } from '../auth/user-hooks.ts';
 import { warnAboutPublicClasses } from '../auth/open-classes.ts';
 import { useAccountPages } from './routes/account-pages.ts';
@@ -119,21 +128,71 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     // Several instances (Redis): login, signup and cloud rate limits hold across all of them.
     counters = config.live.redisUrl ? new RedisCounters({ url: config.live.redisUrl, appId: config.appId, logger }) : undefined;
     const accountHooks: AccountHooks = {};
-    cloud = await startServerCloud({ config, logger, core, hooks, schemaStore, sessions: sessionResolver(sessions, roles), counters, setup: options.cloudSetup, accountHooks });
+    cloud = await startServerCloud({
+      config,
+      logger,
+      core,
+      hooks,
+      schemaStore,
+      sessions: sessionResolver(sessions, roles),
+      counters,
+      setup: options.cloudSetup,
+      accountHooks,
+    });
     cloud.follow(schemas);
     // Background work: the engine first takes over the runs that dead instances left, then cloud
     // jobs follow the loaded code (working the run queue and the schedules once it has jobs).
     queue = new JobQueue(db, { pollMs: config.jobs.pollMs, sweepMs: config.jobs.sweepMs, graceMs: config.jobs.graceMs, logger });
-    const background = (jobs = new CloudJobs({ db, queue, holder: cloud.holder, hooks, run: jobRunner(cloud.runtime, cloud.env), config: config.jobs, logger }));
+    const background = (jobs = new CloudJobs({
+      db,
+      queue,
+      holder: cloud.holder,
+      hooks,
+      run: jobRunner(cloud.runtime, cloud.env),
+      config: config.jobs,
+      logger,
+    }));
     const engine = queue;
     // Defined before the engine starts: its sweep settles deliveries that dead instances left.
-    const hooked = (webhooks = new Webhooks({ db, queue, holder: cloud.holder, runtime: cloud.runtime, hooks, env: cloud.env, config: config.webhooks, production: config.production, logger }));
+    const hooked = (webhooks = new Webhooks({
+      db,
+      queue,
+      holder: cloud.holder,
+      runtime: cloud.runtime,
+      hooks,
+      env: cloud.env,
+      config: config.webhooks,
+      production: config.production,
+      logger,
+    }));
     await engine.start();
     await background.start();
     await hooked.start();
     const mail = options.mail ?? createMailAdapter(config.auth, config.dataDir, logger);
-    const emailFlows = createEmailFlows({ db, core, hooks, sessions, mail, config: config.auth, publicUrl: config.publicUrl, appId: config.appId, logger, accountHooks });
-    const accounts = new Accounts({ db, core, sessions, roles, emailFlows, providers, config: config.auth, logger, sharedCounters: counters, hooks: accountHooks });
+    const emailFlows = createEmailFlows({
+      db,
+      core,
+      hooks,
+      sessions,
+      mail,
+      config: config.auth,
+      publicUrl: config.publicUrl,
+      appId: config.appId,
+      logger,
+      accountHooks,
+    });
+    const accounts = new Accounts({
+      db,
+      core,
+      sessions,
+      roles,
+      emailFlows,
+      providers,
+      config: config.auth,
+      logger,
+      sharedCounters: counters,
+      hooks: accountHooks,
+    });
     live = await startLive({ config, logger, schemaStore, events, sessions, roles, cloud: cloud.runtime });
     const code = cloud;
     const pubsub = live.pubsub;
@@ -144,12 +203,17 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       ? new PlinthMetrics({
           db,
           schema: () => ({ version: schemaStore.current.version, classes: schemaStore.current.classes.size }),
-          cloudRegistered: () => ({ function: code.holder.current.functions.size, trigger: code.holder.current.triggers.length, job: code.holder.current.jobs.size }),
+          cloudRegistered: () => ({
+            function: code.holder.current.functions.size,
+            trigger: code.holder.current.triggers.length,
+            job: code.holder.current.jobs.size,
+          }),
           cloudStats: code.runtime.stats,
           redisConnected,
         })
       : undefined;
-    if (trustedDocuments) logger.info({ file: config.ops.trustedDocumentsFile, documents: trustedDocuments.size }, 'trusted documents: only these run without the master key');
+    if (trustedDocuments)
+      logger.info({ file: config.ops.trustedDocumentsFile, documents: trustedDocuments.size }, 'trusted documents: only these run without the master key');
     const graphql = createGraphQLHandler({
       config,
       logger,
@@ -164,7 +228,16 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       live: live.context,
       cloud: {
         ...cloud.calls,
-        describe: async () => showHookLocations(await describeCloudCode({ registry: code.holder.current, file: config.cloudCode.file, loadedAt: code.holder.loadedAt, stats: code.runtime.stats, jobs: background })),
+        describe: async () =>
+          showHookLocations(
+            await describeCloudCode({
+              registry: code.holder.current,
+              file: config.cloudCode.file,
+              loadedAt: code.holder.loadedAt,
+              stats: code.runtime.stats,
+              jobs: background,
+            }),
+          ),
         webhooks: hooked,
       },
       jobs: background,

@@ -66,7 +66,11 @@ async function askServer(url: string, env: Env): Promise<CloudCodeDescription | 
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-parse-application-id': envValue(env, 'PLINTH_APP_ID') ?? 'plinth', ...(key ? { 'x-parse-master-key': key } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        'x-parse-application-id': envValue(env, 'PLINTH_APP_ID') ?? 'plinth',
+        ...(key ? { 'x-parse-master-key': key } : {}),
+      },
       body: JSON.stringify({ query: CLOUD_CODE_QUERY, operationName: 'PlinthCloud' }),
       signal: AbortSignal.timeout(10_000),
     });
@@ -74,11 +78,15 @@ async function askServer(url: string, env: Env): Promise<CloudCodeDescription | 
     if (noAnswer(error)) return undefined;
     throw error;
   }
-  const body = (await response.json().catch(() => undefined)) as { data?: { cloudCode?: CloudCodeDescription }; errors?: { message: string; extensions?: { code?: number } }[]; error?: string } | undefined;
+  const body = (await response.json().catch(() => undefined)) as
+    | { data?: { cloudCode?: CloudCodeDescription }; errors?: { message: string; extensions?: { code?: number } }[]; error?: string }
+    | undefined;
   if (response.status === 403) throw new Error(`the server at ${url} refused the application id: set PLINTH_APP_ID to the server's`);
   const error = body?.errors?.[0];
   if (error?.extensions?.code === 119) {
-    throw new Error(`the server at ${url} refused the master key: set PLINTH_MASTER_KEY${key ? ' to the server’s' : ''} (or run where the server's data directory keeps it, PLINTH_DATA_DIR)`);
+    throw new Error(
+      `the server at ${url} refused the master key: set PLINTH_MASTER_KEY${key ? ' to the server’s' : ''} (or run where the server's data directory keeps it, PLINTH_DATA_DIR)`,
+    );
   }
   if (error) throw new Error(`the server at ${url} answered: ${error.message}`);
   if (!body?.data?.cloudCode) throw new Error(`the server at ${url} gave no cloud code description (HTTP ${response.status})`);

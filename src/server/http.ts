@@ -29,7 +29,9 @@ async function serveChunked(plinth: Plinth, req: http.IncomingMessage, res: http
   if (!body) return refuseLargeBody(req, res);
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && name !== 'transfer-encoding') headers.set(name, String(value));
-  const response = await plinth.fetch(new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method: req.method, headers, body: new Uint8Array(body) }));
+  const response = await plinth.fetch(
+    new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method: req.method, headers, body: new Uint8Array(body) }),
+  );
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));
 }

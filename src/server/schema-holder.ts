@@ -46,7 +46,10 @@ export class SchemaHolder {
       this.schema = buildGraphQLSchema(snapshot, this.logger, this.custom, cloud);
       this.snapshot = snapshot;
       this.cloud = cloud;
-      this.logger?.info({ version: snapshot.version, classes: snapshot.classes.size, functions: cloud.functionNames.length, ms: Math.round(performance.now() - started) }, 'GraphQL schema rebuilt');
+      this.logger?.info(
+        { version: snapshot.version, classes: snapshot.classes.size, functions: cloud.functionNames.length, ms: Math.round(performance.now() - started) },
+        'GraphQL schema rebuilt',
+      );
     } catch (error) {
       this.logger?.error({ err: error, version: snapshot.version }, 'could not build the GraphQL schema; still serving the previous one');
     }

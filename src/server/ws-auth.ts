@@ -49,7 +49,11 @@ function text(params: Record<string, unknown> | undefined, ...keys: string[]): s
  * anonymous. The header names (`X-Parse-Application-Id`, …) are accepted too. Called once per
  * connection, when it initialises.
  */
-export async function connectionAuth(params: Record<string, unknown> | undefined, ip: string | undefined, options: ConnectionAuthOptions): Promise<ConnectionAuth | { refused: string }> {
+export async function connectionAuth(
+  params: Record<string, unknown> | undefined,
+  ip: string | undefined,
+  options: ConnectionAuthOptions,
+): Promise<ConnectionAuth | { refused: string }> {
   const appId = text(params, 'applicationId', 'X-Parse-Application-Id');
   if (!appId || !secretEquals(appId, options.appId)) return { refused: WS_REFUSED.appId };
   const sessionToken = text(params, 'sessionToken', 'X-Parse-Session-Token');

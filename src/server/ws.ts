@@ -109,10 +109,17 @@ export function attachGraphQLWs(server: http.Server, options: GraphQLWsOptions):
         if (options.beforeConnect) {
           try {
             const ip = request.socket.remoteAddress;
-            const auth = result.auth.withRequest({ ip, headers: new Headers(result.headers), installationId: result.installationId, context: {}, cache: new Map() });
+            const auth = result.auth.withRequest({
+              ip,
+              headers: new Headers(result.headers),
+              installationId: result.installationId,
+              context: {},
+              cache: new Map(),
+            });
             await options.beforeConnect({ auth, sessionToken: result.sessionToken, installationId: result.installationId });
           } catch (error) {
-            const refused = error instanceof ParseError ? closeReason(error.code, error.message) : closeReason(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+            const refused =
+              error instanceof ParseError ? closeReason(error.code, error.message) : closeReason(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
             socket.close(4403, refused);
             return false;
           }
@@ -120,7 +127,17 @@ export function attachGraphQLWs(server: http.Server, options: GraphQLWsOptions):
         // Gone while its credentials were checked: onClose has run already, nothing to keep.
         if (socket.readyState !== socket.OPEN) return false;
         const url = `http://${request.headers.host ?? 'localhost'}${options.path}`;
-        connections.set(ctx, new WsConnection(socket, result.auth, new Request(url, { headers: result.headers }), result.sessionToken, request.socket.remoteAddress, result.installationId));
+        connections.set(
+          ctx,
+          new WsConnection(
+            socket,
+            result.auth,
+            new Request(url, { headers: result.headers }),
+            result.sessionToken,
+            request.socket.remoteAddress,
+            result.installationId,
+          ),
+        );
         return true;
       },
       async onSubscribe(ctx, id, payload) {
@@ -147,7 +164,11 @@ export function attachGraphQLWs(server: http.Server, options: GraphQLWsOptions):
   );
 
   /** The execution arguments of one operation, through Yoga's envelop; errors go back to this operation only. */
-  async function prepare(ctx: Context<Record<string, unknown>, Extra>, id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }): Promise<ExecutionArgs | readonly GraphQLError[]> {
+  async function prepare(
+    ctx: Context<Record<string, unknown>, Extra>,
+    id: string,
+    payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
+  ): Promise<ExecutionArgs | readonly GraphQLError[]> {
     const connection = connections.get(ctx)!;
     const auth = await connection.authNow(options.sessions);
     if (!auth) return [createGraphQLError('Invalid session token', { extensions: { code: ErrorCode.INVALID_SESSION_TOKEN } })];
@@ -156,7 +177,13 @@ export function attachGraphQLWs(server: http.Server, options: GraphQLWsOptions):
     if (trusted && 'refused' in trusted) return [refusalError(trusted.refused, false)];
     if (trusted) payload = { ...payload, query: trusted.query };
     const socketContext: SocketContext = { socketAuth: auth, clientIp: connection.clientIp, installationId: connection.installationId };
-    const enveloped = options.yoga.getEnveloped({ ...socketContext, request: connection.request, req: ctx.extra.request, socket: ctx.extra.socket, params: payload });
+    const enveloped = options.yoga.getEnveloped({
+      ...socketContext,
+      request: connection.request,
+      req: ctx.extra.request,
+      socket: ctx.extra.socket,
+      params: payload,
+    });
     const tooDeep = paramsError(payload, options.documentLimits);
     if (tooDeep) return [tooDeep];
     let document: ReturnType<typeof enveloped.parse>;
@@ -169,7 +196,11 @@ export function attachGraphQLWs(server: http.Server, options: GraphQLWsOptions):
     if (errors.length) return errors;
     if (getOperationAST(document, payload.operationName)?.operation === 'subscription') {
       if (connection.subscriptions.size >= limits.maxSubscriptionsPerConnection) {
-        return [createGraphQLError(`Too many subscriptions on this connection (at most ${limits.maxSubscriptionsPerConnection}).`, { extensions: { code: ErrorCode.REQUEST_LIMIT_EXCEEDED } })];
+        return [
+          createGraphQLError(`Too many subscriptions on this connection (at most ${limits.maxSubscriptionsPerConnection}).`, {
+            extensions: { code: ErrorCode.REQUEST_LIMIT_EXCEEDED },
+          }),
+        ];
       }
       connection.subscriptions.add(id);
     }
@@ -192,7 +223,9 @@ export function attachGraphQLWs(server: http.Server, options: GraphQLWsOptions):
       stopWatching?.();
       server.off('upgrade', onUpgrade);
       const open = [...wss.clients];
-      const ended = Promise.all(open.map((ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve())))));
+      const ended = Promise.all(
+        open.map((ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve())))),
+      );
       for (const ws of open) ws.close(1001, 'Server shutting down');
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);

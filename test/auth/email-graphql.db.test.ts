@@ -29,7 +29,11 @@ describe('email flows over GraphQL', () => {
     expect((await s.anon(RESET, { email: 'ann@example.com' })).body).toEqual({ data: { resetPassword: { ok: true } } });
     const token = linkIn(await mail.next()).searchParams.get('token')!;
 
-    expectError(await s.anon(CONFIRM, { u: 'ann', p: 'new password 2', t: 'x'.repeat(32) }), -1, 'Failed to reset password: username / email / token is invalid');
+    expectError(
+      await s.anon(CONFIRM, { u: 'ann', p: 'new password 2', t: 'x'.repeat(32) }),
+      -1,
+      'Failed to reset password: username / email / token is invalid',
+    );
     expect((await s.anon(CONFIRM, { u: 'ann', p: 'new password 2', t: token })).body).toEqual({ data: { confirmResetPassword: { ok: true } } });
     expectError(await s.anon(CONFIRM, { u: 'ann', p: 'new password 3', t: token }), -1);
 

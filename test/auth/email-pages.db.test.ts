@@ -28,7 +28,11 @@ describe('account pages', () => {
   it('answer a browser that sends no Parse headers, while GraphQL still requires the application id', async () => {
     const page = await openPage(s, await freshLink());
     expect(page.status).toBe(200);
-    const graphql = await openPage(s, `${PUBLIC_URL}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ health }"}' });
+    const graphql = await openPage(s, `${PUBLIC_URL}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ health }"}',
+    });
     expect(graphql.status).toBe(403);
   });
 

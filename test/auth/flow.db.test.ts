@@ -39,13 +39,23 @@ describe('signUp, viewer, logOut', () => {
   it('creates the session in the signup transaction: a signup that fails leaves neither user nor session', async () => {
     const before = await s.plinth.db.query<{ n: number }>('SELECT count(*)::int AS "n" FROM "_Session"');
     // A nested create that fails (unknown field) after the user row was written.
-    await s.ok(`mutation { createClass(input: { name: "Profile", schemaFields: { addStrings: [{ name: "bio" }] } }) { class { name } } }`, {}, { master: true });
-    await s.ok(`mutation { updateClass(input: { name: "_User", schemaFields: { addPointers: [{ name: "profile", targetClassName: "Profile" }] } }) { class { name } } }`, {}, { master: true });
+    await s.ok(
+      `mutation { createClass(input: { name: "Profile", schemaFields: { addStrings: [{ name: "bio" }] } }) { class { name } } }`,
+      {},
+      { master: true },
+    );
+    await s.ok(
+      `mutation { updateClass(input: { name: "_User", schemaFields: { addPointers: [{ name: "profile", targetClassName: "Profile" }] } }) { class { name } } }`,
+      {},
+      { master: true },
+    );
     const r = await s.gql(SIGN_UP, { fields: { username: 'nested-fail', password: 'long enough', profile: { createAndLink: { bio: 'x' } } } });
     expect(r.errors).toBeUndefined();
     const profileOk = r.data.signUp.viewer.user.objectId;
     expect(profileOk).toBeTruthy();
-    const bad = await s.gql(`mutation { signUp(input: { fields: { username: "rolled-back", password: "long enough", profile: { createAndLink: { bio: "y" } }, ACL: { users: [{ userId: "bad id!", read: true, write: true }] } } }) { viewer { sessionToken } } }`);
+    const bad = await s.gql(
+      `mutation { signUp(input: { fields: { username: "rolled-back", password: "long enough", profile: { createAndLink: { bio: "y" } }, ACL: { users: [{ userId: "bad id!", read: true, write: true }] } } }) { viewer { sessionToken } } }`,
+    );
     expect(bad.errors?.[0].extensions?.code).toBe(123);
     expect(await s.plinth.db.query(`SELECT 1 FROM "_User" WHERE "username" = 'rolled-back'`)).toHaveLength(0);
     const after = await s.plinth.db.query<{ n: number }>('SELECT count(*)::int AS "n" FROM "_Session"');
@@ -53,7 +63,9 @@ describe('signUp, viewer, logOut', () => {
   });
 
   it('nested creates in signUp are stored with the user, in one transaction', async () => {
-    const d = await s.ok(`mutation { signUp(input: { fields: { username: "with-profile", password: "long enough", profile: { createAndLink: { bio: "hello" } } } }) { viewer { sessionToken user { objectId } } } }`);
+    const d = await s.ok(
+      `mutation { signUp(input: { fields: { username: "with-profile", password: "long enough", profile: { createAndLink: { bio: "hello" } } } }) { viewer { sessionToken user { objectId } } } }`,
+    );
     const rows = await s.plinth.db.query<{ bio: string }>(
       `SELECT p."bio" FROM "_User" u JOIN "Profile" p ON p."objectId" = u."profile" WHERE u."objectId" = $1`,
       [d.signUp.viewer.user.objectId],
@@ -74,7 +86,9 @@ describe('signUp, viewer, logOut', () => {
 
   it('keeps the installation id on the session', async () => {
     const d = await s.ok(SIGN_UP, { fields: { username: 'installed', password: 'long enough' } }, { headers: { 'x-parse-installation-id': 'inst-1' } });
-    const rows = await s.plinth.db.query<{ installationId: string }>('SELECT "installationId" FROM "_Session" WHERE "user" = $1', [d.signUp.viewer.user.objectId]);
+    const rows = await s.plinth.db.query<{ installationId: string }>('SELECT "installationId" FROM "_Session" WHERE "user" = $1', [
+      d.signUp.viewer.user.objectId,
+    ]);
     expect(rows).toEqual([{ installationId: 'inst-1' }]);
   });
 });
@@ -95,7 +109,11 @@ describe('signUp refusals (Parse codes and messages)', () => {
       expectCode(await s.gql(SIGN_UP, { fields: { username, password: 'long enough' } }), 202, 'Account already exists for this username.');
     }
     for (const email of ['Frank@Example.com', 'frank@example.com']) {
-      expectCode(await s.gql(SIGN_UP, { fields: { username: 'other-' + email, password: 'long enough', email } }), 203, 'Account already exists for this email address.');
+      expectCode(
+        await s.gql(SIGN_UP, { fields: { username: 'other-' + email, password: 'long enough', email } }),
+        203,
+        'Account already exists for this email address.',
+      );
     }
     const create = `mutation($f: CreateUserFieldsInput) { createUser(input: { fields: $f }) { user { objectId } } }`;
     expectCode(await s.gql(create, { f: { username: 'frank', password: 'long enough' } }, { master: true }), 202);
@@ -110,7 +128,11 @@ describe('signUp refusals (Parse codes and messages)', () => {
   });
 
   it('two nested users whose names differ only in case are refused, and nothing is stored', async () => {
-    await s.ok(`mutation { createClass(input: { name: "Team", schemaFields: { addRelations: [{ name: "members", targetClassName: "_User" }] } }) { class { name } } }`, {}, { master: true });
+    await s.ok(
+      `mutation { createClass(input: { name: "Team", schemaFields: { addRelations: [{ name: "members", targetClassName: "_User" }] } }) { class { name } } }`,
+      {},
+      { master: true },
+    );
     const r = await s.gql(
       `mutation { createTeam(input: { fields: { members: { createAndAdd: [{ username: "twin", password: "long enough" }, { username: "TWIN", password: "long enough" }] } } }) { team { objectId } } }`,
       {},
@@ -121,7 +143,11 @@ describe('signUp refusals (Parse codes and messages)', () => {
   });
 
   it('an email must look like one (125)', async () => {
-    expectCode(await s.gql(SIGN_UP, { fields: { username: 'bad-email', password: 'long enough', email: 'not-an-email' } }), 125, 'Email address format is invalid.');
+    expectCode(
+      await s.gql(SIGN_UP, { fields: { username: 'bad-email', password: 'long enough', email: 'not-an-email' } }),
+      125,
+      'Email address format is invalid.',
+    );
   });
 
   it('only the master key sets emailVerified (119)', async () => {
@@ -130,7 +156,11 @@ describe('signUp refusals (Parse codes and messages)', () => {
       119,
       "Clients aren't allowed to manually update email verification.",
     );
-    const d = await s.ok(`mutation { createUser(input: { fields: { username: "verified-by-admin", password: "long enough", emailVerified: true } }) { user { emailVerified } } }`, {}, { master: true });
+    const d = await s.ok(
+      `mutation { createUser(input: { fields: { username: "verified-by-admin", password: "long enough", emailVerified: true } }) { user { emailVerified } } }`,
+      {},
+      { master: true },
+    );
     expect(d.createUser.user.emailVerified).toBe(true);
   });
 });
@@ -180,14 +210,20 @@ describe('new users’ ACL', () => {
     expectCode(await s.gql(update, { id: userId }, { token: other }), 206);
     expectCode(await s.gql(update, { id: userId }), 206);
 
-    const d = await s.ok(`mutation { signUp(input: { fields: { username: "private", password: "long enough", ACL: { public: { read: false, write: false } } } }) { viewer { user { objectId ACL { users { userId read write } public { read write } } } } } }`);
+    const d = await s.ok(
+      `mutation { signUp(input: { fields: { username: "private", password: "long enough", ACL: { public: { read: false, write: false } } } }) { viewer { user { objectId ACL { users { userId read write } public { read write } } } } } }`,
+    );
     const acl = d.signUp.viewer.user.ACL;
     expect(acl.public).toBeNull();
     expect(acl.users).toEqual([{ userId: expect.any(String), read: true, write: true }]);
   });
 
   it('createUser (master) gets the same default ACL', async () => {
-    const d = await s.ok(`mutation { createUser(input: { fields: { username: "made-by-admin", password: "long enough" } }) { user { objectId ACL { public { read write } } } } }`, {}, { master: true });
+    const d = await s.ok(
+      `mutation { createUser(input: { fields: { username: "made-by-admin", password: "long enough" } }) { user { objectId ACL { public { read write } } } } }`,
+      {},
+      { master: true },
+    );
     expect(d.createUser.user.ACL.public).toEqual({ read: true, write: false });
   });
 });
@@ -208,7 +244,9 @@ describe('logInWith (anonymous users)', () => {
     expect(second.user.email).toBe('anon@example.com');
     expect(second.sessionToken).not.toBe(first.sessionToken);
     expect((await s.ok(VIEWER, {}, { token: second.sessionToken })).viewer.user.objectId).toBe(first.user.objectId);
-    const sessions = await s.plinth.db.query<{ createdWith: unknown }>('SELECT "createdWith" FROM "_Session" WHERE "user" = $1 ORDER BY "createdAt"', [first.user.objectId]);
+    const sessions = await s.plinth.db.query<{ createdWith: unknown }>('SELECT "createdWith" FROM "_Session" WHERE "user" = $1 ORDER BY "createdAt"', [
+      first.user.objectId,
+    ]);
     expect(sessions.map((r) => (typeof r.createdWith === 'string' ? JSON.parse(r.createdWith) : r.createdWith))).toEqual([
       { action: 'signup', authProvider: 'anonymous' },
       { action: 'login', authProvider: 'anonymous' },
@@ -219,7 +257,11 @@ describe('logInWith (anonymous users)', () => {
     const other = '0c7a9f38-7e0b-4a53-b1f0-4a1f1a2c3d4e';
     await s.ok(LOG_IN_WITH, { authData: { anonymous: { id: other } } });
     const { token, userId } = await signUpUser(s, 'linker', 'long enough');
-    const r = await s.gql(`mutation($id: ID!, $a: Object) { updateUser(input: { id: $id, fields: { authData: $a } }) { user { objectId } } }`, { id: userId, a: { anonymous: { id: other } } }, { token });
+    const r = await s.gql(
+      `mutation($id: ID!, $a: Object) { updateUser(input: { id: $id, fields: { authData: $a } }) { user { objectId } } }`,
+      { id: userId, a: { anonymous: { id: other } } },
+      { token },
+    );
     expectCode(r, 208, 'this auth is already used');
   });
 

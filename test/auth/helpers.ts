@@ -116,7 +116,12 @@ export const LOG_IN = `mutation($username: String!, $password: String!) {
 export const VIEWER = `{ viewer { sessionToken user { objectId username } } }`;
 
 /** Signs a user up through the API; returns the token and the user's objectId. */
-export async function signUpUser(s: AuthServer, username: string, password: string, extra: Record<string, unknown> = {}): Promise<{ token: string; userId: string }> {
+export async function signUpUser(
+  s: AuthServer,
+  username: string,
+  password: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ token: string; userId: string }> {
   const d = await s.ok(SIGN_UP, { fields: { username, password, ...extra } });
   return { token: d.signUp.viewer.sessionToken, userId: d.signUp.viewer.user.objectId };
 }

@@ -47,9 +47,17 @@ describe('logIn answers a name nobody has exactly as a wrong password for an exi
     );
     pacing.failed = async (_startedAt, setsPace) => void paced.push(setsPace);
     const { deps } = s.plinth.accounts;
-    const context = { ...deps, limits: new AuthRateLimits({ perIpPerMinute: 0, perAccountPerMinute: 0 }, Date.now, undefined, pacing), lockout: new Lockout(deps.config.accountLockout) };
+    const context = {
+      ...deps,
+      limits: new AuthRateLimits({ perIpPerMinute: 0, perAccountPerMinute: 0 }, Date.now, undefined, pacing),
+      lockout: new Lockout(deps.config.accountLockout),
+    };
     await signUpUser(s, 'bob', 'the right password');
-    const attempt = (username: string, password: string) => authenticate(context, username, password, {}).then(() => 'ok', (e: Error) => e.message);
+    const attempt = (username: string, password: string) =>
+      authenticate(context, username, password, {}).then(
+        () => 'ok',
+        (e: Error) => e.message,
+      );
     expect(await attempt('nobody-else', 'whatever')).toBe('Invalid username/password.');
     expect(await attempt('bob', 'the right password')).toBe('ok');
     expect(await attempt('bob', 'wrong')).toBe('Invalid username/password.');

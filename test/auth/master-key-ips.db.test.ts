@@ -10,12 +10,16 @@ const REFUSED = { code: 119, error: 'unauthorized: the master key is not accepte
 /** POSTs a GraphQL request over TCP from `localAddress` to the server. */
 function post(url: string, localAddress: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'x-parse-application-id': APP_ID, ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'x-parse-application-id': APP_ID, ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      },
+    );
     req.on('error', reject);
     req.end(JSON.stringify({ query: CLASSES }));
   });
@@ -82,7 +86,10 @@ describe('masterKeyIps in process', () => {
   });
 
   it('defaults: loopback only in production, every address in development', () => {
-    expect(loadConfig({ NODE_ENV: 'production', PLINTH_MASTER_KEY: MASTER_KEY }, { dataDir: '/tmp/plinth-test-unused' }).auth.masterKeyIps).toEqual(['127.0.0.1', '::1']);
+    expect(loadConfig({ NODE_ENV: 'production', PLINTH_MASTER_KEY: MASTER_KEY }, { dataDir: '/tmp/plinth-test-unused' }).auth.masterKeyIps).toEqual([
+      '127.0.0.1',
+      '::1',
+    ]);
     expect(loadConfig({}, { masterKey: MASTER_KEY, dataDir: '/tmp/plinth-test-unused' }).auth.masterKeyIps).toEqual(['0.0.0.0/0', '::/0']);
   });
 });

@@ -8,7 +8,15 @@ import type { ClassDef } from '../../src/schema/index.ts';
 const cls = (className: string, classLevelPermissions?: Record<string, unknown>): ClassDef =>
   fromStored({ className, fields: {}, ...(classLevelPermissions ? { classLevelPermissions } : {}) } as any);
 
-const open = { find: { '*': true }, get: { '*': true }, count: { '*': true }, create: { '*': true }, update: { '*': true }, delete: { '*': true }, addField: { '*': true } };
+const open = {
+  find: { '*': true },
+  get: { '*': true },
+  count: { '*': true },
+  create: { '*': true },
+  update: { '*': true },
+  delete: { '*': true },
+  addField: { '*': true },
+};
 
 describe('classes open to everyone', () => {
   it('is fully public only when every operation grants "*" (or is not restricted at all)', () => {
@@ -24,7 +32,11 @@ describe('classes open to everyone', () => {
   it('logs one warning naming them, sorted, and none when there are none', () => {
     const lines: any[] = [];
     const logger = createLogger('info', new Writable({ write: (c, _e, done) => (lines.push(JSON.parse(String(c))), done()) }));
-    const classes = new Map([['Zed', cls('Zed', open)], ['Alpha', cls('Alpha', open)], ['Closed', cls('Closed', { ...open, create: {} })]]);
+    const classes = new Map([
+      ['Zed', cls('Zed', open)],
+      ['Alpha', cls('Alpha', open)],
+      ['Closed', cls('Closed', { ...open, create: {} })],
+    ]);
     expect(warnAboutPublicClasses({ version: '1', classes }, logger)).toEqual(['Alpha', 'Zed']);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 40, classes: ['Alpha', 'Zed'] });

@@ -18,13 +18,26 @@ describe('users imported from Parse (bcrypt hashes)', () => {
     await s.plinth.db.execute(
       `INSERT INTO "_User" ("objectId", "createdAt", "updatedAt", "username", "_hashed_password", "_rperm", "_wperm")
        VALUES ($1, now(), now(), $2, $3, $4::text[], $5::text[])`,
-      [username.replace(/[^A-Za-z0-9]/g, '').slice(0, 10).padEnd(10, '0'), username, hash, ['*', 'x'], ['x']],
+      [
+        username
+          .replace(/[^A-Za-z0-9]/g, '')
+          .slice(0, 10)
+          .padEnd(10, '0'),
+        username,
+        hash,
+        ['*', 'x'],
+        ['x'],
+      ],
     );
     return hash;
   }
 
   it('logs in with the bcrypt hash, then replaces it with argon2id; the password keeps working', async () => {
-    for (const [username, prefix] of [['imported2b', '$2b$'], ['imported2a', '$2a$'], ['imported2y', '$2y$']] as const) {
+    for (const [username, prefix] of [
+      ['imported2b', '$2b$'],
+      ['imported2a', '$2a$'],
+      ['imported2y', '$2y$'],
+    ] as const) {
       const before = await importUser(username, 'parse password', prefix);
       expect(before.startsWith(prefix)).toBe(true);
       expectCode(await s.gql(LOG_IN, { username, password: 'wrong password' }), 101, 'Invalid username/password.');
@@ -98,10 +111,12 @@ describe('account lockout', () => {
   // A locked account answers as a wrong password does (a name nobody has is never locked: see auth/lockout.ts).
   const LOCKED = 'Invalid username/password.';
   const state = async (username: string) =>
-    (await s.plinth.db.query<{ n: number | null; until: string | null }>(
-      `SELECT "_failed_login_count" AS "n", "_account_lockout_expires_at" AS "until" FROM "_User" WHERE "username" = $1`,
-      [username],
-    ))[0];
+    (
+      await s.plinth.db.query<{ n: number | null; until: string | null }>(
+        `SELECT "_failed_login_count" AS "n", "_account_lockout_expires_at" AS "until" FROM "_User" WHERE "username" = $1`,
+        [username],
+      )
+    )[0];
 
   it('locks after `threshold` failures in a row, refuses even the right password while locked, then lets the user in', async () => {
     await signUpUser(s, 'target', 'right password');
@@ -138,7 +153,11 @@ describe('account lockout', () => {
     const { token, userId } = await signUpUser(s, 'forgetful', 'right password');
     for (let i = 0; i < 3; i++) await s.gql(LOG_IN, { username: 'forgetful', password: 'bad' });
     expectCode(await s.gql(LOG_IN, { username: 'forgetful', password: 'right password' }), 101, LOCKED);
-    await s.ok(`mutation($id: ID!) { updateUser(input: { id: $id, fields: { password: "a new password" } }) { user { objectId } } }`, { id: userId }, { token });
+    await s.ok(
+      `mutation($id: ID!) { updateUser(input: { id: $id, fields: { password: "a new password" } }) { user { objectId } } }`,
+      { id: userId },
+      { token },
+    );
     expect((await s.ok(LOG_IN, { username: 'forgetful', password: 'a new password' })).logIn.viewer.user.objectId).toBe(userId);
   });
 
@@ -159,13 +178,21 @@ describe('unverified emails', () => {
     const s = await startAuthServer({ auth: { verifyUserEmails: true, preventLoginWithUnverifiedEmail: true } }, { mail: { send: async () => undefined } });
     try {
       // The account is created, but the signup starts no session (205): the email must be verified first.
-      expectCode(await s.gql(SIGN_UP, { fields: { username: 'unverified', password: 'long enough', email: 'unverified@example.com' } }), 205, 'User email is not verified.');
+      expectCode(
+        await s.gql(SIGN_UP, { fields: { username: 'unverified', password: 'long enough', email: 'unverified@example.com' } }),
+        205,
+        'User email is not verified.',
+      );
       const [{ objectId: userId }] = await s.plinth.db.query<{ objectId: string }>(`SELECT "objectId" FROM "_User" WHERE "username" = 'unverified'`);
       expect(await s.plinth.db.query('SELECT 1 FROM "_Session" WHERE "user" = $1', [userId])).toHaveLength(0);
       expectCode(await s.gql(LOG_IN, { username: 'unverified', password: 'long enough' }), 205, 'User email is not verified.');
       // The wrong password still says only that.
       expectCode(await s.gql(LOG_IN, { username: 'unverified', password: 'wrong password' }), 101, 'Invalid username/password.');
-      await s.ok(`mutation($id: ID!) { updateUser(input: { id: $id, fields: { emailVerified: true } }) { user { objectId } } }`, { id: userId }, { master: true });
+      await s.ok(
+        `mutation($id: ID!) { updateUser(input: { id: $id, fields: { emailVerified: true } }) { user { objectId } } }`,
+        { id: userId },
+        { master: true },
+      );
       const d = await s.ok(LOG_IN, { username: 'unverified', password: 'long enough' });
       expect((await s.ok(VIEWER, {}, { token: d.logIn.viewer.sessionToken })).viewer.user.objectId).toBe(userId);
     } finally {

@@ -31,7 +31,8 @@ describe('password hashes', () => {
   });
 
   it('a damaged or unknown hash never matches and does not throw', async () => {
-    for (const bad of ['', 'plain text', '$argon2id$v=19$garbage', '$2b$10$short', '$1$md5$whatever']) expect(await verifyPassword('plain text', bad)).toBe(false);
+    for (const bad of ['', 'plain text', '$argon2id$v=19$garbage', '$2b$10$short', '$1$md5$whatever'])
+      expect(await verifyPassword('plain text', bad)).toBe(false);
   });
 
   it('the dummy verification does the work of a real one (no shortcut for unknown users), and is always false', async () => {

@@ -19,9 +19,13 @@ describe('GitHub sign-in', () => {
 
   const providers = (apiBaseUrl = github.baseUrl, options: ProviderOptions = {}) =>
     createAuthProviders(loadAuthConfig({}, { github: { apiBaseUrl } }), silentLogger, options);
-  const rejection = (promise: Promise<unknown>) => promise.then(() => expect.unreachable('the token was accepted'), (error) => error);
+  const rejection = (promise: Promise<unknown>) =>
+    promise.then(
+      () => expect.unreachable('the token was accepted'),
+      (error) => error,
+    );
 
-  it("accepts a token that GitHub says belongs to authData.id, asking with the token as a Bearer, and keeps only the id", async () => {
+  it('accepts a token that GitHub says belongs to authData.id, asking with the token as a Bearer, and keeps only the id', async () => {
     github.users.set('gho_good', { id: 4242, login: 'octocat' });
     const p = providers();
     for (const id of ['4242', 4242]) {
@@ -33,7 +37,7 @@ describe('GitHub sign-in', () => {
     ]);
   });
 
-  it("refuses a valid token of another GitHub user with 101", async () => {
+  it('refuses a valid token of another GitHub user with 101', async () => {
     github.users.set('gho_mine', { id: 1, login: 'attacker' });
     const error = await rejection(providers().validate({ github: { id: '4242', access_token: 'gho_mine' } }));
     expect(error).toMatchObject({ code: 101, message: 'GitHub auth is invalid for this user.' });
@@ -47,11 +51,20 @@ describe('GitHub sign-in', () => {
 
   it('answers 142 when GitHub fails, sends nonsense, cannot be reached or does not answer in time', async () => {
     github.answer = { status: 503, body: { message: 'unavailable' } };
-    expect(await rejection(providers().validate({ github: { id: '1', access_token: 't' } }))).toMatchObject({ code: 142, message: expect.stringMatching(/HTTP 503/) });
+    expect(await rejection(providers().validate({ github: { id: '1', access_token: 't' } }))).toMatchObject({
+      code: 142,
+      message: expect.stringMatching(/HTTP 503/),
+    });
     github.answer = { status: 200, body: { login: 'no-id' } };
-    expect(await rejection(providers().validate({ github: { id: '1', access_token: 't' } }))).toMatchObject({ code: 142, message: expect.stringMatching(/unexpected answer/) });
+    expect(await rejection(providers().validate({ github: { id: '1', access_token: 't' } }))).toMatchObject({
+      code: 142,
+      message: expect.stringMatching(/unexpected answer/),
+    });
     const closed = `http://127.0.0.1:${await closedPort()}`;
-    expect(await rejection(providers(closed).validate({ github: { id: '1', access_token: 't' } }))).toMatchObject({ code: 142, message: expect.stringMatching(/could not be reached/) });
+    expect(await rejection(providers(closed).validate({ github: { id: '1', access_token: 't' } }))).toMatchObject({
+      code: 142,
+      message: expect.stringMatching(/could not be reached/),
+    });
     github.answer = 'hang';
     const started = Date.now();
     const slow = await rejection(providers(github.baseUrl, { timeoutMs: 300 }).validate({ github: { id: '1', access_token: 't' } }));
@@ -63,7 +76,10 @@ describe('GitHub sign-in', () => {
     const p = providers();
     expect(await rejection(p.validate({ github: { id: '4242' } }))).toMatchObject({ code: 101, message: expect.stringMatching(/access_token is missing/) });
     expect(await rejection(p.validate({ github: { id: '4242', access_token: 'two\nlines' } }))).toMatchObject({ code: 101 });
-    expect(await rejection(p.validate({ github: { id: 'octocat', access_token: 't' } }))).toMatchObject({ code: 101, message: expect.stringMatching(/numeric id/) });
+    expect(await rejection(p.validate({ github: { id: 'octocat', access_token: 't' } }))).toMatchObject({
+      code: 101,
+      message: expect.stringMatching(/numeric id/),
+    });
     expect(github.requests).toEqual([]);
   });
 

@@ -75,10 +75,13 @@ describe('logInWith with third-party providers', () => {
     expect((await logInWith({ idp: { id: 'oidc-user-2', id_token: await issuer.idToken('oidc-user-2') } })).userId).not.toBe(first.userId);
   });
 
-  it("OpenID Connect: a token for another audience or another user is refused with 101 and creates nobody", async () => {
+  it('OpenID Connect: a token for another audience or another user is refused with 101 and creates nobody', async () => {
     const before = await userCount();
     const foreign = await issuer.idToken('oidc-user-3', (_h, p) => void (p.aud = 'another-app'));
-    expect(await errorOf({ idp: { id: 'oidc-user-3', id_token: foreign } })).toMatchObject({ extensions: { code: 101 }, message: expect.stringMatching(/audience/) });
+    expect(await errorOf({ idp: { id: 'oidc-user-3', id_token: foreign } })).toMatchObject({
+      extensions: { code: 101 },
+      message: expect.stringMatching(/audience/),
+    });
     const stolen = await issuer.idToken('attacker');
     expect(await errorOf({ idp: { id: 'oidc-user-1', id_token: stolen } })).toMatchObject({ extensions: { code: 101 } });
     expect(await userCount()).toBe(before);
@@ -111,7 +114,10 @@ describe('logInWith with third-party providers', () => {
   });
 
   it('refuses an unsupported provider with 252 and a malformed anonymous id with 101', async () => {
-    expect(await errorOf({ facebook: { id: '1', access_token: 'x' } })).toMatchObject({ extensions: { code: 252 }, message: 'This authentication method is unsupported.' });
+    expect(await errorOf({ facebook: { id: '1', access_token: 'x' } })).toMatchObject({
+      extensions: { code: 252 },
+      message: 'This authentication method is unsupported.',
+    });
     expect(await errorOf({ anonymous: { id: 'me' } })).toMatchObject({ extensions: { code: 101 } });
   });
 

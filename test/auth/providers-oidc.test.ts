@@ -16,7 +16,11 @@ describe('OpenID Connect sign-in', () => {
   const providers = (oidc: Record<string, OidcProviderConfig>, options: ProviderOptions = {}) =>
     createAuthProviders(loadAuthConfig({}, { oidc }), silentLogger, options);
   const idp = (options: ProviderOptions = {}, clientIds = [CLIENT_ID]) => providers({ idp: { issuer: issuer.url, clientIds } }, options);
-  const rejection = (promise: Promise<unknown>) => promise.then(() => expect.unreachable('the token was accepted'), (error) => error);
+  const rejection = (promise: Promise<unknown>) =>
+    promise.then(
+      () => expect.unreachable('the token was accepted'),
+      (error) => error,
+    );
 
   it('accepts a valid ID token, returns its subject and stores no token', async () => {
     const recorder = recordingFetch();
@@ -37,7 +41,11 @@ describe('OpenID Connect sign-in', () => {
   const refusals: [string, () => Promise<unknown>, RegExp][] = [
     ['another audience', () => issuer.idToken('u', (_h, p) => void (p.aud = 'someone-else')), /audience/],
     ['another issuer', () => issuer.idToken('u', (_h, p) => void (p.iss = 'https://evil.example')), /issuer/],
-    ['an expired token', () => issuer.idToken('u', (_h, p) => void ((p.exp = Math.floor(Date.now() / 1000) - 3600), (p.iat = p.exp - 3600), (p.nbf = p.iat))), /expired/],
+    [
+      'an expired token',
+      () => issuer.idToken('u', (_h, p) => void ((p.exp = Math.floor(Date.now() / 1000) - 3600), (p.iat = p.exp - 3600), (p.nbf = p.iat))),
+      /expired/,
+    ],
     ['a token without expiry', () => issuer.idToken('u', (_h, p) => void delete (p as Record<string, unknown>).exp), /"exp" claim is missing/],
   ];
   for (const [what, make, message] of refusals) {
@@ -54,7 +62,9 @@ describe('OpenID Connect sign-in', () => {
 
   it('refuses a token whose payload was changed after signing', async () => {
     const [header, , signature] = (await issuer.idToken('attacker')).split('.');
-    const forged = Buffer.from(JSON.stringify({ iss: issuer.url, aud: CLIENT_ID, sub: 'victim', exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ iss: issuer.url, aud: CLIENT_ID, sub: 'victim', exp: Math.floor(Date.now() / 1000) + 600 })).toString(
+      'base64url',
+    );
     const error = await rejection(idp().validate({ idp: { id: 'victim', id_token: `${header}.${forged}.${signature}` } }));
     expect(error).toMatchObject({ code: 101, message: expect.stringMatching(/signature does not verify/) });
   });
@@ -64,12 +74,18 @@ describe('OpenID Connect sign-in', () => {
     const claims = { iss: issuer.url, aud: CLIENT_ID, sub: 'victim' };
     const signed = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'rogue-key' }).setExpirationTime('10m').sign(rogue.privateKey);
     const p = idp({ jwksCooldownMs: 0 });
-    expect(await rejection(p.validate({ idp: { id: 'victim', id_token: signed } }))).toMatchObject({ code: 101, message: expect.stringMatching(/unknown key id/) });
+    expect(await rejection(p.validate({ idp: { id: 'victim', id_token: signed } }))).toMatchObject({
+      code: 101,
+      message: expect.stringMatching(/unknown key id/),
+    });
     // The attacker knows the public key; an HMAC "signed" with it must not pass as RS256.
     const publicJwk = await exportJWK(rogue.publicKey);
     const hmac = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('10m').sign(new TextEncoder().encode(publicJwk.n));
     expect(await rejection(p.validate({ idp: { id: 'victim', id_token: hmac } }))).toMatchObject({ code: 101, message: expect.stringMatching(/algorithm/) });
-    expect(await rejection(p.validate({ idp: { id: 'victim', id_token: 'not-a-jwt' } }))).toMatchObject({ code: 101, message: expect.stringMatching(/well-formed/) });
+    expect(await rejection(p.validate({ idp: { id: 'victim', id_token: 'not-a-jwt' } }))).toMatchObject({
+      code: 101,
+      message: expect.stringMatching(/well-formed/),
+    });
   });
 
   it('fetches the key set again when a token names a new key (rotation)', async () => {
@@ -88,7 +104,10 @@ describe('OpenID Connect sign-in', () => {
     await p.validate({ idp: { id: 'u', id_token: await issuer.idToken('u') } });
     const rogue = await generateKeyPair('RS256');
     for (const kid of ['a', 'b', 'c']) {
-      const token = await new SignJWT({ iss: issuer.url, aud: CLIENT_ID, sub: 'u' }).setProtectedHeader({ alg: 'RS256', kid }).setExpirationTime('10m').sign(rogue.privateKey);
+      const token = await new SignJWT({ iss: issuer.url, aud: CLIENT_ID, sub: 'u' })
+        .setProtectedHeader({ alg: 'RS256', kid })
+        .setExpirationTime('10m')
+        .sign(rogue.privateKey);
       expect(await rejection(p.validate({ idp: { id: 'u', id_token: token } }))).toMatchObject({ code: 101 });
     }
     expect(recorder.urls.filter((url) => url.endsWith('/jwks'))).toHaveLength(1);
@@ -100,7 +119,10 @@ describe('OpenID Connect sign-in', () => {
     expect(await rejection(p.validate({ idp: { id: 'u' } }))).toMatchObject({ code: 101, message: 'id token is invalid for this user.' });
     expect(await rejection(p.validate({ idp: { id_token: 'x.y.z' } }))).toMatchObject({ code: 101, message: expect.stringMatching(/authData.idp.id/) });
     expect(await rejection(p.validate({ idp: 'token' }))).toMatchObject({ code: 101, message: 'authData.idp must be an object.' });
-    expect(await rejection(p.validate({ otheridp: { id: 'u', id_token: 'x.y.z' } }))).toMatchObject({ code: 252, message: 'This authentication method is unsupported.' });
+    expect(await rejection(p.validate({ otheridp: { id: 'u', id_token: 'x.y.z' } }))).toMatchObject({
+      code: 252,
+      message: 'This authentication method is unsupported.',
+    });
     expect(recorder.urls).toEqual([]);
   });
 
@@ -111,9 +133,12 @@ describe('OpenID Connect sign-in', () => {
     // A failed discovery is not cached: the same provider object works once the issuer answers.
     const fetchedAt: string[] = [];
     let down = true;
-    const flaky = providers({ idp: { issuer: issuer.url, clientIds: [CLIENT_ID] } }, {
-      fetch: (url, init) => (fetchedAt.push(url), down ? Promise.reject(new TypeError('fetch failed')) : fetch(url, init)),
-    });
+    const flaky = providers(
+      { idp: { issuer: issuer.url, clientIds: [CLIENT_ID] } },
+      {
+        fetch: (url, init) => (fetchedAt.push(url), down ? Promise.reject(new TypeError('fetch failed')) : fetch(url, init)),
+      },
+    );
     expect(await rejection(flaky.validate({ idp: { id: 'u', id_token: await issuer.idToken('u') } }))).toMatchObject({ code: 142 });
     down = false;
     expect(await flaky.validate({ idp: { id: 'u', id_token: await issuer.idToken('u') } })).toHaveLength(1);
@@ -128,13 +153,19 @@ describe('OpenID Connect sign-in', () => {
 
   it("uses a configured jwksUri without discovery, and accepts Google's scheme-less issuer", async () => {
     const recorder = recordingFetch();
-    const google = providers({ google: { issuer: 'https://accounts.google.com', clientIds: [CLIENT_ID], jwksUri: `${issuer.url}/jwks` } }, { fetch: recorder.fetch });
+    const google = providers(
+      { google: { issuer: 'https://accounts.google.com', clientIds: [CLIENT_ID], jwksUri: `${issuer.url}/jwks` } },
+      { fetch: recorder.fetch },
+    );
     for (const iss of ['accounts.google.com', 'https://accounts.google.com']) {
       const token = await issuer.idToken('g-1', (_h, p) => void (p.iss = iss));
       expect(await google.validate({ google: { id: 'g-1', id_token: token } })).toEqual([{ provider: 'google', id: 'g-1', stored: { id: 'g-1' } }]);
     }
     const foreign = await issuer.idToken('g-1', (_h, p) => void (p.iss = issuer.url));
-    expect(await rejection(google.validate({ google: { id: 'g-1', id_token: foreign } }))).toMatchObject({ code: 101, message: expect.stringMatching(/issuer/) });
+    expect(await rejection(google.validate({ google: { id: 'g-1', id_token: foreign } }))).toMatchObject({
+      code: 101,
+      message: expect.stringMatching(/issuer/),
+    });
     expect(recorder.urls).toEqual([`${issuer.url}/jwks`]);
   });
 

@@ -7,7 +7,11 @@ import { silentLogger } from './providers-servers.ts';
 /** Dispatch over authData entries, and anonymous users (authData.anonymous = {id}). */
 describe('auth providers', () => {
   const providers = (anonymousUsers = true) => createAuthProviders(loadAuthConfig({}, { anonymousUsers }), silentLogger);
-  const rejection = (promise: Promise<unknown>) => promise.then(() => expect.unreachable('the authData was accepted'), (error) => error);
+  const rejection = (promise: Promise<unknown>) =>
+    promise.then(
+      () => expect.unreachable('the authData was accepted'),
+      (error) => error,
+    );
 
   it('accepts a client-generated anonymous id (UUIDs in any case) and stores only the id', async () => {
     const id = randomUUID();
@@ -27,7 +31,10 @@ describe('auth providers', () => {
   });
 
   it('refuses anonymous users with 252 when they are turned off', async () => {
-    expect(await rejection(providers(false).validate({ anonymous: { id: randomUUID() } }))).toMatchObject({ code: 252, message: 'This authentication method is unsupported.' });
+    expect(await rejection(providers(false).validate({ anonymous: { id: randomUUID() } }))).toMatchObject({
+      code: 252,
+      message: 'This authentication method is unsupported.',
+    });
   });
 
   it('answers 252 for an unknown provider, whatever its name', async () => {

@@ -12,7 +12,8 @@ describe('login and signup rate limits', () => {
   it('per account: the fourth login attempt on one username within a minute is refused, from any address', async () => {
     await s.ok(SIGN_UP, { fields: { username: 'popular', password: 'long enough' } }, { ip: '10.9.0.1' });
     const attempts = [];
-    for (let i = 0; i < 4; i++) attempts.push(await s.gql(LOG_IN, { username: i % 2 ? 'POPULAR' : 'popular', password: 'wrong password' }, { ip: `10.0.0.${i + 1}` }));
+    for (let i = 0; i < 4; i++)
+      attempts.push(await s.gql(LOG_IN, { username: i % 2 ? 'POPULAR' : 'popular', password: 'wrong password' }, { ip: `10.0.0.${i + 1}` }));
     for (const r of attempts.slice(0, 3)) expectCode(r, 101);
     expectCode(attempts[3], 155, 'Too many requests');
     // Even the right password waits: the budget is per account, whatever the answer would be.
@@ -26,11 +27,19 @@ describe('login and signup rate limits', () => {
     const answers = [
       await s.gql(LOG_IN, { username: 'a1', password: 'wrong password' }, { ip }),
       await s.gql(SIGN_UP, { fields: { username: 'b1', password: 'long enough' } }, { ip }),
-      await s.gql(`mutation { logInWith(input: { authData: { anonymous: { id: "9a1d5c2e-0000-4000-8000-000000000001" } } }) { viewer { sessionToken } } }`, {}, { ip }),
+      await s.gql(
+        `mutation { logInWith(input: { authData: { anonymous: { id: "9a1d5c2e-0000-4000-8000-000000000001" } } }) { viewer { sessionToken } } }`,
+        {},
+        { ip },
+      ),
       await s.gql(LOG_IN, { username: 'a2', password: 'wrong password' }, { ip }),
       await s.gql(LOG_IN, { username: 'a3', password: 'wrong password' }, { ip }),
       await s.gql(SIGN_UP, { fields: { username: 'b2', password: 'long enough' } }, { ip }),
-      await s.gql(`mutation { logInWith(input: { authData: { anonymous: { id: "9a1d5c2e-0000-4000-8000-000000000002" } } }) { viewer { sessionToken } } }`, {}, { ip }),
+      await s.gql(
+        `mutation { logInWith(input: { authData: { anonymous: { id: "9a1d5c2e-0000-4000-8000-000000000002" } } }) { viewer { sessionToken } } }`,
+        {},
+        { ip },
+      ),
     ];
     expect(answers.map((r) => r.errors?.[0]?.extensions?.code ?? 'ok')).toEqual([101, 'ok', 'ok', 101, 101, 155, 155]);
     expect(await s.plinth.db.query(`SELECT 1 FROM "_User" WHERE "username" = 'b2'`)).toHaveLength(0);

@@ -33,8 +33,16 @@ beforeAll(async () => {
   await send(LOG_IN, { username: 'secretive', password: PASSWORDS[2] });
   await send(LOG_IN, { username: 'nobody', password: PASSWORDS[2] });
   const userId = answers[0].data.signUp.viewer.user.objectId;
-  await send(`mutation($id: ID!, $p: String) { updateUser(input: { id: $id, fields: { password: $p } }) { user { objectId username } } }`, { id: userId, p: PASSWORDS[1] }, { token: tokens[0] });
-  await send(`mutation($p: String) { createUser(input: { fields: { username: "made", password: $p } }) { user { objectId } } }`, { p: PASSWORDS[3] }, { master: true });
+  await send(
+    `mutation($id: ID!, $p: String) { updateUser(input: { id: $id, fields: { password: $p } }) { user { objectId username } } }`,
+    { id: userId, p: PASSWORDS[1] },
+    { token: tokens[0] },
+  );
+  await send(
+    `mutation($p: String) { createUser(input: { fields: { username: "made", password: $p } }) { user { objectId } } }`,
+    { p: PASSWORDS[3] },
+    { master: true },
+  );
   await send(SIGN_UP, { fields: { username: 'too-short', password: PASSWORDS[4] } });
   await send(LOG_IN, { username: 'secretive', password: PASSWORDS[2] });
   await send(LOG_IN, { username: 'secretive', password: PASSWORDS[2] }); // the lock starts here
@@ -57,7 +65,23 @@ describe('no secrets anywhere', () => {
   it('the flows ran as expected (so that the checks below mean something)', () => {
     expect(tokens.length).toBeGreaterThanOrEqual(4);
     expect(answers.map((r) => r.errors?.[0]?.extensions?.code ?? r.body?.code ?? 'ok')).toEqual([
-      'ok', 'ok', 101, 101, 'ok', 'ok', 142, 101, 101, 101, 'ok', 'ok', 209, 'ok', 'ok', 'ok', 209,
+      'ok',
+      'ok',
+      101,
+      101,
+      'ok',
+      'ok',
+      142,
+      101,
+      101,
+      101,
+      'ok',
+      'ok',
+      209,
+      'ok',
+      'ok',
+      'ok',
+      209,
     ]);
     // Locked: even the right password is refused, in the words a wrong one gets (no enumeration).
     expect(answers[9].errors?.[0].message).toBe('Invalid username/password.');

@@ -44,7 +44,11 @@ describe('reading sessions', () => {
     expect(nodes[0].createdWith).toEqual({ action: 'signup', authProvider: 'password' });
     expect(nodes[1].createdWith).toEqual({ action: 'login', authProvider: 'password' });
     expect(new Date(nodes[0].expiresAt).getTime()).toBeGreaterThan(Date.now());
-    expect((await s.ok(SESSION, { id: phone }, { token: ann.phone })).session).toEqual({ objectId: phone, sessionToken: ann.phone, user: { objectId: ann.userId } });
+    expect((await s.ok(SESSION, { id: phone }, { token: ann.phone })).session).toEqual({
+      objectId: phone,
+      sessionToken: ann.phone,
+      user: { objectId: ann.userId },
+    });
   });
 
   it('hides other users’ sessions, even rows without an ACL (as Parse Server writes them)', async () => {
@@ -93,7 +97,11 @@ describe('writing sessions', () => {
   it('refuses client creates: 209 without a session, 119 with one', async () => {
     const before = (await s.plinth.db.query('SELECT 1 FROM "_Session"')).length;
     expectCode(await s.gql(CREATE, { fields: { installationId: 'x' } }), 209, 'Session token required.');
-    expectCode(await s.gql(CREATE, { fields: { user: { link: bob.userId }, sessionToken: 'r:mine' } }, { token: ann.token }), 119, 'Permission denied for action create on class _Session.');
+    expectCode(
+      await s.gql(CREATE, { fields: { user: { link: bob.userId }, sessionToken: 'r:mine' } }, { token: ann.token }),
+      119,
+      'Permission denied for action create on class _Session.',
+    );
     expect((await s.plinth.db.query('SELECT 1 FROM "_Session"')).length).toBe(before);
   });
 
@@ -102,7 +110,9 @@ describe('writing sessions', () => {
     const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
     const d = await s.ok(CREATE, { fields: { user: { link: bob.userId }, sessionToken: token, expiresAt } }, { master: true });
     expect(d.createSession.session.sessionToken).toBeNull();
-    const rows = await s.plinth.db.query<{ sessionToken: string }>('SELECT "sessionToken" FROM "_Session" WHERE "objectId" = $1', [d.createSession.session.objectId]);
+    const rows = await s.plinth.db.query<{ sessionToken: string }>('SELECT "sessionToken" FROM "_Session" WHERE "objectId" = $1', [
+      d.createSession.session.objectId,
+    ]);
     expect(rows[0].sessionToken).toBe(Sessions.hash(token));
     expect((await s.ok(VIEWER, {}, { token })).viewer.user.objectId).toBe(bob.userId);
   });

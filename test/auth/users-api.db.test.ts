@@ -88,7 +88,11 @@ describe('challenge', () => {
   it('gives Parse’s errors for incomplete input', async () => {
     expectCode(await s.gql(CHALLENGE, { i: { username: 'challenger' } }), -1, 'You provided username or email, you need to also provide password.');
     expectCode(await s.gql(CHALLENGE, { i: { username: 'challenger', password: 'long enough' } }), -1, 'Nothing to challenge.');
-    expectCode(await s.gql(CHALLENGE, { i: { challengeData: { x: 1 }, authData: { anonymous: { id: 'f00dbabe-0000-4000-8000-00000000abcd' } } } }), 101, 'User not found.');
+    expectCode(
+      await s.gql(CHALLENGE, { i: { challengeData: { x: 1 }, authData: { anonymous: { id: 'f00dbabe-0000-4000-8000-00000000abcd' } } } }),
+      101,
+      'User not found.',
+    );
     expectCode(
       await s.gql(CHALLENGE, { i: { username: 'challenger', password: 'long enough', authData: { anonymous: { id: 'x' } }, challengeData: {} } }),
       -1,
@@ -99,7 +103,11 @@ describe('challenge', () => {
 
 describe('createUser keeps working', () => {
   it('hashes the password, and the user can log in with it', async () => {
-    const d = await s.ok(`mutation { createUser(input: { fields: { username: "via-create", password: "long enough", email: "vc@example.com" } }) { user { objectId username } } }`, {}, { master: true });
+    const d = await s.ok(
+      `mutation { createUser(input: { fields: { username: "via-create", password: "long enough", email: "vc@example.com" } }) { user { objectId username } } }`,
+      {},
+      { master: true },
+    );
     expect(d.createUser.user.username).toBe('via-create');
     const hash = await s.plinth.db.query<{ h: string }>(`SELECT "_hashed_password" AS "h" FROM "_User" WHERE "username" = 'via-create'`);
     expect(hash[0].h).toMatch(/^\$argon2id\$/);

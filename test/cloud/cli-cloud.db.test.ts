@@ -17,7 +17,8 @@ beforeAll(async () => {
   s = await startTestServer({ port: 0, host: '127.0.0.1' }, { cloud: await describedSetup() });
   running = await listen(s.plinth);
   await s.ok(`mutation { createClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "title" }] } }) { class { name } } }`);
-  for (const title of ['one', 'two', 'fail']) await s.master(`mutation($t: String) { createPost(input: { fields: { title: $t } }) { post { objectId } } }`, { t: title });
+  for (const title of ['one', 'two', 'fail'])
+    await s.master(`mutation($t: String) { createPost(input: { fields: { title: $t } }) { post { objectId } } }`, { t: title });
   await s.master(`mutation { callCloudCode(input: { functionName: fails }) { result } }`);
   // A development server's data directory, holding its generated key.
   dataDir = mkdtempSync(path.join(tmpdir(), 'plinth-cli-cloud-'));
@@ -47,11 +48,15 @@ describe('plinth cloud against a running server', () => {
       `beforeSave #1 ${rel('post-beforeSave-1')}`,
       `beforeSave #2 ${rel('post-beforeSave-2')}`,
     ]);
-    expect(post[2]).toMatch(/validator: requireUser; fields title\(String, required\) {2}3 calls, 1 error, p50 [\d.]+ ms, p99 [\d.]+ ms, last error "no failing titles" at \d{4}-/);
+    expect(post[2]).toMatch(
+      /validator: requireUser; fields title\(String, required\) {2}3 calls, 1 error, p50 [\d.]+ ms, p99 [\d.]+ ms, last error "no failing titles" at \d{4}-/,
+    );
     expect(post[3]).toMatch(/ {2}2 calls, 0 errors, p50 [\d.]+ ms, p99 [\d.]+ ms$/);
     expect(post[0]).toMatch(/not called yet$/);
     expect(r.stdout).toMatch(new RegExp(`fails  ${rel('fn-fails')}  1 call, 1 error, p50 [\\d.]+ ms, p99 [\\d.]+ ms, last error "it always fails"`));
-    expect(r.stdout).toMatch(new RegExp(`cleanup  ${rel('job-cleanup')}  schedule "0 3 \\* \\* \\*" Europe/Paris, next run \\d{4}-\\S+Z, last run -  not run here yet\\n`));
+    expect(r.stdout).toMatch(
+      new RegExp(`cleanup  ${rel('job-cleanup')}  schedule "0 3 \\* \\* \\*" Europe/Paris, next run \\d{4}-\\S+Z, last run -  not run here yet\\n`),
+    );
   });
 
   it('--json prints what the cloudCode query answers, with the key from the data directory and PLINTH_URL as a base URL', async () => {
@@ -62,9 +67,16 @@ describe('plinth cloud against a running server', () => {
   });
 
   it('a refused master key or application id is an error, said plainly (no stack), not a silent fall-back to the file', async () => {
-    const key = await plinth(['cloud'], { PLINTH_URL: running.url, PLINTH_APP_ID: APP_ID, PLINTH_MASTER_KEY: 'not-the-key-at-all', PLINTH_CLOUD: 'test/fixtures/cloud/described.ts' });
+    const key = await plinth(['cloud'], {
+      PLINTH_URL: running.url,
+      PLINTH_APP_ID: APP_ID,
+      PLINTH_MASTER_KEY: 'not-the-key-at-all',
+      PLINTH_CLOUD: 'test/fixtures/cloud/described.ts',
+    });
     expect(key).toMatchObject({ code: 1, stdout: '' });
-    expect(key.stderr).toBe(`plinth: the server at ${running.url} refused the master key: set PLINTH_MASTER_KEY to the server’s (or run where the server's data directory keeps it, PLINTH_DATA_DIR)\n`);
+    expect(key.stderr).toBe(
+      `plinth: the server at ${running.url} refused the master key: set PLINTH_MASTER_KEY to the server’s (or run where the server's data directory keeps it, PLINTH_DATA_DIR)\n`,
+    );
     const app = await plinth(['cloud'], { PLINTH_URL: running.url, PLINTH_APP_ID: 'another-app', PLINTH_MASTER_KEY: MASTER_KEY });
     expect(app).toMatchObject({ code: 1, stderr: `plinth: the server at ${running.url} refused the application id: set PLINTH_APP_ID to the server's\n` });
   });

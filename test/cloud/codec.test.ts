@@ -16,7 +16,14 @@ describe('decodeParams', () => {
         file: { __type: 'File', name: 'a.png', url: 'http://evil.test/a.png' },
         at: { __type: 'GeoPoint', latitude: 1, longitude: 2 },
         blob: { __type: 'Bytes', base64: 'AQID' },
-        area: { __type: 'Polygon', coordinates: [[0, 0], [0, 1], [1, 1]] },
+        area: {
+          __type: 'Polygon',
+          coordinates: [
+            [0, 0],
+            [0, 1],
+            [1, 1],
+          ],
+        },
         likes: { __type: 'Relation', className: 'Author' },
         list: [{ __type: 'Date', iso: '2024-01-02T00:00:00.000Z' }, [{ n: 1 }], null, 'x'],
         plain: { a: { b: { __type: 'Pointer', className: 'Author', objectId: 'a1' } } },
@@ -31,7 +38,14 @@ describe('decodeParams', () => {
     expect(params.file.url()).toBe('http://files.test/a.png');
     expect(params.at).toBeInstanceOf(CloudGeoPointValue);
     expect(params.blob).toEqual({ __type: 'Bytes', base64: 'AQID' });
-    expect(params.area).toEqual({ __type: 'Polygon', coordinates: [[0, 0], [0, 1], [1, 1]] });
+    expect(params.area).toEqual({
+      __type: 'Polygon',
+      coordinates: [
+        [0, 0],
+        [0, 1],
+        [1, 1],
+      ],
+    });
     expect(params.likes).toBeInstanceOf(CloudRelationRef);
     expect(params.likes.targetClassName).toBe('Author');
     expect(params.list).toEqual([new Date('2024-01-02T00:00:00.000Z'), [{ n: 1 }], null, 'x']);
@@ -53,14 +67,23 @@ describe('decodeParams', () => {
       },
       env,
     ) as { author: CloudObjectImpl };
-    expect([author.className, author.id, author.get('name'), author.get('mentor').id, author.isNew(), author.dirty()]).toEqual(['Author', 'a1', 'Ann', 'a2', false, false]);
+    expect([author.className, author.id, author.get('name'), author.get('mentor').id, author.isNew(), author.dirty()]).toEqual([
+      'Author',
+      'a1',
+      'Ann',
+      'a2',
+      false,
+      false,
+    ]);
     expect(author.createdAt).toEqual(new Date('2024-01-01T00:00:00.000Z'));
     expect(author.updatedAt).toEqual(author.createdAt);
     expect(author.getACL()).toBeInstanceOf(CloudAcl);
   });
 
   it('drops __proto__, constructor and prototype keys, and pollutes nothing', () => {
-    const json = JSON.parse('{"a": {"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "ok": 1}, "__proto__": {"polluted": true}}');
+    const json = JSON.parse(
+      '{"a": {"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "ok": 1}, "__proto__": {"polluted": true}}',
+    );
     const params = decodeParams(json, env) as Record<string, any>;
     expect(params).toEqual({ a: { ok: 1 } });
     expect(Object.getPrototypeOf(params.a)).toBe(Object.prototype);

@@ -9,8 +9,15 @@ describe('data API keys', () => {
   let data!: CloudData;
   beforeAll(async () => {
     s = await startTestServer({}, { cloud: (cloud) => void (data = cloud.data) });
-    await s.ok(`mutation { createClass(input: {name: "Note", schemaFields: {addStrings: [{name: "title"}], addNumbers: [{name: "rank"}]}}) { class { name } } }`);
-    for (const [title, rank] of [['b', 2], ['a', 1], ['c', 3]] as const) await s.ok(`mutation { createNote(input: {fields: {title: "${title}", rank: ${rank}}}) { note { objectId } } }`);
+    await s.ok(
+      `mutation { createClass(input: {name: "Note", schemaFields: {addStrings: [{name: "title"}], addNumbers: [{name: "rank"}]}}) { class { name } } }`,
+    );
+    for (const [title, rank] of [
+      ['b', 2],
+      ['a', 1],
+      ['c', 3],
+    ] as const)
+      await s.ok(`mutation { createNote(input: {fields: {title: "${title}", rank: ${rank}}}) { note { objectId } } }`);
   });
   afterAll(() => s?.close());
 
@@ -22,6 +29,10 @@ describe('data API keys', () => {
 
   it('ordered by a field it reads: the field is there', async () => {
     const found = await data.find('Note', {}, { order: 'rank', keys: ['title', 'rank'] });
-    expect(found.map((o) => [o.get('title'), o.get('rank')])).toEqual([['a', 1], ['b', 2], ['c', 3]]);
+    expect(found.map((o) => [o.get('title'), o.get('rank')])).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
   });
 });

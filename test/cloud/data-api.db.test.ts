@@ -77,11 +77,14 @@ beforeAll(async () => {
   alice = await signUp(s, 'alice');
   bob = await signUp(s, 'bob');
   const acl = (userId: string) => ({ users: [{ userId, read: true, write: true }] });
-  const d = await s.ok(`mutation($a: ACLInput, $b: ACLInput) {
+  const d = await s.ok(
+    `mutation($a: ACLInput, $b: ACLInput) {
     p: createDoc(input: { fields: { title: "pub", n: 1 } }) { doc { objectId } }
     a: createDoc(input: { fields: { title: "alice-doc", n: 2, ACL: $a } }) { doc { objectId } }
     b: createDoc(input: { fields: { title: "bob-doc", n: 3, ACL: $b } }) { doc { objectId } }
-  }`, { a: acl(alice.id), b: acl(bob.id) });
+  }`,
+    { a: acl(alice.id), b: acl(bob.id) },
+  );
   ids.pub = d.p.doc.objectId;
   ids.alice = d.a.doc.objectId;
   ids.bob = d.b.doc.objectId;
@@ -124,11 +127,26 @@ describe('whose rights: request.data is the caller, cloud.data is anonymous, opt
     { who: 'alice', call: 'get', args: () => ['Doc', ids.alice], expected: { ok: expect.objectContaining({ title: 'alice-doc' }) } },
     { who: 'alice', call: 'count', args: () => ['Doc', { n: { greaterThan: 1 } }], expected: { ok: 1 } },
     { who: 'master', call: 'count', args: () => ['Doc', { n: { $gt: 1 } }], expected: { ok: 2 } },
-    { who: 'anonymous', call: 'find', args: () => ['Locked'], expected: { error: { code: 101, message: 'Permission denied, user needs to be authenticated.' } } },
-    { who: 'alice', call: 'create', args: () => ['Locked', { title: 'x' }], expected: { error: { code: 119, message: expect.stringMatching(/Permission denied/) } } },
+    {
+      who: 'anonymous',
+      call: 'find',
+      args: () => ['Locked'],
+      expected: { error: { code: 101, message: 'Permission denied, user needs to be authenticated.' } },
+    },
+    {
+      who: 'alice',
+      call: 'create',
+      args: () => ['Locked', { title: 'x' }],
+      expected: { error: { code: 119, message: expect.stringMatching(/Permission denied/) } },
+    },
     { who: 'alice', call: 'update', args: () => ['Doc', ids.bob, { title: 'stolen' }], expected: { error: { code: 101, message: 'Object not found.' } } },
     { who: 'bob', call: 'delete', args: () => ['Doc', ids.alice], expected: { error: { code: 101, message: 'Object not found.' } } },
-    { who: 'anonymous', call: 'find', args: () => ['Doc', {}, { sessionToken: 'r:not-a-session' }], expected: { error: { code: 209, message: 'Invalid session token' } } },
+    {
+      who: 'anonymous',
+      call: 'find',
+      args: () => ['Doc', {}, { sessionToken: 'r:not-a-session' }],
+      expected: { error: { code: 209, message: 'Invalid session token' } },
+    },
     { who: 'anonymous', call: 'find', args: () => ['Nope'], expected: { error: { code: 103, message: expect.stringMatching(/Nope/) } } },
   ])('$call as $who', async ({ who, call, args, expected }) => {
     expect(await data(who, 'request', call, args())).toEqual(expected);
@@ -154,7 +172,7 @@ describe('whose rights: request.data is the caller, cloud.data is anonymous, opt
     expect((await s.rows('Locked')).map((r) => r.title)).toEqual(['by master']);
   });
 
-  it('save() writes a found object\'s changes (set then increment)', async () => {
+  it("save() writes a found object's changes (set then increment)", async () => {
     const r = await s.master(`mutation { callCloudCode(input: { functionName: saveFound, params: { title: "pub" } }) { result } }`);
     expect(r.errors).toBeUndefined();
     expect(r.data.callCloudCode.result).toMatchObject({ title: 'pub', n: 100 });
@@ -167,7 +185,7 @@ describe('whose rights: request.data is the caller, cloud.data is anonymous, opt
     expect(JSON.stringify(users.ok)).not.toMatch(/password|argon/);
     const role = await data('master', 'request', 'create', ['_Role', { name: 'Staff', ACL: { '*': { read: true } } }]);
     expect(role.ok).toMatchObject({ name: 'Staff' });
-    expect((await s.rows('_Role', `"name" = 'Staff'`))).toHaveLength(1);
+    expect(await s.rows('_Role', `"name" = 'Staff'`)).toHaveLength(1);
   });
 });
 
@@ -177,13 +195,15 @@ describe('context', () => {
     expect(contexts).toEqual([{ via: 'data api', n: 1 }]);
   });
 
-  it('without options.context, request.data passes on the request\'s own context (X-Parse-Cloud-Context)', async () => {
+  it("without options.context, request.data passes on the request's own context (X-Parse-Cloud-Context)", async () => {
     await data('master', 'request', 'create', ['Doc', { title: 'ctx2' }], { 'x-parse-cloud-context': '{"from":"header"}' });
     expect(contexts).toEqual([{ from: 'header' }]);
   });
 
   it('refuses a context that is not an object (107)', async () => {
-    expect(await data('master', 'request', 'create', ['Doc', { title: 'ctx3' }, { context: [1] }])).toEqual({ error: { code: 107, message: 'Invalid object for context.' } });
+    expect(await data('master', 'request', 'create', ['Doc', { title: 'ctx3' }, { context: [1] }])).toEqual({
+      error: { code: 107, message: 'Invalid object for context.' },
+    });
     expect(await s.rows('Doc', `"title" = 'ctx3'`)).toEqual([]);
   });
 });
@@ -196,7 +216,9 @@ describe('relations, aggregate and distinct', () => {
     expect(related.ok).toEqual([expect.objectContaining({ id: alice.id, username: 'alice' })]);
     expect((await s.rows('_Join:readers:Doc', `"owningId" = $1`, [ids.pub])).map((r) => r.relatedId)).toEqual([alice.id]);
     // bob may not write alice's document: the relation is not changed.
-    expect(await data('bob', 'request', 'relate', ['Doc', ids.alice, 'readers', { add: [bob.id] }])).toEqual({ error: { code: 101, message: 'Object not found.' } });
+    expect(await data('bob', 'request', 'relate', ['Doc', ids.alice, 'readers', { add: [bob.id] }])).toEqual({
+      error: { code: 101, message: 'Object not found.' },
+    });
     expect(await s.rows('_Join:readers:Doc', `"owningId" = $1`, [ids.alice])).toEqual([]);
   });
 
@@ -211,7 +233,11 @@ describe('relations, aggregate and distinct', () => {
   });
 
   it('aggregate and distinct with the master key (option or caller)', async () => {
-    const agg = await data('alice', 'request', 'aggregate', ['Doc', [{ $match: { n: { $lt: 4 } } }, { $group: { _id: null, total: { $sum: '$n' } } }], { useMasterKey: true }]);
+    const agg = await data('alice', 'request', 'aggregate', [
+      'Doc',
+      [{ $match: { n: { $lt: 4 } } }, { $group: { _id: null, total: { $sum: '$n' } } }],
+      { useMasterKey: true },
+    ]);
     expect(agg.ok).toEqual([expect.objectContaining({ total: 5 })]);
     const dist = await data('master', 'request', 'distinct', ['Doc', 'title', { n: { $lt: 4 } }]);
     expect((dist.ok as string[]).sort()).toEqual(['alice-doc', 'bob-doc']);

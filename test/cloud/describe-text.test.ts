@@ -14,8 +14,11 @@ describe('plinth cloud’s text', () => {
   it('one block per class, its triggers in run order with file:line (relative to the working directory), validators and timings', async () => {
     const registry = await describedRegistry();
     const stats = new CloudStats();
-    for (let ms = 1; ms <= 100; ms++) stats.record(registry.triggersFor('beforeSave', 'Post')[0].key, ms, ms === 100 ? new Error('no failing titles') : undefined);
-    const text = cloudCodeText(await describeCloudCode({ registry, stats, file: DESCRIBED, loadedAt: NOW }, NOW), 'Live from http://localhost:1337/graphql.', { cwd: CWD });
+    for (let ms = 1; ms <= 100; ms++)
+      stats.record(registry.triggersFor('beforeSave', 'Post')[0].key, ms, ms === 100 ? new Error('no failing titles') : undefined);
+    const text = cloudCodeText(await describeCloudCode({ registry, stats, file: DESCRIBED, loadedAt: NOW }, NOW), 'Live from http://localhost:1337/graphql.', {
+      cwd: CWD,
+    });
     const lines = text.split('\n');
     expect(lines[0]).toBe('Cloud code: test/fixtures/cloud/described.ts, loaded 2026-01-15T12:00:00.000Z');
     expect(lines[1]).toBe('Live from http://localhost:1337/graphql.');
@@ -35,7 +38,9 @@ describe('plinth cloud’s text', () => {
   });
 
   it('a static picture shows no statistics', async () => {
-    const text = cloudCodeText(await describeCloudCode({ registry: await describedRegistry(), file: DESCRIBED, loadedAt: NOW }, NOW), 'From the file.', { cwd: CWD });
+    const text = cloudCodeText(await describeCloudCode({ registry: await describedRegistry(), file: DESCRIBED, loadedAt: NOW }, NOW), 'From the file.', {
+      cwd: CWD,
+    });
     expect(text).not.toMatch(/calls|not called/);
     expect(text).toContain(`beforeSave #2  ${rel('post-beforeSave-2')}\n`);
   });
@@ -48,9 +53,16 @@ describe('plinth cloud’s text', () => {
 
   it('validators and statistics in a few words', () => {
     expect(validatorText(null)).toBe('');
-    expect(validatorText({ requireMaster: true, requireAllUserRoles: 'function', requireUserKeys: ['email'], rateLimit: { requestCount: 3, requestTimeWindow: 1000, zone: 'user' } })).toBe(
-      'validator: requireMaster; all roles (function); user keys email; rateLimit 3 per 1000 ms per user',
+    expect(
+      validatorText({
+        requireMaster: true,
+        requireAllUserRoles: 'function',
+        requireUserKeys: ['email'],
+        rateLimit: { requestCount: 3, requestTimeWindow: 1000, zone: 'user' },
+      }),
+    ).toBe('validator: requireMaster; all roles (function); user keys email; rateLimit 3 per 1000 ms per user');
+    expect(statsText({ calls: 1, errors: 0, p50Ms: 0.123, p99Ms: 250.4, lastError: null, lastErrorAt: null })).toBe(
+      '1 call, 0 errors, p50 0.12 ms, p99 250 ms',
     );
-    expect(statsText({ calls: 1, errors: 0, p50Ms: 0.123, p99Ms: 250.4, lastError: null, lastErrorAt: null })).toBe('1 call, 0 errors, p50 0.12 ms, p99 250 ms');
   });
 });

@@ -16,7 +16,8 @@ function env(stats: CloudStats): InvokeEnv {
 /** Runs a registered function `times` times through invoke, as the runtime does; failures are swallowed. */
 async function callFunction(registry: CloudRegistry, stats: CloudStats, name: string, times: number): Promise<void> {
   const entry = registry.functions.get(name)!;
-  for (let i = 0; i < times; i++) await invoke(entry, `function ${name}`, env(stats), undefined, () => entry.handler({ params: { name: 'Ada' } })).catch(() => undefined);
+  for (let i = 0; i < times; i++)
+    await invoke(entry, `function ${name}`, env(stats), undefined, () => entry.handler({ params: { name: 'Ada' } })).catch(() => undefined);
 }
 
 describe('describeCloudCode: where every rule runs', () => {
@@ -31,7 +32,11 @@ describe('describeCloudCode: where every rule runs', () => {
       ['beforeSave', 1, at('post-beforeSave-1').location],
       ['beforeSave', 2, at('post-beforeSave-2').location],
     ]);
-    expect(post.triggers[2]).toMatchObject({ file: DESCRIBED, line: at('post-beforeSave-1').line, validator: { requireUser: true, fields: { title: { type: 'String', required: true } } } });
+    expect(post.triggers[2]).toMatchObject({
+      file: DESCRIBED,
+      line: at('post-beforeSave-1').line,
+      validator: { requireUser: true, fields: { title: { type: 'String', required: true } } },
+    });
     expect(post.triggers[0].validator).toBe('function');
     expect(post.triggers[3].validator).toBeNull();
     const comment = d.classes.find((c) => c.className === 'Comment')!;
@@ -48,7 +53,16 @@ describe('describeCloudCode: where every rule runs', () => {
     expect(d.functions[1].validator).toEqual({ fields: { name: { type: 'String', default: 'world', options: 'function' } } });
     expect(d.jobs).toMatchObject([
       // 03:00 in Paris (UTC+1 in January) after noon UTC on the 15th.
-      { name: 'cleanup', registered: true, location: at('job-cleanup').location, schedule: '0 3 * * *', timeZone: 'Europe/Paris', description: 'nightly cleanup', nextRun: '2026-01-16T02:00:00.000Z', lastStatus: null },
+      {
+        name: 'cleanup',
+        registered: true,
+        location: at('job-cleanup').location,
+        schedule: '0 3 * * *',
+        timeZone: 'Europe/Paris',
+        description: 'nightly cleanup',
+        nextRun: '2026-01-16T02:00:00.000Z',
+        lastStatus: null,
+      },
       { name: 'report', registered: true, location: at('job-report').location, schedule: null, nextRun: null, schedules: [] },
     ]);
   });
@@ -91,9 +105,22 @@ describe('describeCloudCode: where every rule runs', () => {
           { origin: 'code', schedule: '0 3 * * *', timeZone: 'Europe/Paris', nextRunAt: new Date('2026-01-16T02:00:00Z') },
           { origin: 'database', id: 'sch1', schedule: 'every 15 minutes', timeZone: 'UTC', nextRunAt: new Date('2026-01-15T12:15:00Z') },
         ],
-        lastRun: { objectId: 'run1', status: 'failed', source: 'schedule', message: 'disk full', createdAt: new Date('2026-01-15T03:00:00Z'), startedAt: new Date('2026-01-15T03:00:01Z'), finishedAt: new Date('2026-01-15T03:00:09Z') },
+        lastRun: {
+          objectId: 'run1',
+          status: 'failed',
+          source: 'schedule',
+          message: 'disk full',
+          createdAt: new Date('2026-01-15T03:00:00Z'),
+          startedAt: new Date('2026-01-15T03:00:01Z'),
+          finishedAt: new Date('2026-01-15T03:00:09Z'),
+        },
       },
-      { name: 'gone', registered: false, schedules: [{ origin: 'database', id: 'sch2', schedule: '* * * * *', timeZone: 'UTC', nextRunAt: undefined }], lastRun: undefined },
+      {
+        name: 'gone',
+        registered: false,
+        schedules: [{ origin: 'database', id: 'sch2', schedule: '* * * * *', timeZone: 'UTC', nextRunAt: undefined }],
+        lastRun: undefined,
+      },
     ];
     const d = await describeCloudCode({ registry: await describedRegistry(), stats: new CloudStats(), jobs: { describeAll: async () => engine } }, NOW);
     expect(d.jobs.map((j) => j.name)).toEqual(['cleanup', 'gone', 'report']);
@@ -102,7 +129,10 @@ describe('describeCloudCode: where every rule runs', () => {
       lastStatus: 'failed',
       lastRunAt: '2026-01-15T03:00:09.000Z',
       lastMessage: 'disk full',
-      schedules: [{ origin: 'code', id: null }, { origin: 'database', id: 'sch1', schedule: 'every 15 minutes', nextRun: '2026-01-15T12:15:00.000Z' }],
+      schedules: [
+        { origin: 'code', id: null },
+        { origin: 'database', id: 'sch1', schedule: 'every 15 minutes', nextRun: '2026-01-15T12:15:00.000Z' },
+      ],
     });
     expect(d.jobs[1]).toMatchObject({ registered: false, file: null, location: null, stats: null, nextRun: null });
   });

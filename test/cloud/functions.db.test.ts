@@ -82,10 +82,13 @@ beforeAll(async () => {
   plain = await signUp(s, 'plain');
   admin = await signUp(s, 'admin', { email: 'admin@example.com' });
   editorAdmin = await signUp(s, 'both');
-  await s.ok(`mutation($a: [ID!], $b: [ID!]) {
+  await s.ok(
+    `mutation($a: [ID!], $b: [ID!]) {
     a: createRole(input: { fields: { name: "Admin", users: { add: $a } } }) { role { objectId } }
     e: createRole(input: { fields: { name: "Editor", users: { add: $b } } }) { role { objectId } }
-  }`, { a: [admin.id, editorAdmin.id], b: [editorAdmin.id] });
+  }`,
+    { a: [admin.id, editorAdmin.id], b: [editorAdmin.id] },
+  );
 });
 afterAll(() => s?.close());
 
@@ -118,8 +121,15 @@ describe('params and results', () => {
   it('drops __proto__, constructor and prototype keys from params (no prototype pollution)', async () => {
     const r = await s.request(`mutation { callCloudCode(input: { functionName: whoami, params: {} }) { result } }`);
     expect(r.errors).toBeUndefined();
-    const raw = '{"query":"mutation($p: Object) { callCloudCode(input: { functionName: types, params: $p }) { result } }","variables":{"p":{"ptr":{"__type":"Pointer","className":"Note","objectId":"n"},"file":{"__type":"File","name":"f"},"geo":{"__type":"GeoPoint","latitude":1,"longitude":2},"nested":{},"plain":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"ok":1}}}}';
-    const res = await s.plinth.fetch(new Request('http://plinth.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-parse-application-id': 'test-app' }, body: raw }));
+    const raw =
+      '{"query":"mutation($p: Object) { callCloudCode(input: { functionName: types, params: $p }) { result } }","variables":{"p":{"ptr":{"__type":"Pointer","className":"Note","objectId":"n"},"file":{"__type":"File","name":"f"},"geo":{"__type":"GeoPoint","latitude":1,"longitude":2},"nested":{},"plain":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"ok":1}}}}';
+    const res = await s.plinth.fetch(
+      new Request('http://plinth.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-parse-application-id': 'test-app' },
+        body: raw,
+      }),
+    );
     const body = await res.json();
     expect(body.data.callCloudCode.result.plain).toEqual({ ok: 1 });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -146,7 +156,11 @@ describe('params and results', () => {
   });
 
   it('the request: user (object-like), master, installationId, context, headers without the master key, log', async () => {
-    const asUser = await call('whoami', {}, { 'x-parse-session-token': plain.token, 'x-parse-installation-id': 'inst-f', 'x-parse-cloud-context': '{"from":"test"}' });
+    const asUser = await call(
+      'whoami',
+      {},
+      { 'x-parse-session-token': plain.token, 'x-parse-installation-id': 'inst-f', 'x-parse-cloud-context': '{"from":"test"}' },
+    );
     expect(asUser.data.callCloudCode.result).toEqual({ user: 'plain', master: false, installationId: 'inst-f', context: { from: 'test' } });
     expect(lastRequest!.user!.id).toBe(plain.id);
     expect(lastRequest!.functionName).toBe('whoami');
@@ -179,7 +193,10 @@ describe('errors', () => {
     const r = await call('nope');
     expect(r.data?.callCloudCode).toBeUndefined();
     expect(r.errors?.[0].message).toMatch(/"nope".*CloudCodeFunction/);
-    await expect(s.plinth.cloud.runtime.callFunction('nope', {}, (await import('../../src/security/index.ts')).Auth.anonymous())).rejects.toMatchObject({ code: 141, message: 'Invalid function: "nope"' });
+    await expect(s.plinth.cloud.runtime.callFunction('nope', {}, (await import('../../src/security/index.ts')).Auth.anonymous())).rejects.toMatchObject({
+      code: 141,
+      message: 'Invalid function: "nope"',
+    });
   });
 
   it('the CloudCodeFunction enum lists the functions whose names are GraphQL names', async () => {
@@ -209,11 +226,15 @@ describe('errors in production: values that are not errors are masked', () => {
   });
 });
 
-describe('validators (142 with Parse\'s messages; the master key passes the rules)', () => {
+describe("validators (142 with Parse's messages; the master key passes the rules)", () => {
   const NEED_LOGIN = 'Validation failed. Please login to continue.';
   type Who = 'anonymous' | 'plain' | 'admin' | 'both' | 'master';
   const headersOf = (who: Who): Record<string, string> =>
-    who === 'master' ? { 'x-parse-master-key': MASTER_KEY } : who === 'anonymous' ? {} : { 'x-parse-session-token': { plain, admin, both: editorAdmin }[who].token };
+    who === 'master'
+      ? { 'x-parse-master-key': MASTER_KEY }
+      : who === 'anonymous'
+        ? {}
+        : { 'x-parse-session-token': { plain, admin, both: editorAdmin }[who].token };
   it.each<{ fn: string; who: Who; params?: Record<string, unknown>; ok?: unknown; error?: string; code?: number }>([
     { fn: 'needsUser', who: 'anonymous', error: NEED_LOGIN },
     { fn: 'needsUser', who: 'plain', ok: {} },
@@ -248,7 +269,7 @@ describe('validators (142 with Parse\'s messages; the master key passes the rule
     }
   });
 
-  it('rateLimit: past the count, error 100 with Parse\'s message; the master key is not limited', async () => {
+  it("rateLimit: past the count, error 100 with Parse's message; the master key is not limited", async () => {
     expect((await call('limited')).data.callCloudCode.result).toBe('ok');
     expect((await call('limited')).data.callCloudCode.result).toBe('ok');
     const third = await call('limited');

@@ -84,7 +84,10 @@ export async function startCloudServer(cloud: CloudSetup, overrides: ConfigInput
       return r.data;
     },
     rows: (className, where = 'TRUE', params = []) =>
-      database.db.query(`SELECT * FROM "${className}" WHERE ${where} ORDER BY ${className.startsWith('_Join:') ? '"owningId", "relatedId"' : '"createdAt", "objectId"'}`, params),
+      database.db.query(
+        `SELECT * FROM "${className}" WHERE ${where} ORDER BY ${className.startsWith('_Join:') ? '"owningId", "relatedId"' : '"createdAt", "objectId"'}`,
+        params,
+      ),
     client(params = {}, opts = {}) {
       if (!wsUrl) throw new Error('start the server with { listen: true }');
       const client = createClient({

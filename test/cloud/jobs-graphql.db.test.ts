@@ -31,16 +31,23 @@ const RUN = `mutation Run($name: String!, $params: Object) {
 const STATUS = `query Status($id: ID!) { jobStatus(id: $id) { objectId jobName source status message params startedAt finishedAt createdAt } }`;
 
 async function finished(id: string): Promise<Record<string, any>> {
-  return eventually(async () => {
-    const { jobStatus } = await s.ok(STATUS, { id });
-    return ['succeeded', 'failed'].includes(jobStatus.status) ? jobStatus : undefined;
-  }, 10_000, `run ${id} to end`);
+  return eventually(
+    async () => {
+      const { jobStatus } = await s.ok(STATUS, { id });
+      return ['succeeded', 'failed'].includes(jobStatus.status) ? jobStatus : undefined;
+    },
+    10_000,
+    `run ${id} to end`,
+  );
 }
 
 describe('runJob and the _JobStatus queries', () => {
   it('runJob (master) answers with the status id at once; jobStatus shows the run’s end, message and params', async () => {
     const { runJob } = await s.ok(RUN, { name: 'hello', params: { name: 'Ada' } });
-    expect(runJob).toMatchObject({ clientMutationId: 'c1', jobStatus: { objectId: runJob.jobStatusId, jobName: 'hello', source: 'api', params: { name: 'Ada' } } });
+    expect(runJob).toMatchObject({
+      clientMutationId: 'c1',
+      jobStatus: { objectId: runJob.jobStatusId, jobName: 'hello', source: 'api', params: { name: 'Ada' } },
+    });
     const status = await finished(runJob.jobStatusId);
     expect(status).toMatchObject({ status: 'succeeded', message: 'hello Ada', params: { name: 'Ada' } });
     expect(Date.parse(status.finishedAt)).toBeGreaterThanOrEqual(Date.parse(status.startedAt));
@@ -49,7 +56,8 @@ describe('runJob and the _JobStatus queries', () => {
   it('a failed run is found with jobStatuses filters, with its error message', async () => {
     const { runJob } = await s.ok(RUN, { name: 'fails' });
     await finished(runJob.jobStatusId);
-    const { jobStatuses } = await s.ok(`{ jobStatuses(where: { jobName: { equalTo: "fails" }, status: { equalTo: "failed" } }, order: [createdAt_DESC], first: 5) {
+    const { jobStatuses } =
+      await s.ok(`{ jobStatuses(where: { jobName: { equalTo: "fails" }, status: { equalTo: "failed" } }, order: [createdAt_DESC], first: 5) {
       count edges { node { objectId message finishedAt } } } }`);
     expect(jobStatuses.count).toBe(1);
     expect(jobStatuses.edges[0].node).toMatchObject({ objectId: runJob.jobStatusId, message: 'the report is missing' });
@@ -70,14 +78,19 @@ describe('runJob and the _JobStatus queries', () => {
 
 describe('_JobSchedule: schedules set at run time', () => {
   it('a schedule created through the API runs its job on its ticks, and stops once deleted', async () => {
-    const created = await s.ok(`mutation { createJobSchedule(input: { fields: { jobName: "pulse", cron: "* * * * * *", timeZone: "Europe/Berlin", params: "{\\"n\\":1}" } }) {
+    const created =
+      await s.ok(`mutation { createJobSchedule(input: { fields: { jobName: "pulse", cron: "* * * * * *", timeZone: "Europe/Berlin", params: "{\\"n\\":1}" } }) {
       jobSchedule { objectId } } }`);
     const id = created.createJobSchedule.jobSchedule.objectId;
     const runs = `{ jobStatuses(where: { jobName: { equalTo: "pulse" }, source: { equalTo: "schedule" } }) { count edges { node { params } } } }`;
-    const first = await eventually(async () => {
-      const { jobStatuses } = await s.ok(runs);
-      return jobStatuses.count >= 2 ? jobStatuses : undefined;
-    }, 6000, 'two scheduled runs');
+    const first = await eventually(
+      async () => {
+        const { jobStatuses } = await s.ok(runs);
+        return jobStatuses.count >= 2 ? jobStatuses : undefined;
+      },
+      6000,
+      'two scheduled runs',
+    );
     expect(first.edges[0].node.params).toEqual({ n: 1 });
     await s.ok(`mutation { deleteJobSchedule(input: { id: "${id}" }) { jobSchedule { objectId } } }`);
     await new Promise((r) => setTimeout(r, 700));
@@ -91,9 +104,13 @@ describe('_JobSchedule: schedules set at run time', () => {
     expect(unknown.errors?.[0]).toMatchObject({ message: 'Cannot Schedule a job that is not deployed', extensions: { code: 1 } });
     const badCron = await s.master(`mutation { createJobSchedule(input: { fields: { jobName: "pulse", cron: "61 * * * *" } }) { jobSchedule { objectId } } }`);
     expect(badCron.errors?.[0]?.extensions?.code).toBe(162);
-    const badZone = await s.master(`mutation { createJobSchedule(input: { fields: { jobName: "pulse", cron: "* * * * *", timeZone: "Mars/Olympus" } }) { jobSchedule { objectId } } }`);
+    const badZone = await s.master(
+      `mutation { createJobSchedule(input: { fields: { jobName: "pulse", cron: "* * * * *", timeZone: "Mars/Olympus" } }) { jobSchedule { objectId } } }`,
+    );
     expect(badZone.errors?.[0]?.message).toMatch(/Invalid time zone/);
-    const badParams = await s.master(`mutation { createJobSchedule(input: { fields: { jobName: "pulse", cron: "* * * * *", params: "[1" } }) { jobSchedule { objectId } } }`);
+    const badParams = await s.master(
+      `mutation { createJobSchedule(input: { fields: { jobName: "pulse", cron: "* * * * *", params: "[1" } }) { jobSchedule { objectId } } }`,
+    );
     expect(badParams.errors?.[0]?.extensions?.code).toBe(107);
     const anon = await s.anon(`mutation { createJobSchedule(input: { fields: { jobName: "pulse", cron: "* * * * *" } }) { jobSchedule { objectId } } }`);
     expect(anon.errors?.[0]?.extensions?.code).toBe(119);

@@ -91,8 +91,12 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
 
 /** Waits until a run reaches one of `states`. */
 export function settled(db: Database, id: string, states = ['succeeded', 'failed'], timeoutMs = 10_000): Promise<StatusRow> {
-  return eventually(async () => {
-    const row = await status(db, id);
-    return row && states.includes(row.status) ? row : undefined;
-  }, timeoutMs, `run ${id} to reach ${states.join('/')}`);
+  return eventually(
+    async () => {
+      const row = await status(db, id);
+      return row && states.includes(row.status) ? row : undefined;
+    },
+    timeoutMs,
+    `run ${id} to reach ${states.join('/')}`,
+  );
 }

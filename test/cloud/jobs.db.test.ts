@@ -56,7 +56,10 @@ describe('cloud jobs: runs and their status', () => {
 
   it('a string result becomes the final message (Parse)', async () => {
     const { db } = await setup();
-    const e = await engine(db, registry((cloud) => cloud.job('greet', async () => 'all done')));
+    const e = await engine(
+      db,
+      registry((cloud) => cloud.job('greet', async () => 'all done')),
+    );
     expect(await settled(db, await e.jobs.runJob('greet'))).toMatchObject({ status: 'succeeded', message: 'all done' });
   });
 
@@ -77,7 +80,10 @@ describe('cloud jobs: runs and their status', () => {
 
   it('an unknown job is refused with Parse’s error, and nothing is queued', async () => {
     const { db } = await setup();
-    const e = await engine(db, registry((cloud) => cloud.job('known', async () => undefined)));
+    const e = await engine(
+      db,
+      registry((cloud) => cloud.job('known', async () => undefined)),
+    );
     await expect(e.jobs.runJob('unknown')).rejects.toMatchObject({ code: 141, message: 'Invalid job.' });
     expect((await db.raw.query(`SELECT count(*)::int AS "n" FROM "_JobStatus"`)).rows[0].n).toBe(0);
   });
@@ -100,10 +106,14 @@ describe('cloud jobs: runs and their status', () => {
       ),
     );
     const id = await e.jobs.runJob('flaky');
-    const between = await eventually(async () => {
-      const row = await status(db, id);
-      return row?.status === 'pending' && row.message?.startsWith('Attempt 1 failed') ? row : undefined;
-    }, 5000, 'the pending status between attempts');
+    const between = await eventually(
+      async () => {
+        const row = await status(db, id);
+        return row?.status === 'pending' && row.message?.startsWith('Attempt 1 failed') ? row : undefined;
+      },
+      5000,
+      'the pending status between attempts',
+    );
     expect(between.message).toBe('Attempt 1 failed: attempt 1 failed. Retrying.');
     expect(await settled(db, id, ['succeeded', 'failed'], 20_000)).toMatchObject({ status: 'succeeded', message: 'third time lucky' });
     expect(attempts).toHaveLength(3);
@@ -136,7 +146,10 @@ describe('cloud jobs: runs and their status', () => {
   it('a run queued inside a transaction that rolls back leaves nothing: no status, no queued job, no run', async () => {
     const { db } = await setup();
     let ran = 0;
-    const e = await engine(db, registry((cloud) => cloud.job('tx', async () => void ran++)));
+    const e = await engine(
+      db,
+      registry((cloud) => cloud.job('tx', async () => void ran++)),
+    );
     await e.queue.prepare(CLOUD_JOB_QUEUE);
     await expect(
       db.transaction(async (tx) => {
@@ -173,7 +186,9 @@ describe('cloud jobs: runs and their status', () => {
   it('a dead instance’s run with retries left is queued again and run by a survivor', async () => {
     const { db } = await setup();
     let calls = 0;
-    const jobs = registry((cloud) => cloud.job('resilient', () => (++calls === 1 ? new Promise(() => undefined) : 'done elsewhere'), { retries: 1, retryDelayMs: 0 }));
+    const jobs = registry((cloud) =>
+      cloud.job('resilient', () => (++calls === 1 ? new Promise(() => undefined) : 'done elsewhere'), { retries: 1, retryDelayMs: 0 }),
+    );
     const doomed = await engine(db, jobs);
     const id = await doomed.jobs.runJob('resilient');
     await settled(db, id, ['running']);
@@ -200,7 +215,11 @@ describe('cloud jobs: runs and their status', () => {
 
   it('at stop, runs still going after the grace period are marked failed ("the server stopped")', async () => {
     const { db } = await setup();
-    const e = await startEngine(db, registry((cloud) => cloud.job('endless', () => new Promise(() => undefined))), { graceMs: 200 });
+    const e = await startEngine(
+      db,
+      registry((cloud) => cloud.job('endless', () => new Promise(() => undefined))),
+      { graceMs: 200 },
+    );
     const id = await e.jobs.runJob('endless');
     await settled(db, id, ['running']);
     const started = Date.now();
@@ -211,7 +230,11 @@ describe('cloud jobs: runs and their status', () => {
 
   it('at stop, a run that ends within the grace period succeeds', async () => {
     const { db } = await setup();
-    const e = await startEngine(db, registry((cloud) => cloud.job('short', () => sleep(300))), { graceMs: 5000 });
+    const e = await startEngine(
+      db,
+      registry((cloud) => cloud.job('short', () => sleep(300))),
+      { graceMs: 5000 },
+    );
     const id = await e.jobs.runJob('short');
     await settled(db, id, ['running']);
     await e.stop();
@@ -239,7 +262,11 @@ describe('cloud jobs: schedules', () => {
 
   it('a schedule written to _JobSchedule at run time runs, with its params, and stops when deleted', async () => {
     const { db } = await setup();
-    const e = await engine(db, registry((cloud) => cloud.job('nightly', async (req) => `ran with ${JSON.stringify(req.params)}`)), { pollMs: 200 });
+    const e = await engine(
+      db,
+      registry((cloud) => cloud.job('nightly', async (req) => `ran with ${JSON.stringify(req.params)}`)),
+      { pollMs: 200 },
+    );
     await db.raw.query(
       `INSERT INTO "_JobSchedule" ("objectId", "jobName", "params", "cron", "timeZone", "createdAt", "updatedAt", "_rperm", "_wperm")
        VALUES ('sched1', 'nightly', '{"region":"eu"}', '* * * * * *', 'Europe/Paris', now(), now(), '{}', '{}')`,
@@ -259,7 +286,10 @@ describe('cloud jobs: schedules', () => {
 
   it('describe shows each schedule with its next run, and the last run', async () => {
     const { db } = await setup();
-    const e = await engine(db, registry((cloud) => cloud.job('weekly', async () => 'ok', { schedule: '0 0 9 * * 1', timeZone: 'America/New_York' })));
+    const e = await engine(
+      db,
+      registry((cloud) => cloud.job('weekly', async () => 'ok', { schedule: '0 0 9 * * 1', timeZone: 'America/New_York' })),
+    );
     const id = await e.jobs.runJob('weekly');
     await settled(db, id);
     const view = await e.jobs.describe('weekly');

@@ -82,7 +82,7 @@ async function msg(fields: Record<string, unknown>): Promise<string> {
 }
 
 describe('beforeConnect', () => {
-  it('refuses a graphql-ws connection: closed with 4403 and the trigger\'s error', async () => {
+  it("refuses a graphql-ws connection: closed with 4403 and the trigger's error", async () => {
     const st = stream(s.client({ installationId: 'blocked-device' }), `{ health }`);
     await st.ended();
     expect(st.results).toEqual([]);
@@ -92,7 +92,7 @@ describe('beforeConnect', () => {
     expect(connects.map((c) => c.installationId)).toEqual(['blocked-device']);
   });
 
-  it('lets the others in, with the connection\'s user, master flag and counts', async () => {
+  it("lets the others in, with the connection's user, master flag and counts", async () => {
     const asAlice = stream(s.client({ sessionToken: alice.token, installationId: 'phone-1' }), `{ viewer { user { username } } }`);
     await asAlice.ended();
     expect(asAlice.results[0]?.data).toEqual({ viewer: { user: { username: 'alice' } } });
@@ -123,7 +123,7 @@ describe('beforeSubscribe', () => {
     user.stop();
   });
 
-  it('narrows: events come only for what the narrowed query matches (on top of the client\'s where)', async () => {
+  it("narrows: events come only for what the narrowed query matches (on top of the client's where)", async () => {
     onSubscribe = (req) => void req.query.equalTo('room', req.user!.get('username'));
     const st = await subscribe({ sessionToken: bob.token }, EVENTS, { w: { text: { notEqualTo: 'skip' } } });
     expect(givenWhere[0]).toEqual({ text: { $ne: 'skip' } });
@@ -196,7 +196,9 @@ describe('afterLiveQueryEvent', () => {
 
 describe('find triggers on live result sets', () => {
   it('beforeFind narrows and afterFind changes every emission', async () => {
-    await s.ok(`mutation { a: createBoard(input: { fields: { text: "shown", visible: true } }) { board { objectId } } b: createBoard(input: { fields: { text: "hidden", visible: false } }) { board { objectId } } }`);
+    await s.ok(
+      `mutation { a: createBoard(input: { fields: { text: "shown", visible: true } }) { board { objectId } } b: createBoard(input: { fields: { text: "hidden", visible: false } }) { board { objectId } } }`,
+    );
     const st = stream(s.client({ sessionToken: alice.token }), `subscription { boards(order: [text_ASC]) { count edges { node { text } } } }`);
     open.push(st);
     const first = await st.next(1);

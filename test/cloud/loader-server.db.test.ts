@@ -19,7 +19,17 @@ async function start(options: ServerOptions): Promise<PlinthServer> {
     databaseUrl = database.url;
     cleanups.push(database.drop);
   }
-  const server = await createServer({ port: 0, host: '127.0.0.1', appId: APP_ID, masterKey: 'loader-master-key', logLevel: 'silent', dataDir, databaseUrl, env: {}, ...options });
+  const server = await createServer({
+    port: 0,
+    host: '127.0.0.1',
+    appId: APP_ID,
+    masterKey: 'loader-master-key',
+    logLevel: 'silent',
+    dataDir,
+    databaseUrl,
+    env: {},
+    ...options,
+  });
   cleanups.unshift(() => server.close());
   return server;
 }

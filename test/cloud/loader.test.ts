@@ -91,7 +91,8 @@ describe('loadCloudModule', () => {
 
   it("resolves 'plinth' in a file outside the project, without any node_modules", async () => {
     const dir = tempDir({
-      'main.ts': "import { defineCloud, CloudError } from 'plinth';\nexport default defineCloud((cloud) => { cloud.define('code', () => CloudError.SCRIPT_FAILED); });\n",
+      'main.ts':
+        "import { defineCloud, CloudError } from 'plinth';\nexport default defineCloud((cloud) => { cloud.define('code', () => CloudError.SCRIPT_FAILED); });\n",
     });
     expect(await call(await load(path.join(dir, 'main.ts')), 'code')).toBe(141);
   });
@@ -132,7 +133,8 @@ describe('loadCloudModule', () => {
 
     it('sees edited .mjs, "type": "module" .js and .json files imported by a .mjs entry', async () => {
       const dir = tempDir({
-        'main.mjs': "import { a } from './a.mjs';\nimport { b } from './lib/b.js';\nimport c from './c.json' with { type: 'json' };\nexport default (cloud) => { cloud.define('values', () => [a, b, c.c]); };\n",
+        'main.mjs':
+          "import { a } from './a.mjs';\nimport { b } from './lib/b.js';\nimport c from './c.json' with { type: 'json' };\nexport default (cloud) => { cloud.define('values', () => [a, b, c.c]); };\n",
         'a.mjs': 'export const a = 1;\n',
         'c.json': '{"c": 1}\n',
       });
@@ -161,7 +163,9 @@ describe('loadCloudModule', () => {
 
   describe('errors', () => {
     it('names the file and TypeScript line of a syntax error', async () => {
-      const dir = tempDir({ 'main.ts': "import { defineCloud } from 'plinth';\n\ninterface A { x: string }\nconst broken: A = { x: };\n\nexport default defineCloud(() => {});\n" });
+      const dir = tempDir({
+        'main.ts': "import { defineCloud } from 'plinth';\n\ninterface A { x: string }\nconst broken: A = { x: };\n\nexport default defineCloud(() => {});\n",
+      });
       const entry = path.join(dir, 'main.ts');
       const error = await loadError(entry);
       const column = positionOf(entry, 'x: }').column + 'x: '.length;

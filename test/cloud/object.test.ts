@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CloudAcl, type CloudFileValue, CloudGeoPointValue, CloudObjectImpl, fromStored, markSaved, newObject, toStored, toWriteInput, withChanges } from '../../src/cloud/object/index.ts';
+import {
+  CloudAcl,
+  type CloudFileValue,
+  CloudGeoPointValue,
+  CloudObjectImpl,
+  fromStored,
+  markSaved,
+  newObject,
+  toStored,
+  toWriteInput,
+  withChanges,
+} from '../../src/cloud/object/index.ts';
 import { CLASS, INCLUDED, type ParseObject } from '../../src/core/index.ts';
 import { env, parseError } from './object-fixture.ts';
 
@@ -58,7 +69,14 @@ describe('fromStored: a saved object, typed as the SDK types it', () => {
     const loc = post.get('loc') as CloudGeoPointValue;
     expect([loc.latitude, loc.longitude]).toEqual([10, 20]);
     expect(loc.kilometersTo({ latitude: 10, longitude: 21 })).toBeCloseTo(109.5, 0);
-    expect(post.get('area')).toEqual({ __type: 'Polygon', coordinates: [[0, 0], [0, 1], [1, 1]] });
+    expect(post.get('area')).toEqual({
+      __type: 'Polygon',
+      coordinates: [
+        [0, 0],
+        [0, 1],
+        [1, 1],
+      ],
+    });
     expect(post.get('blob')).toEqual({ __type: 'Bytes', base64: 'AQID' });
     expect(post.get('tags')).toEqual(['a', 'b']);
     // Parse JSON inside an Object field is decoded, as the SDK decodes a fetched object.
@@ -192,7 +210,14 @@ describe('set and the other changes', () => {
       .set('author', { __type: 'Pointer', className: 'Author', objectId: 'a2' })
       .set('cover', { __type: 'File', name: 'y.png', url: 'http://elsewhere/y.png' })
       .set('loc', { __type: 'GeoPoint', latitude: 5, longitude: 6 })
-      .set('area', { __type: 'Polygon', coordinates: [[1, 1], [1, 2], [2, 2]] })
+      .set('area', {
+        __type: 'Polygon',
+        coordinates: [
+          [1, 1],
+          [1, 2],
+          [2, 2],
+        ],
+      })
       .set('blob', { __type: 'Bytes', base64: 'BAUG' })
       .set('meta', { when: new Date('2020-01-01T00:00:00Z'), who: post().get('author') });
     expect(toWriteInput(obj)).toEqual({
@@ -304,7 +329,9 @@ describe('set and the other changes', () => {
   });
 
   it('relation changes pass through to the core; revert drops changes', () => {
-    const obj = post().set('editors', { add: ['a1'] }).set('editors', { __op: 'RemoveRelation', objects: [{ __type: 'Pointer', className: 'Author', objectId: 'a2' }] });
+    const obj = post()
+      .set('editors', { add: ['a1'] })
+      .set('editors', { __op: 'RemoveRelation', objects: [{ __type: 'Pointer', className: 'Author', objectId: 'a2' }] });
     expect(toWriteInput(obj)).toEqual({ editors: { add: ['a1'], remove: ['a2'] } });
     obj.set('title', 'x').revert('title');
     expect(obj.dirtyKeys()).toEqual(['editors']);
@@ -322,7 +349,13 @@ describe('ACL', () => {
     const role = fromStored('_Role', { [CLASS]: '_Role', objectId: 'r1', name: 'Mods' } as ParseObject, env);
     acl.setRoleReadAccess(role, true);
     expect(acl.toJSON()).toEqual({ '*': { read: true }, u1: { read: true, write: true }, 'role:Admins': { write: true }, 'role:Mods': { read: true } });
-    expect([acl.getPublicReadAccess(), acl.getPublicWriteAccess(), acl.getWriteAccess('u1'), acl.getRoleWriteAccess('Admins'), acl.getRoleReadAccess('Admins')]).toEqual([true, false, true, true, false]);
+    expect([
+      acl.getPublicReadAccess(),
+      acl.getPublicWriteAccess(),
+      acl.getWriteAccess('u1'),
+      acl.getRoleWriteAccess('Admins'),
+      acl.getRoleReadAccess('Admins'),
+    ]).toEqual([true, false, true, true, false]);
     acl.setReadAccess('u1', false);
     acl.setWriteAccess('u1', false);
     expect(Object.keys(acl.toJSON())).not.toContain('u1');

@@ -27,7 +27,11 @@ describe('constraints compose as Parse.Query composes them', () => {
 
   it('equalTo undefined is doesNotExist; equalTo and notEqualTo take an object of keys', () => {
     expect(query().equalTo('title', undefined).result().where).toEqual({ title: { $exists: false } });
-    expect(query().equalTo({ title: 'a', views: 2 }).notEqualTo({ published: true }).result().where).toEqual({ title: 'a', views: 2, published: { $ne: true } });
+    expect(query().equalTo({ title: 'a', views: 2 }).notEqualTo({ published: true }).result().where).toEqual({
+      title: 'a',
+      views: 2,
+      published: { $ne: true },
+    });
   });
 
   it('encodes values as the REST API takes them', () => {
@@ -41,7 +45,12 @@ describe('constraints compose as Parse.Query composes them', () => {
       author: { __type: 'Pointer', className: 'Author', objectId: 'a1' },
       when: { $gt: { __type: 'Date', iso: '2024-01-01T00:00:00.000Z' } },
       cover: { __type: 'File', name: 'c.png', url: 'http://files.test/c.png' },
-      tags: { $in: [{ __type: 'Pointer', className: 'Author', objectId: 'a1' }, { __type: 'Date', iso: '2024-01-01T00:00:00.000Z' }] },
+      tags: {
+        $in: [
+          { __type: 'Pointer', className: 'Author', objectId: 'a1' },
+          { __type: 'Date', iso: '2024-01-01T00:00:00.000Z' },
+        ],
+      },
     });
     expect(parseError(() => query().equalTo('author', newObject('Author', {}, env))).code).toBe(104);
   });
@@ -51,7 +60,10 @@ describe('constraints compose as Parse.Query composes them', () => {
     const where = q.result().where;
     expect(Object.getPrototypeOf(where)).toBe(Object.prototype);
     expect(JSON.stringify(where)).toBe('{"__proto__":"x","constructor":{"$lt":"b"},"toString":{"$gt":1}}');
-    expect(parsed(q)).toMatchObject({ kind: 'and', conditions: [{ kind: 'compare', field: { name: '__proto__' } }, { field: { name: 'constructor' } }, { field: { name: 'toString' } }] });
+    expect(parsed(q)).toMatchObject({
+      kind: 'and',
+      conditions: [{ kind: 'compare', field: { name: '__proto__' } }, { field: { name: 'constructor' } }, { field: { name: 'toString' } }],
+    });
   });
 });
 
@@ -108,14 +120,26 @@ describe('every constraint reads back through parseWhere', () => {
     ['exists', (q) => q.exists('title'), { kind: 'exists', exists: true }],
     ['doesNotExist on a relation', (q) => q.doesNotExist('editors'), { kind: 'relationMatches', negated: true }],
     ['matches', (q) => q.matches('title', /a/i), { kind: 'regex', pattern: 'a', options: 'i' }],
-    ['equalTo an object at a key inside an Object field', (q) => q.equalTo('meta.size', { w: 1 }), { kind: 'compare', op: 'eq', field: { name: 'meta', path: ['size'] }, value: { w: 1 } }],
+    [
+      'equalTo an object at a key inside an Object field',
+      (q) => q.equalTo('meta.size', { w: 1 }),
+      { kind: 'compare', op: 'eq', field: { name: 'meta', path: ['size'] }, value: { w: 1 } },
+    ],
     ['matches a key inside an Object field', (q) => q.matches('meta.color', '^r'), { kind: 'regex', field: { name: 'meta', type: 'Object', path: ['color'] } }],
-    ['fullText', (q) => q.fullText('title', 'hello', { language: 'fr', diacriticSensitive: false }), { kind: 'text', language: 'french', diacriticSensitive: false, caseSensitive: false }],
+    [
+      'fullText',
+      (q) => q.fullText('title', 'hello', { language: 'fr', diacriticSensitive: false }),
+      { kind: 'text', language: 'french', diacriticSensitive: false, caseSensitive: false },
+    ],
     ['near', (q) => q.near('loc', new CloudGeoPointValue(SF)), { kind: 'near', point: SF, maxDistanceRadians: undefined }],
     ['withinKilometers (sorted)', (q) => q.withinKilometers('loc', SF, 63.71), { kind: 'near', maxDistanceRadians: 0.01 }],
     ['withinMiles, unsorted', (q) => q.withinMiles('loc', SF, 39.588, false), { kind: 'withinSphere', center: SF, radiusRadians: 0.01 }],
     ['withinRadians', (q) => q.withinRadians('loc', SF, 0.5), { kind: 'near', maxDistanceRadians: 0.5 }],
-    ['withinGeoBox', (q) => q.withinGeoBox('loc', { latitude: 1, longitude: 2 }, { latitude: 3, longitude: 4 }), { kind: 'withinBox', bottomLeft: { latitude: 1, longitude: 2 } }],
+    [
+      'withinGeoBox',
+      (q) => q.withinGeoBox('loc', { latitude: 1, longitude: 2 }, { latitude: 3, longitude: 4 }),
+      { kind: 'withinBox', bottomLeft: { latitude: 1, longitude: 2 } },
+    ],
     ['withinPolygon', (q) => q.withinPolygon('loc', area), { kind: 'withinPolygon', points: area }],
     ['polygonContains', (q) => q.polygonContains('area', SF), { kind: 'intersectsPoint', point: SF }],
     ['matchesQuery on a pointer', (q) => q.matchesQuery('author', authors()), { kind: 'pointerMatches', targetClass: 'Author', negated: false }],
@@ -157,14 +181,45 @@ describe('every constraint reads back through parseWhere', () => {
 
 describe('limit, skip, order, keys, include', () => {
   it("toJSON gives Parse's REST parameters; result() the parts as lists", () => {
-    const q = query().limit(10).skip(20).descending('views').addAscending('title, createdAt').select('title', ['views']).exclude('meta').include('author', ['author.mentor']);
-    expect(q.toJSON()).toEqual({ where: {}, limit: 10, skip: 20, order: '-views,title,createdAt', keys: 'title,views', excludeKeys: 'meta', include: 'author,author.mentor' });
-    expect(q.result()).toEqual({ where: {}, limit: 10, skip: 20, order: ['-views', 'title', 'createdAt'], keys: ['title', 'views'], excludeKeys: ['meta'], include: ['author', 'author.mentor'] });
+    const q = query()
+      .limit(10)
+      .skip(20)
+      .descending('views')
+      .addAscending('title, createdAt')
+      .select('title', ['views'])
+      .exclude('meta')
+      .include('author', ['author.mentor']);
+    expect(q.toJSON()).toEqual({
+      where: {},
+      limit: 10,
+      skip: 20,
+      order: '-views,title,createdAt',
+      keys: 'title,views',
+      excludeKeys: 'meta',
+      include: 'author,author.mentor',
+    });
+    expect(q.result()).toEqual({
+      where: {},
+      limit: 10,
+      skip: 20,
+      order: ['-views', 'title', 'createdAt'],
+      keys: ['title', 'views'],
+      excludeKeys: ['meta'],
+      include: ['author', 'author.mentor'],
+    });
     expect(query().ascending('a').ascending('b').addDescending(['c', 'd']).result().order).toEqual(['b', '-c', '-d']);
   });
 
   it('leaves out what was not asked', () => {
-    expect(query().result()).toEqual({ where: {}, limit: undefined, skip: undefined, order: undefined, keys: undefined, excludeKeys: undefined, include: undefined });
+    expect(query().result()).toEqual({
+      where: {},
+      limit: undefined,
+      skip: undefined,
+      order: undefined,
+      keys: undefined,
+      excludeKeys: undefined,
+      include: undefined,
+    });
     expect(query().toJSON()).toEqual({ where: {} });
   });
 
@@ -180,7 +235,15 @@ describe('a query built from an operation (beforeFind)', () => {
     const q = new CloudQueryImpl('Post', { where, limit: 5, skip: 2, order: ['-views', 'title'], keys: ['title'], excludeKeys: ['meta'], include: ['author'] });
     q.greaterThan('views', 1);
     expect(where).toEqual({ title: { $ne: 'x' } });
-    expect(q.result()).toEqual({ where: { title: { $ne: 'x' }, views: { $gt: 1 } }, limit: 5, skip: 2, order: ['-views', 'title'], keys: ['title'], excludeKeys: ['meta'], include: ['author'] });
+    expect(q.result()).toEqual({
+      where: { title: { $ne: 'x' }, views: { $gt: 1 } },
+      limit: 5,
+      skip: 2,
+      order: ['-views', 'title'],
+      keys: ['title'],
+      excludeKeys: ['meta'],
+      include: ['author'],
+    });
     const parts = q.result();
     (parts.where.title as Record<string, unknown>).$ne = 'changed';
     expect(q.result().where.title).toEqual({ $ne: 'x' });
@@ -195,7 +258,10 @@ describe('a query built from an operation (beforeFind)', () => {
     const narrowed = parseWhere(q.result().where, Post, { classes });
     const extra = parseWhere({ published: { equalTo: true }, views: { lessThan: 100 } }, Post, { classes });
     const flat = (c: Condition): Condition[] => (c.kind === 'and' ? c.conditions.flatMap(flat) : [c]);
-    const sorted = (c: Condition) => flat(c).map((x) => JSON.stringify(x)).sort();
+    const sorted = (c: Condition) =>
+      flat(c)
+        .map((x) => JSON.stringify(x))
+        .sort();
     expect(sorted(narrowed)).toEqual(sorted(and([original, extra])));
   });
 });

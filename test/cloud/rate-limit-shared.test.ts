@@ -11,10 +11,14 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Waits until a fresh connection answers (the tests fail, never skip, without Redis). */
 async function ready(c: RedisCounters): Promise<void> {
   let answered = false;
-  await eventually(() => {
-    void c.increment('ready', 60_000).then((n) => (answered ||= n !== undefined));
-    return answered;
-  }, `Redis at ${REDIS_URL} (set REDIS_URL)`, 5000);
+  await eventually(
+    () => {
+      void c.increment('ready', 60_000).then((n) => (answered ||= n !== undefined));
+      return answered;
+    },
+    `Redis at ${REDIS_URL} (set REDIS_URL)`,
+    5000,
+  );
 }
 
 /** An instance's limiter: calls a rate-limited function as a client address, 'ok' or the refusal code. */

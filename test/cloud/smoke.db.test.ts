@@ -5,23 +5,28 @@ describe('cloud smoke', () => {
   let s: TestServer;
   const seen: string[] = [];
   beforeAll(async () => {
-    s = await startTestServer({}, {
-      cloud: (cloud) => {
-        cloud.define('hello', (req) => `Hello ${req.params.name ?? 'world'}!`);
-        cloud.beforeSave('Post', (req) => {
-          seen.push('beforeSave:' + req.object.dirtyKeys().join(','));
-          req.object.set('slug', String(req.object.get('title')).toLowerCase());
-        });
-        cloud.afterSave('Post', (req) => {
-          seen.push('afterSave:' + req.object.get('slug') + ':' + (req.original ? 'update' : 'create'));
-        });
-        cloud.beforeFind('Post', (req) => {
-          req.query.equalTo('hidden', false);
-        });
-        cloud.afterFind('Post', (req) => req.objects.map((o) => o.set('title', String(o.get('title')).toUpperCase())));
+    s = await startTestServer(
+      {},
+      {
+        cloud: (cloud) => {
+          cloud.define('hello', (req) => `Hello ${req.params.name ?? 'world'}!`);
+          cloud.beforeSave('Post', (req) => {
+            seen.push('beforeSave:' + req.object.dirtyKeys().join(','));
+            req.object.set('slug', String(req.object.get('title')).toLowerCase());
+          });
+          cloud.afterSave('Post', (req) => {
+            seen.push('afterSave:' + req.object.get('slug') + ':' + (req.original ? 'update' : 'create'));
+          });
+          cloud.beforeFind('Post', (req) => {
+            req.query.equalTo('hidden', false);
+          });
+          cloud.afterFind('Post', (req) => req.objects.map((o) => o.set('title', String(o.get('title')).toUpperCase())));
+        },
       },
-    });
-    await s.ok(`mutation { createClass(input: {name: "Post", schemaFields: {addStrings: [{name: "title"}, {name: "slug"}], addBooleans: [{name: "hidden"}]}}) { class { name } } }`);
+    );
+    await s.ok(
+      `mutation { createClass(input: {name: "Post", schemaFields: {addStrings: [{name: "title"}, {name: "slug"}], addBooleans: [{name: "hidden"}]}}) { class { name } } }`,
+    );
   });
   afterAll(() => s?.close());
 

@@ -111,7 +111,7 @@ describe('logIn and logInWith', () => {
     when.beforeLogin = (req: LoginRequest) => {
       if (req.object.get('username') === 'lou') throw new Error('lou is banned');
     };
-    const r = await s.anon(LOG_IN, { u: 'lou', p: PASSWORD }, );
+    const r = await s.anon(LOG_IN, { u: 'lou', p: PASSWORD });
     expect(failure(r)).toEqual({ code: 141, message: 'lou is banned' });
     expect(calls).toEqual(['beforeLogin']);
     const [req] = seen.beforeLogin as LoginRequest[];
@@ -211,7 +211,10 @@ describe('resetPassword', () => {
 describe('password changes by emailed link', () => {
   it('confirming a reset runs beforeSave/afterSave on _User (the new password visible to beforeSave), without waiting on its own transaction', async () => {
     const u = await signUp('petra', { email: 'petra@example.com' });
-    await s.plinth.db.execute(`UPDATE "_User" SET "_perishable_token" = $2, "_perishable_token_expires_at" = now() + interval '1 hour' WHERE "objectId" = $1`, [u.id, hashEmailToken('reset-token')]);
+    await s.plinth.db.execute(`UPDATE "_User" SET "_perishable_token" = $2, "_perishable_token_expires_at" = now() + interval '1 hour' WHERE "objectId" = $1`, [
+      u.id,
+      hashEmailToken('reset-token'),
+    ]);
     let sawPassword: unknown;
     let sawOriginal: unknown;
     when['beforeSave _User'] = (req: SaveRequest) => {

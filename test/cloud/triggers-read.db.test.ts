@@ -37,7 +37,11 @@ beforeAll(async () => {
   }`);
   const editor = await s.ok(`mutation { createUser(input: { fields: { username: "ed", password: "correct-horse-battery" } }) { user { objectId } } }`);
   ids.ed = editor.createUser.user.objectId;
-  for (const [key, name, hidden] of [['ann', 'Ann', false], ['bob', 'Bob', false], ['ghost', 'Ghost', true]] as const) {
+  for (const [key, name, hidden] of [
+    ['ann', 'Ann', false],
+    ['bob', 'Bob', false],
+    ['ghost', 'Ghost', true],
+  ] as const) {
     const d = await s.ok(`mutation($f: CreateAuthorFieldsInput) { createAuthor(input: { fields: $f }) { author { objectId } } }`, { f: { name, hidden } });
     ids[key] = d.createAuthor.author.objectId;
   }
@@ -65,10 +69,35 @@ const titles = (r: any) => r.data.posts.edges.map((e: any) => e.node.title);
 
 describe('which read paths run the find triggers, and what they say', () => {
   it.each([
-    { path: 'get', query: () => `{ post(id: "${ids.p1}") { title } }`, expected: [{ kind: 'beforeFind', className: 'Post', isGet: true, count: false }, { kind: 'afterFind', className: 'Post', isGet: true }] },
-    { path: 'node', query: () => `{ node(id: "${globalId('Post', ids.p1)}") { ... on Post { title } } }`, expected: [{ kind: 'beforeFind', className: 'Post', isGet: true }, { kind: 'afterFind', className: 'Post', isGet: true }] },
-    { path: 'find', query: () => `{ posts { edges { node { title } } } }`, expected: [{ kind: 'beforeFind', className: 'Post', isGet: false, count: false }, { kind: 'afterFind', className: 'Post', isGet: false }] },
-    { path: 'count only (beforeFind with count, no afterFind)', query: () => `{ posts { count } }`, expected: [{ kind: 'beforeFind', className: 'Post', isGet: false, count: true }] },
+    {
+      path: 'get',
+      query: () => `{ post(id: "${ids.p1}") { title } }`,
+      expected: [
+        { kind: 'beforeFind', className: 'Post', isGet: true, count: false },
+        { kind: 'afterFind', className: 'Post', isGet: true },
+      ],
+    },
+    {
+      path: 'node',
+      query: () => `{ node(id: "${globalId('Post', ids.p1)}") { ... on Post { title } } }`,
+      expected: [
+        { kind: 'beforeFind', className: 'Post', isGet: true },
+        { kind: 'afterFind', className: 'Post', isGet: true },
+      ],
+    },
+    {
+      path: 'find',
+      query: () => `{ posts { edges { node { title } } } }`,
+      expected: [
+        { kind: 'beforeFind', className: 'Post', isGet: false, count: false },
+        { kind: 'afterFind', className: 'Post', isGet: false },
+      ],
+    },
+    {
+      path: 'count only (beforeFind with count, no afterFind)',
+      query: () => `{ posts { count } }`,
+      expected: [{ kind: 'beforeFind', className: 'Post', isGet: false, count: true }],
+    },
     {
       path: 'a pointer field (a get of the target, batched)',
       query: () => `{ posts { edges { node { author { name } } } } }`,
@@ -101,7 +130,9 @@ describe('which read paths run the find triggers, and what they say', () => {
     before.Post = (req) => {
       q = { className: req.query.className, json: req.query.toJSON(), master: req.master, user: req.user };
     };
-    await s.anon(`{ posts(where: { views: { greaterThan: 5 }, status: { equalTo: "published" } }, order: [views_DESC], first: 2, skip: 1) { edges { node { title views } } } }`);
+    await s.anon(
+      `{ posts(where: { views: { greaterThan: 5 }, status: { equalTo: "published" } }, order: [views_DESC], first: 2, skip: 1) { edges { node { title views } } } }`,
+    );
     expect(q.className).toBe('Post');
     expect(q.json.where).toEqual({ views: { $gt: 5 }, status: 'published' });
     expect(q.json).toMatchObject({ limit: 2, skip: 1, order: '-views' });
@@ -119,7 +150,7 @@ describe('which read paths run the find triggers, and what they say', () => {
 describe('beforeFind changes the read', () => {
   it.each([
     {
-      change: 'narrows the where (equalTo), on top of the client\'s',
+      change: "narrows the where (equalTo), on top of the client's",
       trigger: (req: BeforeFindRequest) => void req.query.equalTo('status', 'published'),
       query: `{ posts(where: { views: { lessThan: 35 } }, order: [views_ASC]) { count edges { node { title } } } }`,
       titles: ['one', 'three'],
@@ -161,7 +192,9 @@ describe('beforeFind changes the read', () => {
 
   it('narrows pointer loads (a hidden author reads as null) and relation pages', async () => {
     before.Author = (req) => void req.query.notEqualTo('hidden', true);
-    const r = await s.anon(`{ posts(order: [views_ASC]) { edges { node { title author { name } fans(order: [name_ASC]) { count edges { node { name } } } } } } }`);
+    const r = await s.anon(
+      `{ posts(order: [views_ASC]) { edges { node { title author { name } fans(order: [name_ASC]) { count edges { node { name } } } } } } }`,
+    );
     expect(r.errors).toBeUndefined();
     const nodes = r.data.posts.edges.map((e: any) => e.node);
     expect(nodes.map((n: any) => n.author?.name ?? null)).toEqual(['Ann', 'Bob', null, 'Ann']);
@@ -196,7 +229,9 @@ describe('beforeFind changes the read', () => {
     const page1 = await s.anon(`{ posts(order: [views_ASC], first: 2) { edges { node { title } } pageInfo { endCursor hasNextPage } } }`);
     expect(titles(page1)).toEqual(['one', 'three']);
     expect(page1.data.posts.pageInfo.hasNextPage).toBe(true);
-    const page2 = await s.anon(`query($a: String) { posts(order: [views_ASC], first: 2, after: $a) { edges { node { title } } pageInfo { hasNextPage } } }`, { a: page1.data.posts.pageInfo.endCursor });
+    const page2 = await s.anon(`query($a: String) { posts(order: [views_ASC], first: 2, after: $a) { edges { node { title } } pageInfo { hasNextPage } } }`, {
+      a: page1.data.posts.pageInfo.endCursor,
+    });
     expect(titles(page2)).toEqual(['four']);
     expect(page2.data.posts.pageInfo.hasNextPage).toBe(false);
   });
@@ -258,9 +293,24 @@ describe('afterFind changes the results', () => {
 
 describe('mutation payloads are the object as saved, not passed through find triggers', () => {
   it.each([
-    ['create', `mutation { createPost(input: { fields: { title: "fresh", views: 1 } }) { post { objectId title views } } }`, (d: any) => d.createPost.post, { title: 'fresh', views: 1 }],
-    ['update', () => `mutation { updatePost(input: { id: "${ids.p4}", fields: { views: 41 } }) { post { title views status } } }`, (d: any) => d.updatePost.post, { title: 'four', views: 41, status: 'published' }],
-    ['delete', () => `mutation { deletePost(input: { id: "${ids.p2}" }) { post { title views } } }`, (d: any) => d.deletePost.post, { title: 'two', views: 20 }],
+    [
+      'create',
+      `mutation { createPost(input: { fields: { title: "fresh", views: 1 } }) { post { objectId title views } } }`,
+      (d: any) => d.createPost.post,
+      { title: 'fresh', views: 1 },
+    ],
+    [
+      'update',
+      () => `mutation { updatePost(input: { id: "${ids.p4}", fields: { views: 41 } }) { post { title views status } } }`,
+      (d: any) => d.updatePost.post,
+      { title: 'four', views: 41, status: 'published' },
+    ],
+    [
+      'delete',
+      () => `mutation { deletePost(input: { id: "${ids.p2}" }) { post { title views } } }`,
+      (d: any) => d.deletePost.post,
+      { title: 'two', views: 20 },
+    ],
   ] as const)('%s', async (_kind, query, pick, expected) => {
     before.Post = () => {
       throw new Error('no reads of Post');

@@ -57,7 +57,12 @@ describe('who is calling', () => {
       if (username === undefined) expect(req.user).toBeUndefined();
       else {
         // Object-like, with the user's fields as stored — never the password or its hash.
-        expect([req.user!.className, req.user!.id, req.user!.get('username'), req.user!.get('email')]).toEqual(['_User', user.id, username, 'reader@example.com']);
+        expect([req.user!.className, req.user!.id, req.user!.get('username'), req.user!.get('email')]).toEqual([
+          '_User',
+          user.id,
+          username,
+          'reader@example.com',
+        ]);
         expect(req.user!.get('password')).toBeUndefined();
         expect(req.user!.get('_hashed_password')).toBeUndefined();
         expect(JSON.stringify(req.user!.toJSON())).not.toMatch(/argon2|hashed/);
@@ -95,12 +100,15 @@ describe('context (X-Parse-Cloud-Context)', () => {
     expect(seen.beforeFind[0].context).toEqual({ view: 'list' });
   });
 
-  it.each(['not json', '[1,2]', '"text"', '42', 'null'])('refuses %s: HTTP 400 {"code":107,"error":"Invalid object for context."}, nothing written', async (value) => {
-    const before = (await s.rows('Note')).length;
-    const r = await s.request(CREATE, { t: 'bad context' }, { 'x-parse-cloud-context': value });
-    expect(r.status).toBe(400);
-    expect(r.body).toEqual({ code: 107, error: 'Invalid object for context.' });
-    expect((await s.rows('Note')).length).toBe(before);
-    expect(seen).toEqual({});
-  });
+  it.each(['not json', '[1,2]', '"text"', '42', 'null'])(
+    'refuses %s: HTTP 400 {"code":107,"error":"Invalid object for context."}, nothing written',
+    async (value) => {
+      const before = (await s.rows('Note')).length;
+      const r = await s.request(CREATE, { t: 'bad context' }, { 'x-parse-cloud-context': value });
+      expect(r.status).toBe(400);
+      expect(r.body).toEqual({ code: 107, error: 'Invalid object for context.' });
+      expect((await s.rows('Note')).length).toBe(before);
+      expect(seen).toEqual({});
+    },
+  );
 });

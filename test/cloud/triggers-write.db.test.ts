@@ -56,7 +56,9 @@ beforeAll(async () => {
     g: createClass(input: { name: "Guarded", schemaFields: { addStrings: [{ name: "kind" }] } }) { clientMutationId }
   }`);
   // A class with a required field: a nested create fails after its child was written.
-  await s.ok(`mutation { createClass(input: { name: "Strict", schemaFields: { addStrings: [{ name: "must" }], addPointers: [{ name: "author", targetClassName: "Author" }] } }) { clientMutationId } }`);
+  await s.ok(
+    `mutation { createClass(input: { name: "Strict", schemaFields: { addStrings: [{ name: "must" }], addPointers: [{ name: "author", targetClassName: "Author" }] } }) { clientMutationId } }`,
+  );
   await s.plinth.db.execute(`UPDATE "_SCHEMA" SET "schema" = jsonb_set("schema", '{fields,must,required}', 'true') WHERE "className" = 'Strict'`);
   await s.plinth.schemaStore.load();
   userToken = (await signUp(s, 'writer')).token;
@@ -162,7 +164,9 @@ describe('each write path runs its triggers, once, in Parse order', () => {
       run: async () => {
         const u = await signUp(s, 'short-lived');
         calls.length = 0;
-        const up = await s.as(u.token, `mutation($id: ID!) { updateUser(input: { id: $id, fields: { email: "sl@example.com" } }) { user { objectId } } }`, { id: u.id });
+        const up = await s.as(u.token, `mutation($id: ID!) { updateUser(input: { id: $id, fields: { email: "sl@example.com" } }) { user { objectId } } }`, {
+          id: u.id,
+        });
         expect(up.errors).toBeUndefined();
         return s.as(u.token, `mutation($id: ID!) { deleteUser(input: { id: $id }) { user { objectId } } }`, { id: u.id });
       },
@@ -178,7 +182,7 @@ describe('each write path runs its triggers, once, in Parse order', () => {
 });
 
 describe('nested objects', () => {
-  it('the parent\'s beforeSave sees the nested object as a pointer with its id; the child sees itself as new', async () => {
+  it("the parent's beforeSave sees the nested object as a pointer with its id; the child sees itself as new", async () => {
     const r = await s.anon(CREATE_POST, { f: { title: 'sees child', author: { createAndLink: { name: 'kid' } }, fans: { createAndAdd: [{ name: 'fan' }] } } });
     expect(r.errors).toBeUndefined();
     const [child, fan] = seen['beforeSave Author'];
@@ -192,7 +196,7 @@ describe('nested objects', () => {
     expect(fan.object.get('name')).toBe('fan');
   });
 
-  it('a nested object\'s trigger may use the data API as the caller (no wait on the write\'s transaction)', async () => {
+  it("a nested object's trigger may use the data API as the caller (no wait on the write's transaction)", async () => {
     const u = await signUp(s, 'nester');
     when['beforeSave Author'] = async (req) => {
       req.object.set('score', await req.data.count('Post'));
@@ -220,9 +224,23 @@ describe('request.object on save', () => {
     };
     const r = await s.anon(CREATE_POST, { f: { title: 'Hello World', secret: 's3cret', views: 1, tags: ['x'] } });
     expect(r.errors).toBeUndefined();
-    expect(r.data.createPost.post).toMatchObject({ title: 'Hello World', slug: 'hello-world', secret: null, views: 11, tags: [{ value: 'x' }, { value: 'auto' }], ACL: { public: { read: true, write: false } } });
+    expect(r.data.createPost.post).toMatchObject({
+      title: 'Hello World',
+      slug: 'hello-world',
+      secret: null,
+      views: 11,
+      tags: [{ value: 'x' }, { value: 'auto' }],
+      ACL: { public: { read: true, write: false } },
+    });
     const [row] = await rowsOf('Post', `"objectId" = $1`, [r.data.createPost.post.objectId]);
-    expect({ ...row, tags: JSON.parse(row.tags) }).toMatchObject({ slug: 'hello-world', secret: null, views: 11, tags: ['x', 'auto'], _rperm: ['*'], _wperm: [] });
+    expect({ ...row, tags: JSON.parse(row.tags) }).toMatchObject({
+      slug: 'hello-world',
+      secret: null,
+      views: 11,
+      tags: ['x', 'auto'],
+      _rperm: ['*'],
+      _wperm: [],
+    });
   });
 
   it('on update: original is the stored object, object the result; an increment is applied atomically', async () => {
@@ -294,7 +312,7 @@ describe('request.object on save', () => {
   });
 });
 
-describe('what a trigger sees of an object the caller may not read (Parse: read with the caller\'s rights)', () => {
+describe("what a trigger sees of an object the caller may not read (Parse: read with the caller's rights)", () => {
   it('beforeSave of an update gets only the id: nothing private can be echoed back; the write is refused (101)', async () => {
     const owner = await signUp(s, 'owner');
     const other = await signUp(s, 'other');
@@ -362,7 +380,7 @@ describe('refusals: nothing written, no after-trigger', () => {
     expect(calls).toEqual(['beforeDelete Post', 'beforeDelete Post']);
   });
 
-  it('a throw in the nested object\'s beforeSave rolls the parent back (createAndLink)', async () => {
+  it("a throw in the nested object's beforeSave rolls the parent back (createAndLink)", async () => {
     when['beforeSave Author'] = () => {
       throw new Error('no such author');
     };
@@ -378,7 +396,9 @@ describe('refusals: nothing written, no after-trigger', () => {
     when['beforeSave Author'] = (req) => {
       if (req.object.get('name') === 'second') throw new Error('not the second');
     };
-    const r = await s.anon(CREATE_POST, { f: { title: 'half', author: { createAndLink: { name: 'first-linked' } }, fans: { createAndAdd: [{ name: 'first' }, { name: 'second' }] } } });
+    const r = await s.anon(CREATE_POST, {
+      f: { title: 'half', author: { createAndLink: { name: 'first-linked' } }, fans: { createAndAdd: [{ name: 'first' }, { name: 'second' }] } },
+    });
     expect(failure(r)).toEqual({ code: 141, message: 'not the second' });
     expect(await count('Author', `"name" IN ('first-linked', 'first', 'second')`)).toBe(0);
     expect(await count('Post', `"title" = 'half'`)).toBe(0);
@@ -386,7 +406,9 @@ describe('refusals: nothing written, no after-trigger', () => {
   });
 
   it('a parent failing its own rule after its child was written (required field): all rolled back', async () => {
-    const r = await s.anon(`mutation { createStrict(input: { fields: { must: "", author: { createAndLink: { name: "strict-child" } } } }) { strict { objectId } } }`);
+    const r = await s.anon(
+      `mutation { createStrict(input: { fields: { must: "", author: { createAndLink: { name: "strict-child" } } } }) { strict { objectId } } }`,
+    );
     expect(failure(r)).toEqual({ code: 142, message: 'must is required' });
     expect(calls).toEqual(['beforeSave Author', 'beforeSave Strict']);
     expect(await count('Author', `"name" = 'strict-child'`)).toBe(0);
@@ -417,7 +439,7 @@ describe('after-triggers', () => {
     expect(logged?.msg).toMatch(new RegExp(`${kind} Post failed after the operation committed`));
   });
 
-  it('several triggers of one kind on a class run in registration order, each seeing the previous one\'s change', async () => {
+  it("several triggers of one kind on a class run in registration order, each seeing the previous one's change", async () => {
     const r = await s.anon(`mutation { createOrdered(input: { fields: { name: "o" } }) { ordered { objectId trail { ... on Element { value } } } } }`);
     expect(r.errors).toBeUndefined();
     expect(calls).toEqual(['beforeSave#1', 'beforeSave#2', 'beforeSave#3', 'afterSave#1', 'afterSave#2']);
@@ -446,12 +468,18 @@ describe('time limit (cloudCode.timeoutMs)', () => {
   });
 });
 
-describe('validators on triggers (142, Parse\'s messages; skipped with the master key)', () => {
+describe("validators on triggers (142, Parse's messages; skipped with the master key)", () => {
   const CREATE = `mutation($f: CreateValidatedFieldsInput) { createValidated(input: { fields: $f }) { validated { objectId kind } } }`;
   it.each([
     { who: 'anonymous', token: undefined, master: false, fields: {}, expected: { error: 'Validation failed. Please login to continue.' } },
     { who: 'a user, default applied', token: 'user', master: false, fields: {}, expected: { kind: 'plain' } },
-    { who: 'a user, option refused', token: 'user', master: false, fields: { kind: 'odd' }, expected: { error: 'Validation failed. Invalid option for kind. Expected: plain, fancy' } },
+    {
+      who: 'a user, option refused',
+      token: 'user',
+      master: false,
+      fields: { kind: 'odd' },
+      expected: { error: 'Validation failed. Invalid option for kind. Expected: plain, fancy' },
+    },
     { who: 'a user, option accepted', token: 'user', master: false, fields: { kind: 'fancy' }, expected: { kind: 'fancy' } },
     { who: 'the master key, rules skipped', token: undefined, master: true, fields: { kind: 'odd' }, expected: { kind: 'odd' } },
   ])('$who', async ({ token, master, fields, expected }) => {
@@ -480,7 +508,10 @@ describe('validators on triggers (142, Parse\'s messages; skipped with the maste
     expect((await s.as(userToken, LIST)).data.guardeds.count).toBe(2);
     const [first] = await rowsOf('Guarded');
     const DELETE_G = `mutation($id: ID!) { deleteGuarded(input: { id: $id }) { guarded { objectId } } }`;
-    expect(failure(await s.as(userToken, DELETE_G, { id: first.objectId }))).toEqual({ code: 142, message: 'Validation failed. Master key is required to complete this request.' });
+    expect(failure(await s.as(userToken, DELETE_G, { id: first.objectId }))).toEqual({
+      code: 142,
+      message: 'Validation failed. Master key is required to complete this request.',
+    });
     expect(await count('Guarded')).toBe(2);
     expect((await s.master(DELETE_G, { id: first.objectId })).errors).toBeUndefined();
     expect(await count('Guarded')).toBe(1);

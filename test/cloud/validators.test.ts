@@ -48,28 +48,59 @@ const TABLE: [string, ValidatorOptions, Record<Caller, string>][] = [
   ['requireUser', { requireUser: true }, { anonymous: LOGIN, user: 'ok', admin: 'ok', master: 'ok' }],
   ['requireUser, validating the master key', { requireUser: true, validateMasterKey: true }, { anonymous: LOGIN, user: 'ok', admin: 'ok', master: LOGIN }],
   ['requireMaster', { requireMaster: true }, { anonymous: MASTER, user: MASTER, admin: MASTER, master: 'ok' }],
-  ['requireMaster, validating the master key', { requireMaster: true, validateMasterKey: true }, { anonymous: MASTER, user: MASTER, admin: MASTER, master: 'ok' }],
+  [
+    'requireMaster, validating the master key',
+    { requireMaster: true, validateMasterKey: true },
+    { anonymous: MASTER, user: MASTER, admin: MASTER, master: 'ok' },
+  ],
   ['requireAnyUserRoles', { requireAnyUserRoles: ['admin', 'boss'] }, { anonymous: LOGIN, user: ANY_ROLE, admin: 'ok', master: 'ok' }],
-  ['requireAnyUserRoles, empty (matches no one, as in Parse)', { requireAnyUserRoles: [] }, { anonymous: LOGIN, user: ANY_ROLE, admin: ANY_ROLE, master: 'ok' }],
-  ['requireAnyUserRoles from an async function', { requireAnyUserRoles: async () => ['staff'] }, { anonymous: LOGIN, user: ANY_ROLE, admin: 'ok', master: 'ok' }],
+  [
+    'requireAnyUserRoles, empty (matches no one, as in Parse)',
+    { requireAnyUserRoles: [] },
+    { anonymous: LOGIN, user: ANY_ROLE, admin: ANY_ROLE, master: 'ok' },
+  ],
+  [
+    'requireAnyUserRoles from an async function',
+    { requireAnyUserRoles: async () => ['staff'] },
+    { anonymous: LOGIN, user: ANY_ROLE, admin: 'ok', master: 'ok' },
+  ],
   ['requireAllUserRoles', { requireAllUserRoles: ['admin', 'staff'] }, { anonymous: LOGIN, user: ALL_ROLES, admin: 'ok', master: 'ok' }],
   ['requireAllUserRoles, one missing', { requireAllUserRoles: () => ['admin', 'boss'] }, { anonymous: LOGIN, user: ALL_ROLES, admin: ALL_ROLES, master: 'ok' }],
   [
     'requireUserKeys as a list',
     { requireUserKeys: ['email'] },
-    { anonymous: '142 Please login to make this request.', user: 'ok', admin: '142 Validation failed. Please set data for email on your account.', master: 'ok' },
+    {
+      anonymous: '142 Please login to make this request.',
+      user: 'ok',
+      admin: '142 Validation failed. Please set data for email on your account.',
+      master: 'ok',
+    },
   ],
   [
     'requireUserKeys with options',
     { requireUserKeys: { plan: { options: ['pro', 'team'] } } },
-    { anonymous: '142 Please login to make this request.', user: 'ok', admin: '142 Validation failed. Invalid option for plan. Expected: pro, team', master: 'ok' },
+    {
+      anonymous: '142 Please login to make this request.',
+      user: 'ok',
+      admin: '142 Validation failed. Invalid option for plan. Expected: pro, team',
+      master: 'ok',
+    },
   ],
   [
     'requireUserKeys with an async options function and its own error',
     { requireUserKeys: { plan: { options: async (plan: string) => plan !== 'free', error: 'Upgrade first.' } } },
     { anonymous: '142 Please login to make this request.', user: 'ok', admin: '142 Upgrade first.', master: 'ok' },
   ],
-  ['fields as a list', { fields: ['title'] }, { anonymous: '142 Validation failed. Please specify data for title.', user: '142 Validation failed. Please specify data for title.', admin: '142 Validation failed. Please specify data for title.', master: 'ok' }],
+  [
+    'fields as a list',
+    { fields: ['title'] },
+    {
+      anonymous: '142 Validation failed. Please specify data for title.',
+      user: '142 Validation failed. Please specify data for title.',
+      admin: '142 Validation failed. Please specify data for title.',
+      master: 'ok',
+    },
+  ],
 ];
 
 describe('validator objects: who may call', () => {
@@ -91,7 +122,9 @@ describe('validator objects: who may call', () => {
   });
 
   it('a role function that gives no list is a clear 142, not a crash', async () => {
-    expect(await outcome({ requireAnyUserRoles: (() => 'admin') as never }, CALLERS.admin())).toBe('142 Validation failed. requireAnyUserRoles must give a list of role names.');
+    expect(await outcome({ requireAnyUserRoles: (() => 'admin') as never }, CALLERS.admin())).toBe(
+      '142 Validation failed. requireAnyUserRoles must give a list of role names.',
+    );
   });
 
   it('skipWithMasterKey tells the caller not to run the handler, for the master key only', async () => {
@@ -131,7 +164,9 @@ describe('validator objects: fields of a function call', () => {
     const sizes = { fields: { size: { options: ['S', 'M', 'L'] } } };
     expect(await outcome(sizes, call({ size: 'XL' }))).toBe('142 Validation failed. Invalid option for size. Expected: S, M, L');
     expect(await outcome(sizes, call({ size: 'M' }))).toBe('ok');
-    expect(await outcome({ fields: { kind: { options: 'post' } } }, call({ kind: 'page' }))).toBe('142 Validation failed. Invalid option for kind. Expected: post');
+    expect(await outcome({ fields: { kind: { options: 'post' } } }, call({ kind: 'page' }))).toBe(
+      '142 Validation failed. Invalid option for kind. Expected: post',
+    );
     const positive = { fields: { n: { options: async (n: number) => n > 0 } } };
     expect(await outcome(positive, call({ n: -1 }))).toBe('142 Validation failed. Invalid value for n.');
     expect(await outcome(positive, call({ n: 2 }))).toBe('ok');
@@ -141,7 +176,15 @@ describe('validator objects: fields of a function call', () => {
   });
 
   it('an options function that throws refuses with its message as a 142 (its own code is not kept, as in Parse)', async () => {
-    const thrower = (error: unknown) => ({ fields: { n: { options: () => { throw error; } } } });
+    const thrower = (error: unknown) => ({
+      fields: {
+        n: {
+          options: () => {
+            throw error;
+          },
+        },
+      },
+    });
     expect(await outcome(thrower(new Error('Too big')), call({ n: 1 }))).toBe('142 Too big');
     expect(await outcome(thrower(new CloudError(101, 'Gone')), call({ n: 1 }))).toBe('142 Gone');
     expect(await outcome(thrower(undefined), call({ n: 1 }))).toBe('142 Validation failed. Invalid value for n.');
@@ -162,7 +205,9 @@ describe('validator objects: fields of a trigger', () => {
     const object = record({ title: 'Hi' }, { isNew: true });
     await validate({ fields: { title: { required: true, type: String }, status: { default: 'draft' } } }, { master: false, roles: [], object }, ctx());
     expect(object.get('status')).toBe('draft');
-    expect(await outcome({ fields: { body: { required: true } } }, { master: false, roles: [], object })).toBe('142 Validation failed. Please specify data for body.');
+    expect(await outcome({ fields: { body: { required: true } } }, { master: false, roles: [], object })).toBe(
+      '142 Validation failed. Please specify data for body.',
+    );
   });
 
   it('constant: an update keeps the stored value (or none), a create takes the default or keeps what was sent', async () => {
@@ -201,13 +246,43 @@ describe('validator functions', () => {
   });
 
   it('refusals follow resolveError: 142 "Validation failed." by default, a numeric code kept', async () => {
-    expect(await outcome(failing(() => 'Not today.'), request)).toBe('142 Not today.');
-    expect(await outcome(failing(() => new Error('Broken')), request)).toBe('142 Broken');
-    expect(await outcome(failing(() => undefined), request)).toBe('142 Validation failed.');
-    expect(await outcome(failing(() => new CloudError(CloudError.OBJECT_NOT_FOUND, 'No such post')), request)).toBe('101 No such post');
-    expect(await outcome(failing(() => ({ code: 137, message: 'Taken' })), request)).toBe('137 Taken');
+    expect(
+      await outcome(
+        failing(() => 'Not today.'),
+        request,
+      ),
+    ).toBe('142 Not today.');
+    expect(
+      await outcome(
+        failing(() => new Error('Broken')),
+        request,
+      ),
+    ).toBe('142 Broken');
+    expect(
+      await outcome(
+        failing(() => undefined),
+        request,
+      ),
+    ).toBe('142 Validation failed.');
+    expect(
+      await outcome(
+        failing(() => new CloudError(CloudError.OBJECT_NOT_FOUND, 'No such post')),
+        request,
+      ),
+    ).toBe('101 No such post');
+    expect(
+      await outcome(
+        failing(() => ({ code: 137, message: 'Taken' })),
+        request,
+      ),
+    ).toBe('137 Taken');
     expect(await outcome(async () => Promise.reject(new TypeError('x is undefined')), request)).toBe('142 x is undefined');
-    expect(await outcome(failing(() => ({ reason: 'why' })), request)).toBe('142 {"reason":"why"}');
+    expect(
+      await outcome(
+        failing(() => ({ reason: 'why' })),
+        request,
+      ),
+    ).toBe('142 {"reason":"why"}');
   });
 });
 

@@ -43,7 +43,9 @@ beforeAll(async () => {
     },
     { webhooks: { key: KEY, timeoutMs: 400, pollMs: 200 } },
   );
-  await s.ok(`mutation { createClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "title" }, { name: "slug" }, { name: "note" }], addNumbers: [{ name: "views" }] } }) { class { name } } }`);
+  await s.ok(
+    `mutation { createClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "title" }, { name: "slug" }, { name: "note" }], addNumbers: [{ name: "views" }] } }) { class { name } } }`,
+  );
 });
 
 afterAll(async () => {
@@ -87,7 +89,11 @@ describe('the Hooks API (master key only, Parse’s rules)', () => {
     expect((await s.ok(UPDATE_FN, { f: 'crud', u: r.url('/crud/2') })).updateFunctionHook.functionHook.url).toBe(r.url('/crud/2'));
     expect((await s.ok(UPDATE_TR, { c: 'Crud', t: 'afterDelete', u: r.url('/crud/t2') })).updateTriggerHook.triggerHook.url).toBe(r.url('/crud/t2'));
     expect((await s.ok(DELETE_FN, { f: 'crud' })).deleteFunctionHook.functionHook).toEqual({ functionName: 'crud', url: r.url('/crud/2') });
-    expect((await s.ok(DELETE_TR, { c: 'Crud', t: 'afterDelete' })).deleteTriggerHook.triggerHook).toEqual({ className: 'Crud', triggerName: 'afterDelete', url: r.url('/crud/t2') });
+    expect((await s.ok(DELETE_TR, { c: 'Crud', t: 'afterDelete' })).deleteTriggerHook.triggerHook).toEqual({
+      className: 'Crud',
+      triggerName: 'afterDelete',
+      url: r.url('/crud/t2'),
+    });
     // Deleting what is not there is no error (Parse answers {}).
     expect((await s.ok(DELETE_FN, { f: 'crud' })).deleteFunctionHook.functionHook).toBeNull();
     expect(await s.ok(LIST)).toEqual({ functionHooks: [], triggerHooks: [] });
@@ -107,7 +113,11 @@ describe('the Hooks API (master key only, Parse’s rules)', () => {
       [CREATE_FN, { f: 'ftp', u: 'ftp://files.example/x' }, 'invalid hook url: only http and https URLs are allowed, got ftp'],
       [CREATE_FN, { f: 'file', u: 'file:///etc/passwd' }, 'invalid hook url: only http and https URLs are allowed, got file'],
       [CREATE_FN, { f: 'rel', u: '/just/a/path' }, 'invalid hook url: "/just/a/path" is not an absolute URL'],
-      [CREATE_TR, { c: 'Dup', t: 'beforeFind', u: url }, 'beforeFind cannot be a webhook here; webhooks serve beforeSave, afterSave, beforeDelete, afterDelete'],
+      [
+        CREATE_TR,
+        { c: 'Dup', t: 'beforeFind', u: url },
+        'beforeFind cannot be a webhook here; webhooks serve beforeSave, afterSave, beforeDelete, afterDelete',
+      ],
       [CREATE_TR, { c: '_Session', t: 'beforeSave', u: url }, 'Only the afterLogout trigger is allowed for the _Session class.'],
     ];
     for (const [q, v, message] of cases) expect(failure(await s.master(q, v)), message).toEqual({ code: 143, message });
@@ -129,7 +139,14 @@ describe('function hooks', () => {
     expect(res.data.callCloudCode.result).toEqual({ greeting: 'Hello Ada', when });
     const call = r.calls('/fn/hello').at(-1)!;
     expect(call.headers['content-type']).toBe('application/json');
-    expect(call.body).toMatchObject({ functionName: 'hello', params: { name: 'Ada', when }, master: false, installationId: 'inst-1', headers: { 'x-custom': 'yes' }, context: {} });
+    expect(call.body).toMatchObject({
+      functionName: 'hello',
+      params: { name: 'Ada', when },
+      master: false,
+      installationId: 'inst-1',
+      headers: { 'x-custom': 'yes' },
+      context: {},
+    });
     expect(call.body.headers).not.toHaveProperty('x-parse-master-key');
     expect((await s.master(CALL, { fn: 'hello', p: { name: 'Bo' } })).data.callCloudCode.result.greeting).toBe('Hello Bo');
     expect(r.calls('/fn/hello').at(-1)!.body.master).toBe(true);
@@ -225,7 +242,10 @@ describe('before-trigger hooks', () => {
 
     // On update the hook gets the object as it will be, and the original.
     await s.ok(`mutation($id: ID!) { updatePost(input: { id: $id, fields: { title: "Again" } }) { post { title } } }`, { id: createPost.post.objectId });
-    expect(r.calls('/post/beforeSave').at(-1)!.body).toMatchObject({ object: { title: 'Again', objectId: createPost.post.objectId }, original: { title: 'Hello!', className: 'Post' } });
+    expect(r.calls('/post/beforeSave').at(-1)!.body).toMatchObject({
+      object: { title: 'Again', objectId: createPost.post.objectId },
+      original: { title: 'Hello!', className: 'Post' },
+    });
   });
 
   it('a beforeSave hook that answers an error refuses the write (141), nothing is stored', async () => {
@@ -277,7 +297,10 @@ describe('two instances on one database', () => {
     const db: Database = s.database.url
       ? await openDatabase({ url: s.database.url, poolSize: 4 })
       : new Proxy(s.database.db, { get: (target, key) => (key === 'close' ? async () => undefined : Reflect.get(target, key, target)) });
-    const config = loadConfig({}, { appId: APP_ID, masterKey: MASTER_KEY, dataDir: '/tmp/plinth-test-unused', logLevel: 'silent', webhooks: { key: KEY, pollMs: 200 } });
+    const config = loadConfig(
+      {},
+      { appId: APP_ID, masterKey: MASTER_KEY, dataDir: '/tmp/plinth-test-unused', logLevel: 'silent', webhooks: { key: KEY, pollMs: 200 } },
+    );
     b = await createPlinth(config, { db, cloudSetup: (cloud) => void cloud.define('codeFn', () => 'b') });
   });
   afterAll(async () => {

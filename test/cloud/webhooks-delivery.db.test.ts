@@ -56,7 +56,11 @@ describe('afterSave and afterDelete hooks', () => {
     const id = await create('Post', { title: 'first', views: 1 });
     await until(() => titled('/post/saved', 'first').length === 1, 10_000, 'the afterSave delivery');
     const [call] = titled('/post/saved', 'first');
-    expect(call.body).toMatchObject({ triggerName: 'afterSave', master: true, object: { className: 'Post', objectId: id, title: 'first', views: 1, createdAt: expect.any(String) } });
+    expect(call.body).toMatchObject({
+      triggerName: 'afterSave',
+      master: true,
+      object: { className: 'Post', objectId: id, title: 'first', views: 1, createdAt: expect.any(String) },
+    });
     expect(call.body.original).toBeUndefined();
     expect(await stored[0]).toHaveLength(1);
     expect(call.headers['x-parse-webhook-key']).toBe(KEY);
@@ -67,18 +71,26 @@ describe('afterSave and afterDelete hooks', () => {
     await s.ok(`mutation($id: ID!) { updatePost(input: { id: $id, fields: { title: "second" } }) { post { objectId } } }`, { id });
     await until(() => titled('/post/saved', 'second').length === 1, 10_000, 'the update’s delivery');
     // The update changed only the title: the hook still gets the whole object, and the original.
-    expect(titled('/post/saved', 'second')[0].body).toMatchObject({ object: { objectId: id, title: 'second', views: 1 }, original: { className: 'Post', objectId: id, title: 'first', views: 1 } });
+    expect(titled('/post/saved', 'second')[0].body).toMatchObject({
+      object: { objectId: id, title: 'second', views: 1 },
+      original: { className: 'Post', objectId: id, title: 'first', views: 1 },
+    });
 
     await s.ok(`mutation($id: ID!) { deletePost(input: { id: $id }) { post { objectId } } }`, { id });
     await until(() => r.calls('/post/deleted').length === 1, 10_000, 'the afterDelete delivery');
-    expect(r.calls('/post/deleted')[0].body).toMatchObject({ triggerName: 'afterDelete', object: { className: 'Post', objectId: id, title: 'second', views: 1 } });
+    expect(r.calls('/post/deleted')[0].body).toMatchObject({
+      triggerName: 'afterDelete',
+      object: { className: 'Post', objectId: id, title: 'second', views: 1 },
+    });
   });
 
   it('deliver nothing for a write that rolled back', async () => {
     // The nested post is written (and its delivery queued) first; the comment then fails: all rolls back.
     const written: unknown[] = [];
     const stop = s.plinth.hooks.register('Post', { inTransaction: (_op, _tx, object) => void written.push(object.title) });
-    const res = await s.master(`mutation { createComment(input: { fields: { body: "", post: { createAndLink: { title: "rolled back" } } } }) { comment { objectId } } }`);
+    const res = await s.master(
+      `mutation { createComment(input: { fields: { body: "", post: { createAndLink: { title: "rolled back" } } } }) { comment { objectId } } }`,
+    );
     stop();
     expect(failure(res)).toEqual({ code: 142, message: 'body is required' });
     expect(written).toEqual(['rolled back']); // the post was written inside the transaction, after its delivery was queued
@@ -114,12 +126,23 @@ describe('afterSave and afterDelete hooks', () => {
     await s.ok(CREATE_TR, { c: 'Doomed', t: 'afterSave', u: r.url('/doomed') });
     const id = await create('Doomed', { title: 'never' });
     let listed: any[] = [];
-    await until(async () => {
-      listed = (await s.ok(FAILURES)).webhookFailures.filter((f: { className: string }) => f.className === 'Doomed');
-      return listed.length === 1;
-    }, 15_000, 'the failure to be recorded');
+    await until(
+      async () => {
+        listed = (await s.ok(FAILURES)).webhookFailures.filter((f: { className: string }) => f.className === 'Doomed');
+        return listed.length === 1;
+      },
+      15_000,
+      'the failure to be recorded',
+    );
     expect(r.calls('/doomed')).toHaveLength(4); // the first attempt and 3 retries
-    expect(listed[0]).toMatchObject({ triggerName: 'afterSave', objectId: id, url: r.url('/doomed'), attempts: 4, error: 'Webhook answered HTTP 503', body: { object: { title: 'never' } } });
+    expect(listed[0]).toMatchObject({
+      triggerName: 'afterSave',
+      objectId: id,
+      url: r.url('/doomed'),
+      attempts: 4,
+      error: 'Webhook answered HTTP 503',
+      body: { object: { title: 'never' } },
+    });
     expect(listed[0].id).toBe(r.calls('/doomed')[0].headers['x-plinth-delivery-id']);
     expect(s.logs.some((l) => l.level === 50 && /webhook afterSave Doomed was not delivered \(4 attempts\)/.test(l.msg))).toBe(true);
     expect(failure(await s.anon(FAILURES))?.code).toBe(119);
@@ -131,10 +154,14 @@ describe('afterSave and afterDelete hooks', () => {
     await s.ok(CREATE_TR, { c: 'Refused', t: 'afterSave', u: r.url('/refused') });
     await create('Refused', { title: 'no' });
     let listed: any[] = [];
-    await until(async () => {
-      listed = (await s.ok(FAILURES)).webhookFailures.filter((f: { className: string }) => f.className === 'Refused');
-      return listed.length === 1;
-    }, 10_000, 'the refusal to be recorded');
+    await until(
+      async () => {
+        listed = (await s.ok(FAILURES)).webhookFailures.filter((f: { className: string }) => f.className === 'Refused');
+        return listed.length === 1;
+      },
+      10_000,
+      'the refusal to be recorded',
+    );
     expect(listed[0]).toMatchObject({ attempts: 1, error: 'bad payload' });
     expect(r.calls('/refused')).toHaveLength(1);
   });

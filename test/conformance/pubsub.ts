@@ -41,7 +41,9 @@ function openResources(): Record<string, number> {
 
 /** The kinds of which more are open now than before. */
 function leftOpen(before: Record<string, number>, now: Record<string, number>): string[] {
-  return Object.keys(now).filter((kind) => now[kind] > (before[kind] ?? 0)).map((kind) => `${now[kind] - (before[kind] ?? 0)} ${kind}`);
+  return Object.keys(now)
+    .filter((kind) => now[kind] > (before[kind] ?? 0))
+    .map((kind) => `${now[kind] - (before[kind] ?? 0)} ${kind}`);
 }
 
 /** A fresh application id: channels of one test run never meet another run's. */

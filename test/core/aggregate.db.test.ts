@@ -44,7 +44,15 @@ describe('aggregate and distinct', () => {
       day: '2024-01-07T00:00:00.000Z', // a Sunday
       loc: { latitude: 1, longitude: 2 },
     });
-    await f.add('Post', { title: 'b', views: 20, published: false, author: { link: ann }, tags: ['y'], meta: { color: 'blue' }, day: '2024-03-15T10:20:30.456Z' });
+    await f.add('Post', {
+      title: 'b',
+      views: 20,
+      published: false,
+      author: { link: ann },
+      tags: ['y'],
+      meta: { color: 'blue' },
+      day: '2024-03-15T10:20:30.456Z',
+    });
     await f.add('Post', { title: 'c', views: 5, published: true, author: { link: bob }, tags: [], meta: { color: 'red' }, day: '2023-12-31T23:59:59.000Z' });
     await f.add('Post', { title: 'd' });
     // Unreadable to everyone: the master key's aggregate still counts it.
@@ -54,7 +62,17 @@ describe('aggregate and distinct', () => {
 
   it('sums, averages, minimums, maximums and counts by a pointer, grouped by its objectId', async () => {
     const rows = await run([
-      { $group: { _id: '$author', total: { $sum: '$views' }, mean: { $avg: '$views' }, low: { $min: '$views' }, high: { $max: '$views' }, n: { $sum: 1 }, c: { $count: {} } } },
+      {
+        $group: {
+          _id: '$author',
+          total: { $sum: '$views' },
+          mean: { $avg: '$views' },
+          low: { $min: '$views' },
+          high: { $max: '$views' },
+          n: { $sum: 1 },
+          c: { $count: {} },
+        },
+      },
       { $sort: { total: -1 } },
     ]);
     expect(rows).toEqual([
@@ -66,7 +84,9 @@ describe('aggregate and distinct', () => {
   });
 
   it('groups everything with _id null; none at all when nothing matches', async () => {
-    expect(await run([{ $group: { _id: null, total: { $sum: '$views' }, mean: { $avg: '$views' }, n: { $sum: 1 } } }])).toEqual([{ objectId: null, total: 36, mean: 9, n: 5 }]);
+    expect(await run([{ $group: { _id: null, total: { $sum: '$views' }, mean: { $avg: '$views' }, n: { $sum: 1 } } }])).toEqual([
+      { objectId: null, total: 36, mean: 9, n: 5 },
+    ]);
     expect(await run([{ $match: { title: 'zzz' } }, { $group: { _id: null, n: { $sum: 1 } } }])).toEqual([]);
   });
 
@@ -138,10 +158,27 @@ describe('aggregate and distinct', () => {
   it('groups by dates and by date parts of the UTC date, as MongoDB computes them', async () => {
     const [row] = await run([
       { $match: { title: 'b' } },
-      { $group: { _id: { y: { $year: '$day' }, m: { $month: '$day' }, d: { $dayOfMonth: '$day' }, h: { $hour: '$day' }, min: { $minute: '$day' }, s: { $second: '$day' }, ms: { $millisecond: '$day' }, w: { $week: '$day' }, dow: { $dayOfWeek: '$day' } } } },
+      {
+        $group: {
+          _id: {
+            y: { $year: '$day' },
+            m: { $month: '$day' },
+            d: { $dayOfMonth: '$day' },
+            h: { $hour: '$day' },
+            min: { $minute: '$day' },
+            s: { $second: '$day' },
+            ms: { $millisecond: '$day' },
+            w: { $week: '$day' },
+            dow: { $dayOfWeek: '$day' },
+          },
+        },
+      },
     ]);
     expect(row).toEqual({ objectId: { y: 2024, m: 3, d: 15, h: 10, min: 20, s: 30, ms: 456, w: 10, dow: 6 } });
-    const [sunday] = await run([{ $match: { title: 'a' } }, { $group: { _id: { dow: { $dayOfWeek: '$day' }, iso: { $isoDayOfWeek: '$day' }, w: { $week: '$day' } } } }]);
+    const [sunday] = await run([
+      { $match: { title: 'a' } },
+      { $group: { _id: { dow: { $dayOfWeek: '$day' }, iso: { $isoDayOfWeek: '$day' }, w: { $week: '$day' } } } },
+    ]);
     expect(sunday.objectId).toEqual({ dow: 1, iso: 7, w: 1 });
     const years = await run([{ $group: { _id: { $year: '$day' }, n: { $sum: 1 } } }, { $match: { _id: { $ne: null } } }, { $sort: { _id: 1 } }]);
     expect(years).toEqual([
@@ -173,7 +210,9 @@ describe('aggregate and distinct', () => {
     expect(await distinct(rt, master, 'Post', 'views', where({ published: true }))).toEqual([1, 5, 10]);
     expect(await distinct(rt, master, 'Post', 'tags')).toEqual(['x', 'y']);
     expect(await distinct(rt, master, 'Post', 'meta.color')).toEqual(['blue', 'red']);
-    expect(await distinct(rt, master, 'Post', 'author', where({ title: { $in: ['a', 'b', 'c'] } }))).toEqual([pointer(ann), pointer(bob)].sort((x, y) => (x.objectId < y.objectId ? -1 : 1)));
+    expect(await distinct(rt, master, 'Post', 'author', where({ title: { $in: ['a', 'b', 'c'] } }))).toEqual(
+      [pointer(ann), pointer(bob)].sort((x, y) => (x.objectId < y.objectId ? -1 : 1)),
+    );
     expect(await distinct(rt, master, 'Post', 'day', where({ title: 'a' }))).toEqual([date('2024-01-07T00:00:00.000Z')]);
     expect(await distinct(rt, master, 'Post', 'loc')).toEqual([{ __type: 'GeoPoint', latitude: 1, longitude: 2 }]);
   });

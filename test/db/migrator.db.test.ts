@@ -12,7 +12,10 @@ import { createTestDatabase, testDbKind, type TestDatabase } from '../helpers/da
 import { columnTypes, tableNames } from '../schema/support.ts';
 
 const shipped = readdirSync(MIGRATIONS_DIR).sort();
-const checksum = (dir: string, name: string) => createHash('sha256').update(readFileSync(path.join(dir, name, 'migration.sql'))).digest('hex');
+const checksum = (dir: string, name: string) =>
+  createHash('sha256')
+    .update(readFileSync(path.join(dir, name, 'migration.sql')))
+    .digest('hex');
 
 async function history(db: Database) {
   return db.query<{ migration_name: string; checksum: string; finished: boolean; steps: number; rolled_back: boolean }>(
@@ -54,7 +57,9 @@ describe('migrate', () => {
     expect(await tableNames(db)).toEqual([]);
     const result = await migrate(db);
     expect(result).toEqual({ applied: shipped, changed: [] });
-    expect(await history(db)).toEqual(shipped.map((name) => ({ migration_name: name, checksum: checksum(MIGRATIONS_DIR, name), finished: true, steps: 1, rolled_back: false })));
+    expect(await history(db)).toEqual(
+      shipped.map((name) => ({ migration_name: name, checksum: checksum(MIGRATIONS_DIR, name), finished: true, steps: 1, rolled_back: false })),
+    );
     expect(await columnTypes(db, '_prisma_migrations')).toEqual({
       id: 'character varying',
       checksum: 'character varying',
@@ -65,7 +70,9 @@ describe('migrate', () => {
       started_at: 'timestamp with time zone',
       applied_steps_count: 'integer',
     });
-    expect(await tableNames(db)).toEqual(expect.arrayContaining(['_SCHEMA', '_GlobalConfig', '_PlinthSchemaVersion', '_User', '_Role', '_Join:users:_Role', '_Join:roles:_Role']));
+    expect(await tableNames(db)).toEqual(
+      expect.arrayContaining(['_SCHEMA', '_GlobalConfig', '_PlinthSchemaVersion', '_User', '_Role', '_Join:users:_Role', '_Join:roles:_Role']),
+    );
     const classes = await db.query<{ className: string }>(`SELECT "className" FROM "_SCHEMA" ORDER BY 1`);
     expect(classes.map((c) => c.className)).toEqual(['_JobSchedule', '_JobStatus', '_Role', '_Session', '_User']);
   });
@@ -148,4 +155,3 @@ describe('migrate', () => {
     expect(await migrate(second)).toEqual({ applied: [], changed: [] });
   });
 });
-

@@ -50,7 +50,10 @@ describe('a restart keeps classes and data', () => {
         { clp: { find: { '*': true }, get: { '*': true } } },
       );
       const u = await c.ok(`mutation { createUser(input: { fields: { username: "ann", password: "secret-pass" } }) { user { objectId } } }`);
-      await c.ok(`mutation($u: ID!) { createBook(input: { fields: { title: "Dune", pages: 412, tags: ["sf"], readers: { add: [$u] } } }) { book { objectId } } }`, { u: u.createUser.user.objectId });
+      await c.ok(
+        `mutation($u: ID!) { createBook(input: { fields: { title: "Dune", pages: 412, tags: ["sf"], readers: { add: [$u] } } }) { book { objectId } } }`,
+        { u: u.createUser.user.objectId },
+      );
       await c.ok(`mutation { createBook(input: { fields: { title: "Emma", pages: 474 } }) { book { objectId } } }`);
       return { cls: (await c.ok(CLASS)).class, books: (await c.ok(BOOKS)).books };
     });

@@ -44,7 +44,12 @@ ${extra}
 }
 
 async function call(name: string, params: Record<string, unknown> = {}) {
-  const r = await gql(server.origin, `mutation($f: CloudCodeFunction!, $p: Object) { callCloudCode(input: {functionName: $f, params: $p}) { result } }`, headers, { f: name, p: params });
+  const r = await gql(
+    server.origin,
+    `mutation($f: CloudCodeFunction!, $p: Object) { callCloudCode(input: {functionName: $f, params: $p}) { result } }`,
+    headers,
+    { f: name, p: params },
+  );
   return r.body;
 }
 
@@ -66,14 +71,17 @@ beforeAll(async () => {
   dir = tempDir('cloud');
   writeFileSync(helper(), `export function greeting(name: string): string {\n  return \`Hello \${name}!\`;\n}\n`);
   writeEntry();
-  server = await startPlinth({
-    PLINTH_APP_ID: APP_ID,
-    PLINTH_MASTER_KEY: MASTER_KEY,
-    PLINTH_DATA_DIR: path.join(dir, 'data'),
-    PLINTH_CLOUD: entry(),
-    PLINTH_CLOUD_WATCH: 'true',
-    PLINTH_LOG_LEVEL: 'info',
-  }, 60_000);
+  server = await startPlinth(
+    {
+      PLINTH_APP_ID: APP_ID,
+      PLINTH_MASTER_KEY: MASTER_KEY,
+      PLINTH_DATA_DIR: path.join(dir, 'data'),
+      PLINTH_CLOUD: entry(),
+      PLINTH_CLOUD_WATCH: 'true',
+      PLINTH_LOG_LEVEL: 'info',
+    },
+    60_000,
+  );
 }, 180_000);
 
 afterAll(async () => {

@@ -42,7 +42,12 @@ async function all<T>(origin: string, headers: Record<string, string>, field: st
   const nodes: T[] = [];
   let after: string | null = null;
   for (;;) {
-    const { status, body } = await gql(origin, `query($after: String) { ${field}(first: 500, after: $after) { pageInfo { hasNextPage endCursor } edges { node { ${selection} } } } }`, headers, { after });
+    const { status, body } = await gql(
+      origin,
+      `query($after: String) { ${field}(first: 500, after: $after) { pageInfo { hasNextPage endCursor } edges { node { ${selection} } } } }`,
+      headers,
+      { after },
+    );
     if (status !== 200 || body.errors) throw new Error(`reading ${field} failed: HTTP ${status} ${JSON.stringify(body).slice(0, 500)}`);
     const page = body.data[field];
     nodes.push(...page.edges.map((e: { node: T }) => e.node));
@@ -74,7 +79,8 @@ export function problems(stored: Stored, sent: ReadonlyMap<string, number>): str
     if (!c.lid) out.push(`crate ${c.objectId} (${c.tag}): its lid does not resolve`);
     else if (c.lid.tag !== c.tag) out.push(`crate ${c.objectId} (${c.tag}): its lid has tag ${c.lid.tag}`);
     const bottles = c.bottles.edges.map((e) => e.node);
-    if (c.bottles.count !== c.n || bottles.length !== c.n) out.push(`crate ${c.objectId} (${c.tag}): ${c.bottles.count} bottles (${bottles.length} listed), created with ${c.n}`);
+    if (c.bottles.count !== c.n || bottles.length !== c.n)
+      out.push(`crate ${c.objectId} (${c.tag}): ${c.bottles.count} bottles (${bottles.length} listed), created with ${c.n}`);
     for (const b of bottles) if (b.tag !== c.tag) out.push(`crate ${c.objectId} (${c.tag}): holds bottle ${b.objectId} of ${b.tag}`);
   }
   const lidsByTag = new Map<string, number>();

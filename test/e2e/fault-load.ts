@@ -75,7 +75,8 @@ export async function send(origin: string, request: LoadRequest, worker = 0, tim
   } catch {
     return { ...base, kind: 'bad', endedAt, status: response.status, detail: text.slice(0, 500) };
   }
-  if (Array.isArray(body?.errors) || (typeof body?.code === 'number' && typeof body?.error === 'string')) return { ...base, kind: 'error', endedAt, status: response.status, body };
+  if (Array.isArray(body?.errors) || (typeof body?.code === 'number' && typeof body?.error === 'string'))
+    return { ...base, kind: 'error', endedAt, status: response.status, body };
   if (response.status === 200 && body?.data) return { ...base, kind: 'ok', endedAt, status: 200, body };
   return { ...base, kind: 'bad', endedAt, status: response.status, body, detail: text.slice(0, 500) };
 }
@@ -85,7 +86,12 @@ export async function send(origin: string, request: LoadRequest, worker = 0, tim
  * request a worker waits `pauseAfterFailureMs` before the next, so that a server that refuses
  * fast is not flooded.
  */
-export function startLoad(origin: string, workers: number, next: (worker: number, i: number) => LoadRequest, { timeoutMs = 20_000, pauseAfterFailureMs = 25 } = {}): Load {
+export function startLoad(
+  origin: string,
+  workers: number,
+  next: (worker: number, i: number) => LoadRequest,
+  { timeoutMs = 20_000, pauseAfterFailureMs = 25 } = {},
+): Load {
   const outcomes: Outcome[] = [];
   let stopping = false;
   let inFlight = 0;

@@ -95,8 +95,18 @@ async function expectServing(server: PlinthProcess, crash: Crash): Promise<void>
   const id = made.createCrate.crate.objectId;
   const [oldTag, oldId] = [...crash.acknowledged][0]!;
   const n = crash.sent.get(oldTag)! + 1;
-  await ok(server.origin, 'mutation($id: ID!, $n: Float, $tag: String) { updateCrate(input: { id: $id, fields: { n: $n, bottles: { createAndAdd: [{ tag: $tag }] } } }) { crate { objectId } } }', master, { id: oldId, n, tag: oldTag });
-  const read = await ok(server.origin, 'query($a: ID!, $b: ID!) { a: crate(id: $a) { tag lid { tag } bottles { count } } b: crate(id: $b) { tag n bottles { count } } }', master, { a: id, b: oldId });
+  await ok(
+    server.origin,
+    'mutation($id: ID!, $n: Float, $tag: String) { updateCrate(input: { id: $id, fields: { n: $n, bottles: { createAndAdd: [{ tag: $tag }] } } }) { crate { objectId } } }',
+    master,
+    { id: oldId, n, tag: oldTag },
+  );
+  const read = await ok(
+    server.origin,
+    'query($a: ID!, $b: ID!) { a: crate(id: $a) { tag lid { tag } bottles { count } } b: crate(id: $b) { tag n bottles { count } } }',
+    master,
+    { a: id, b: oldId },
+  );
   expect(read.a).toEqual({ tag: 'after-restart', lid: { tag: 'after-restart' }, bottles: { count: 2 } });
   expect(read.b).toEqual({ tag: oldTag, n, bottles: { count: n } });
 }

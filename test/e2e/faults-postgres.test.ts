@@ -55,7 +55,12 @@ function request(ids: string[], session: Record<string, string>, w: number, i: n
     case 2:
       return { op: 'get', query: 'query($id: ID!) { note(id: $id) { objectId title views } }', variables: { id }, headers: session };
     default:
-      return { op: 'update', query: 'mutation($id: ID!, $v: Float) { updateNote(input: { id: $id, fields: { views: $v } }) { note { objectId views } } }', variables: { id, v: i }, headers: master };
+      return {
+        op: 'update',
+        query: 'mutation($id: ID!, $v: Float) { updateNote(input: { id: $id, fields: { views: $v } }) { note { objectId views } } }',
+        variables: { id, v: i },
+        headers: master,
+      };
   }
 }
 
@@ -65,7 +70,10 @@ function request(ids: string[], session: Record<string, string>, w: number, i: n
  * checks before the operation runs (the session lookup), an HTTP error status with `{code, error}`.
  */
 function apiError(o: Outcome): boolean {
-  if (Array.isArray(o.body.errors)) return o.status === 200 && o.body.errors.length > 0 && o.body.errors.every((e: any) => typeof e.message === 'string' && typeof e.extensions?.code === 'number');
+  if (Array.isArray(o.body.errors))
+    return (
+      o.status === 200 && o.body.errors.length > 0 && o.body.errors.every((e: any) => typeof e.message === 'string' && typeof e.extensions?.code === 'number')
+    );
   return o.status! >= 400 && typeof o.body.code === 'number' && typeof o.body.error === 'string';
 }
 
@@ -108,10 +116,21 @@ describe('PostgreSQL restarted under load', { timeout: 180_000 }, () => {
     ['immediate', 'an immediate shutdown (a crash: recovery from the WAL at the next start)'],
   ] as const)('%s: in-flight requests fail with API errors, never hang or crash; the same server recovers, live queries included (%s)', async (mode, _how) => {
     const url = await database(`plinth_${mode}`);
-    const server = await startPlinth({ DATABASE_URL: url, PLINTH_APP_ID: APP_ID, PLINTH_MASTER_KEY: MASTER_KEY, PLINTH_DATA_DIR: path.join(dir, mode), PLINTH_LOG_FORMAT: 'json' }, 60_000);
+    const server = await startPlinth(
+      { DATABASE_URL: url, PLINTH_APP_ID: APP_ID, PLINTH_MASTER_KEY: MASTER_KEY, PLINTH_DATA_DIR: path.join(dir, mode), PLINTH_LOG_FORMAT: 'json' },
+      60_000,
+    );
     servers.push(server);
-    await ok(server.origin, 'mutation { createClass(input: { name: "Note", schemaFields: { addStrings: [{ name: "title" }], addNumbers: [{ name: "views" }] } }) { class { name } } }', master);
-    const signedUp = await ok(server.origin, 'mutation { signUp(input: { fields: { username: "alice", password: "a long password 1" } }) { viewer { sessionToken } } }', app);
+    await ok(
+      server.origin,
+      'mutation { createClass(input: { name: "Note", schemaFields: { addStrings: [{ name: "title" }], addNumbers: [{ name: "views" }] } }) { class { name } } }',
+      master,
+    );
+    const signedUp = await ok(
+      server.origin,
+      'mutation { signUp(input: { fields: { username: "alice", password: "a long password 1" } }) { viewer { sessionToken } } }',
+      app,
+    );
     const session = { ...app, 'x-parse-session-token': signedUp.signUp.viewer.sessionToken as string };
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push((await ok(server.origin, CREATE_NOTE, master, { f: { title: `seed-${i}`, views: i } })).createNote.note.objectId);
@@ -132,19 +151,35 @@ describe('PostgreSQL restarted under load', { timeout: 180_000 }, () => {
       await until('answers while PostgreSQL is down', () => (load.count('error', down) >= 2 * WORKERS ? true : undefined), 30_000);
       await postgres!.start();
       up = Date.now();
-      await until('the server to answer again once PostgreSQL is back', () => (load.outcomes.filter((o) => o.kind === 'ok' && o.startedAt >= up).length >= 4 * WORKERS ? true : undefined), 20_000);
+      await until(
+        'the server to answer again once PostgreSQL is back',
+        () => (load.outcomes.filter((o) => o.kind === 'ok' && o.startedAt >= up).length >= 4 * WORKERS ? true : undefined),
+        20_000,
+      );
     } finally {
       await load.stop();
     }
 
     // Never a hang, a cut connection or an answer outside the API's format; the process lives on.
     const by = (kind: string) => load.outcomes.filter((o) => o.kind === kind);
-    expect(by('hang').map((o) => o.op), 'requests without an answer within 20 s').toEqual([]);
-    expect(by('cut').map((o) => `${o.op}: ${o.detail}`), 'connections cut').toEqual([]);
-    expect(by('bad').map((o) => `${o.op}: HTTP ${o.status} ${o.detail}`), 'answers that are not GraphQL JSON').toEqual([]);
+    expect(
+      by('hang').map((o) => o.op),
+      'requests without an answer within 20 s',
+    ).toEqual([]);
+    expect(
+      by('cut').map((o) => `${o.op}: ${o.detail}`),
+      'connections cut',
+    ).toEqual([]);
+    expect(
+      by('bad').map((o) => `${o.op}: HTTP ${o.status} ${o.detail}`),
+      'answers that are not GraphQL JSON',
+    ).toEqual([]);
     const failed = by('error');
     expect(failed.length).toBeGreaterThanOrEqual(2 * WORKERS);
-    expect(failed.filter((o) => !apiError(o)).map((o) => `${o.op}: HTTP ${o.status} ${JSON.stringify(o.body)}`), 'errors outside the API format').toEqual([]);
+    expect(
+      failed.filter((o) => !apiError(o)).map((o) => `${o.op}: HTTP ${o.status} ${JSON.stringify(o.body)}`),
+      'errors outside the API format',
+    ).toEqual([]);
     // Every failure is down to the outage: none before PostgreSQL stopped.
     expect(failed.filter((o) => o.endedAt < down).map((o) => JSON.stringify(o.body))).toEqual([]);
     expect(server.child.exitCode).toBeNull();
@@ -166,7 +201,9 @@ describe('PostgreSQL restarted under load', { timeout: 180_000 }, () => {
     await whenLive(server, second.subscribe(NOTE_EVENTS));
     expect(sub.errors).toEqual([]);
 
-    console.info(`${mode}: PostgreSQL down ${up - down} ms; ${load.outcomes.length} requests: ${by('ok').length} ok, ${failed.length} API errors (${[...new Set(failed.map((o) => `${o.op} HTTP ${o.status} code ${codes(o).join('/')}`))].join('; ')})`);
+    console.info(
+      `${mode}: PostgreSQL down ${up - down} ms; ${load.outcomes.length} requests: ${by('ok').length} ok, ${failed.length} API errors (${[...new Set(failed.map((o) => `${o.op} HTTP ${o.status} code ${codes(o).join('/')}`))].join('; ')})`,
+    );
     expect((await server.stop()).code).toBe(0);
   });
 });

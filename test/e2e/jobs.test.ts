@@ -148,10 +148,14 @@ describe('cloud jobs across real processes on one PostgreSQL', { timeout: 90_000
     const survivor = victim === a.child.pid ? b : a;
     const killed = victim === a.child.pid ? a : b;
     await killed.stop('SIGKILL');
-    const ended = await until('the survivor to mark the run failed', async () => {
-      const s = await jobStatus(survivor.origin, id);
-      return s.status === 'running' ? undefined : s;
-    }, 10_000);
+    const ended = await until(
+      'the survivor to mark the run failed',
+      async () => {
+        const s = await jobStatus(survivor.origin, id);
+        return s.status === 'running' ? undefined : s;
+      },
+      10_000,
+    );
     expect(ended).toMatchObject({ status: 'failed', message: 'the instance running the job stopped' });
     expect(ended.finishedAt).toBeTruthy();
     await survivor.stop();
@@ -164,10 +168,14 @@ describe('cloud jobs across real processes on one PostgreSQL', { timeout: 90_000
     await first.stop('SIGKILL');
     expect((await query(url, `SELECT "status" FROM "_JobStatus" WHERE "objectId" = $1`, [id]))[0].status).toBe('running');
     const restarted = await start(url);
-    const s = await until('the restarted server to mark the run failed', async () => {
-      const st = await jobStatus(restarted.origin, id);
-      return st.status === 'running' ? undefined : st;
-    }, 10_000);
+    const s = await until(
+      'the restarted server to mark the run failed',
+      async () => {
+        const st = await jobStatus(restarted.origin, id);
+        return st.status === 'running' ? undefined : st;
+      },
+      10_000,
+    );
     expect(s).toMatchObject({ status: 'failed', message: 'the instance running the job stopped' });
     await restarted.stop();
   });
@@ -178,7 +186,9 @@ describe('cloud jobs across real processes on one PostgreSQL', { timeout: 90_000
     const id = await runSlow(p.origin);
     const exit = await p.stop('SIGTERM');
     expect(exit.code).toBe(0);
-    expect(await query(url, `SELECT "status", "message" FROM "_JobStatus" WHERE "objectId" = $1`, [id])).toEqual([{ status: 'failed', message: 'the server stopped' }]);
+    expect(await query(url, `SELECT "status", "message" FROM "_JobStatus" WHERE "objectId" = $1`, [id])).toEqual([
+      { status: 'failed', message: 'the server stopped' },
+    ]);
   });
 });
 

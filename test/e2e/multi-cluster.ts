@@ -51,7 +51,10 @@ export async function ok(origin: string, query: string, headers: Record<string, 
  * fresh PostgreSQL database with REDIS_URL, and `env` on top (e.g. a slow schema poll).
  * `beforeB` runs against A before B starts (classes that B then loads at its start).
  */
-export async function startCluster(env: Record<string, string> = {}, beforeB?: (a: PlinthProcess, master: Record<string, string>) => Promise<void>): Promise<Cluster> {
+export async function startCluster(
+  env: Record<string, string> = {},
+  beforeB?: (a: PlinthProcess, master: Record<string, string>) => Promise<void>,
+): Promise<Cluster> {
   const database = await createPostgresDatabase();
   const appId = `e2eMulti_${randomBytes(6).toString('hex')}`;
   const masterKey = `e2e-multi-master-${randomBytes(6).toString('hex')}`;
@@ -65,7 +68,14 @@ export async function startCluster(env: Record<string, string> = {}, beforeB?: (
   const app = { 'x-parse-application-id': appId };
   const master = { ...app, 'x-parse-master-key': masterKey };
   const start = async (dataDir: string) => {
-    const p = await startPlinth({ PLINTH_APP_ID: appId, PLINTH_MASTER_KEY: masterKey, PLINTH_DATA_DIR: dataDir, DATABASE_URL: database.url, REDIS_URL, ...env });
+    const p = await startPlinth({
+      PLINTH_APP_ID: appId,
+      PLINTH_MASTER_KEY: masterKey,
+      PLINTH_DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      REDIS_URL,
+      ...env,
+    });
     started.push(p);
     return p;
   };

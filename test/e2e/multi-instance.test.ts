@@ -17,7 +17,11 @@ beforeAll(async () => {
   await buildOnce();
   // Post exists before B starts: the first two tests do not depend on the schema travelling (the third one's subject).
   cluster = await startCluster({ PLINTH_SCHEMA_POLL_MS: '600000' }, async (a, master) => {
-    await ok(a.origin, 'mutation { createClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "title" }], addNumbers: [{ name: "views" }] } }) { class { name } } }', master);
+    await ok(
+      a.origin,
+      'mutation { createClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "title" }], addNumbers: [{ name: "views" }] } }) { class { name } } }',
+      master,
+    );
   });
 }, 180_000);
 afterAll(async () => {
@@ -51,7 +55,8 @@ async function whenLive(subs: LiveSubscription[], write: (title: string) => Prom
   }
 }
 const postFenceThroughB = (title: string) => ok(cluster.b.origin, CREATE_POST, cluster.master, { f: { title, views: -1 } });
-const eventsOf = (sub: LiveSubscription, objectId: string) => sub.events.map((e) => e.data?.postEvents).filter((e) => e?.post?.objectId === objectId || e?.original?.objectId === objectId);
+const eventsOf = (sub: LiveSubscription, objectId: string) =>
+  sub.events.map((e) => e.data?.postEvents).filter((e) => e?.post?.objectId === objectId || e?.original?.objectId === objectId);
 
 describe('two instances on one PostgreSQL and one Redis', { timeout: 60_000 }, () => {
   it('a subscriber on A receives CREATE, UPDATE and DELETE for writes made through B', async () => {
@@ -66,14 +71,23 @@ describe('two instances on one PostgreSQL and one Redis', { timeout: 60_000 }, (
     const events = eventsOf(sub, id);
     expect(events.map((e) => e.event)).toEqual(['CREATE', 'UPDATE', 'DELETE']);
     expect(events[0]).toEqual({ event: 'CREATE', post: { objectId: id, title: 'through B', views: 1 }, original: null });
-    expect(events[1]).toEqual({ event: 'UPDATE', post: { objectId: id, title: 'through B', views: 2 }, original: { objectId: id, title: 'through B', views: 1 } });
+    expect(events[1]).toEqual({
+      event: 'UPDATE',
+      post: { objectId: id, title: 'through B', views: 2 },
+      original: { objectId: id, title: 'through B', views: 1 },
+    });
     expect(events[2].original ?? events[2].post).toEqual({ objectId: id, title: 'through B', views: 2 });
     expect(sub.errors).toEqual([]);
   });
 
   it("applies each subscriber's access: a user on A gets no event for an object its ACL hides from them, the master does", async () => {
     const signUp = async (username: string) => {
-      const d = await ok(cluster.b.origin, `mutation($u: String!) { signUp(input: { fields: { username: $u, password: "a long password 1" } }) { viewer { sessionToken user { objectId } } } }`, cluster.app, { u: username });
+      const d = await ok(
+        cluster.b.origin,
+        `mutation($u: String!) { signUp(input: { fields: { username: $u, password: "a long password 1" } }) { viewer { sessionToken user { objectId } } } }`,
+        cluster.app,
+        { u: username },
+      );
       return { token: d.signUp.viewer.sessionToken as string, userId: d.signUp.viewer.user.objectId as string };
     };
     const alice = await signUp('alice');
@@ -83,7 +97,8 @@ describe('two instances on one PostgreSQL and one Redis', { timeout: 60_000 }, (
     await whenLive([aliceSub, masterSub], postFenceThroughB);
 
     const only = (userId: string) => ({ users: [{ userId, read: true, write: true }], public: { read: false, write: false } });
-    const create = async (title: string, ACL: unknown) => (await ok(cluster.b.origin, CREATE_POST, cluster.master, { f: { title, views: 5, ACL } })).createPost.post.objectId as string;
+    const create = async (title: string, ACL: unknown) =>
+      (await ok(cluster.b.origin, CREATE_POST, cluster.master, { f: { title, views: 5, ACL } })).createPost.post.objectId as string;
     const forBob = await create('for bob only', only(bob.userId));
     const forAlice = await create('for alice only', only(alice.userId));
 
@@ -99,7 +114,11 @@ describe('two instances on one PostgreSQL and one Redis', { timeout: 60_000 }, (
   });
 
   it('a class created on A is queryable and subscribable on B within a second', async () => {
-    const created = await ok(cluster.a.origin, 'mutation { createClass(input: { name: "Gadget", schemaFields: { addStrings: [{ name: "label" }] } }) { class { name } } }', cluster.master);
+    const created = await ok(
+      cluster.a.origin,
+      'mutation { createClass(input: { name: "Gadget", schemaFields: { addStrings: [{ name: "label" }] } }) { class { name } } }',
+      cluster.master,
+    );
     const t0 = Date.now();
     expect(created.createClass.class.name).toBe('Gadget');
 
@@ -119,7 +138,8 @@ describe('two instances on one PostgreSQL and one Redis', { timeout: 60_000 }, (
     // Subscribable: B accepts `gadgetEvents` (a refusal comes back as an error at once), and the
     // subscription it accepted then delivers a Gadget created through A.
     const connection = await connect('b');
-    const writeGadget = (label: string) => ok(cluster.a.origin, 'mutation($l: String) { createGadget(input: { fields: { label: $l } }) { gadget { objectId } } }', cluster.app, { l: label });
+    const writeGadget = (label: string) =>
+      ok(cluster.a.origin, 'mutation($l: String) { createGadget(input: { fields: { label: $l } }) { gadget { objectId } } }', cluster.app, { l: label });
     let subscribableAfter: number | undefined;
     let refusal: string | undefined;
     while (subscribableAfter === undefined && Date.now() - t0 < 10_000) {

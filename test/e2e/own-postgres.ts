@@ -48,7 +48,11 @@ async function binDir(): Promise<string> {
     // not on PATH
   }
   const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
   for (const v of versions) if (existsSync(path.join(root, v, 'bin', 'postgres'))) return path.join(root, v, 'bin');
   throw new Error('the fault tests need PostgreSQL server binaries (initdb, postgres): set PLINTH_TEST_PG_BIN to their directory');
 }

@@ -44,10 +44,22 @@ describe('plinth start on PGlite', { timeout: 90_000 }, () => {
     const master = { ...APP, 'x-parse-master-key': key };
     expect((await gql(first.origin, '{ health }', APP)).body).toEqual({ data: { health: true } });
     expect((await gql(first.origin, '{ health }', {})).status).toBe(403);
-    const created = await gql(first.origin, `mutation { createClass(input: { name: "Book", schemaFields: { addStrings: [{ name: "title" }], addNumbers: [{ name: "pages" }] } }) { class { name } } }`, master);
+    const created = await gql(
+      first.origin,
+      `mutation { createClass(input: { name: "Book", schemaFields: { addStrings: [{ name: "title" }], addNumbers: [{ name: "pages" }] } }) { class { name } } }`,
+      master,
+    );
     expect(created.body).toEqual({ data: { createClass: { class: { name: 'Book' } } } });
-    for (const [title, pages] of [['Dune', 412], ['Emma', 474]] as const) {
-      const r = await gql(first.origin, `mutation($t: String, $p: Float) { createBook(input: { fields: { title: $t, pages: $p } }) { book { objectId } } }`, APP, { t: title, p: pages });
+    for (const [title, pages] of [
+      ['Dune', 412],
+      ['Emma', 474],
+    ] as const) {
+      const r = await gql(
+        first.origin,
+        `mutation($t: String, $p: Float) { createBook(input: { fields: { title: $t, pages: $p } }) { book { objectId } } }`,
+        APP,
+        { t: title, p: pages },
+      );
       expect(r.body.errors).toBeUndefined();
     }
 
@@ -75,14 +87,21 @@ describe('plinth start on PGlite', { timeout: 90_000 }, () => {
       const dir = dataDir(signal.toLowerCase());
       const p = await start({ PLINTH_DATA_DIR: dir, PLINTH_MASTER_KEY: key });
       const master = { ...APP, 'x-parse-master-key': key };
-      await gql(p.origin, `mutation { createClass(input: { name: "Item", schemaFields: { addStrings: [{ name: "label" }], addNumbers: [{ name: "n" }] } }) { class { name } } }`, master);
+      await gql(
+        p.origin,
+        `mutation { createClass(input: { name: "Item", schemaFields: { addStrings: [{ name: "label" }], addNumbers: [{ name: "n" }] } }) { class { name } } }`,
+        master,
+      );
       // A keep-alive connection left idle by an earlier request must not hold the exit back.
       expect((await gql(p.origin, '{ items { count } }', APP)).body).toEqual({ data: { items: { count: 0 } } });
 
       // In flight, honestly and on PGlite (whose in-process queries leave the event loop no
       // turn during a long batch, so a slow query would delay the signal itself): a request
       // whose body is still arriving when the signal comes. It creates 100 objects.
-      const batch = 'mutation {' + Array.from({ length: 100 }, (_, i) => `c${i}: createItem(input: { fields: { label: "item ${i}", n: ${i} } }) { item { objectId } }`).join('\n') + '}';
+      const batch =
+        'mutation {' +
+        Array.from({ length: 100 }, (_, i) => `c${i}: createItem(input: { fields: { label: "item ${i}", n: ${i} } }) { item { objectId } }`).join('\n') +
+        '}';
       const request = slowRequest(p.port, APP, JSON.stringify({ query: batch }));
       await request.received;
 
@@ -126,7 +145,10 @@ describe('plinth start on PGlite', { timeout: 90_000 }, () => {
   it('a body over the size limit is refused with 413, with or without a Content-Length', async () => {
     const p = await start({ PLINTH_DATA_DIR: dataDir('body'), PLINTH_MASTER_KEY: 'e2e-master-key-for-bodies' });
     const limit = 4 * 1024 * 1024;
-    const head = (lines: string[]) => Buffer.from(['POST /graphql HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'X-Parse-Application-Id: e2eApp', ...lines, '', ''].join('\r\n'));
+    const head = (lines: string[]) =>
+      Buffer.from(
+        ['POST /graphql HTTP/1.1', 'Host: localhost', 'Content-Type: application/json', 'X-Parse-Application-Id: e2eApp', ...lines, '', ''].join('\r\n'),
+      );
 
     // A declared length over the limit is refused on the head alone: nothing of the body is sent.
     const withLength = await earlyAnswer(p.port, [head(['Origin: https://app.example', `Content-Length: ${5 * 1024 * 1024}`])]);

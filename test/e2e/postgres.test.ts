@@ -55,10 +55,16 @@ describe('plinth with DATABASE_URL', { timeout: 90_000 }, () => {
     const first = await start();
     const serving = first.logs().find((l) => String(l.msg).startsWith('Plinth is serving'))!;
     expect(serving.database).toBe('PostgreSQL');
-    const created = await gql(first.origin, `mutation { createClass(input: { name: "Book", schemaFields: { addStrings: [{ name: "title" }] } }) { class { name } } }`, MASTER);
+    const created = await gql(
+      first.origin,
+      `mutation { createClass(input: { name: "Book", schemaFields: { addStrings: [{ name: "title" }] } }) { class { name } } }`,
+      MASTER,
+    );
     expect(created.body).toEqual({ data: { createClass: { class: { name: 'Book' } } } });
     for (const title of ['Dune', 'Emma']) {
-      expect((await gql(first.origin, `mutation($t: String) { createBook(input: { fields: { title: $t } }) { book { objectId } } }`, APP, { t: title })).body.errors).toBeUndefined();
+      expect(
+        (await gql(first.origin, `mutation($t: String) { createBook(input: { fields: { title: $t } }) { book { objectId } } }`, APP, { t: title })).body.errors,
+      ).toBeUndefined();
     }
     // It is really this database: the class and its rows are in it, and no PGlite was created.
     expect(await sql(`SELECT "className" FROM "_SCHEMA" WHERE "className" = 'Book'`)).toEqual([{ className: 'Book' }]);
@@ -74,13 +80,20 @@ describe('plinth with DATABASE_URL', { timeout: 90_000 }, () => {
 
   it('SIGTERM during a long batch: the batch finishes, new connections are refused, the process exits 0 promptly', async () => {
     const p = await start();
-    await gql(p.origin, `mutation { createClass(input: { name: "Item", schemaFields: { addStrings: [{ name: "label" }], addNumbers: [{ name: "n" }] } }) { class { name } } }`, MASTER);
+    await gql(
+      p.origin,
+      `mutation { createClass(input: { name: "Item", schemaFields: { addStrings: [{ name: "label" }], addNumbers: [{ name: "n" }] } }) { class { name } } }`,
+      MASTER,
+    );
     const count = async () => (await gql(p.origin, '{ items { count } }', APP)).body.data.items.count as number;
     // Slow work, honestly: one mutation creating 500 objects (the alias limit) with 3 KB labels,
     // one statement each. The label travels as a variable: the document itself stays under the
     // document size cap (limits.maxDocumentBytes).
     const total = 500;
-    const batch = 'mutation($label: String) {' + Array.from({ length: total }, (_, i) => `c${i}: createItem(input: { fields: { label: $label, n: ${i} } }) { item { objectId } }`).join('\n') + '}';
+    const batch =
+      'mutation($label: String) {' +
+      Array.from({ length: total }, (_, i) => `c${i}: createItem(input: { fields: { label: $label, n: ${i} } }) { item { objectId } }`).join('\n') +
+      '}';
     let answered = false;
     const inFlight = gql(p.origin, batch, APP, { label: 'item ' + 'x'.repeat(3000) }).finally(() => (answered = true));
     // Signal once the batch is under way: its first objects are visible to other requests.

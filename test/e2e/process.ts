@@ -164,7 +164,12 @@ export async function startPlinth(env: Record<string, string | undefined>, timeo
 }
 
 /** POSTs a GraphQL request to a running Plinth. */
-export async function gql(origin: string, query: string, headers: Record<string, string>, variables?: Record<string, unknown>): Promise<{ status: number; body: any }> {
+export async function gql(
+  origin: string,
+  query: string,
+  headers: Record<string, string>,
+  variables?: Record<string, unknown>,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${origin}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -222,7 +227,14 @@ export function slowRequest(port: number, headers: Record<string, string>, body:
   const response = new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }>((resolve, reject) => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const req = http.request(
-      { host: '127.0.0.1', port, method: 'POST', path: '/graphql', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': bytes.length, expect: '100-continue' } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/graphql',
+        agent,
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': bytes.length, expect: '100-continue' },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');

@@ -52,9 +52,15 @@ export async function startGoldenFixture(): Promise<GoldenFixture> {
   const createClass = (name: string, fields: string) =>
     s.ok(`mutation { createClass(input: { name: "${name}", schemaFields: { ${fields} } }) { class { name } } }`);
   await createClass('Publisher', 'addStrings: [{ name: "name" }, { name: "country" }]');
-  await createClass('Author', 'addStrings: [{ name: "name" }, { name: "bio" }], addNumbers: [{ name: "age" }], addPointers: [{ name: "publisher", targetClassName: "Publisher" }]');
+  await createClass(
+    'Author',
+    'addStrings: [{ name: "name" }, { name: "bio" }], addNumbers: [{ name: "age" }], addPointers: [{ name: "publisher", targetClassName: "Publisher" }]',
+  );
   await createClass('Category', 'addStrings: [{ name: "name" }]');
-  await createClass('Tag', 'addStrings: [{ name: "label" }], addNumbers: [{ name: "rank" }], addRelations: [{ name: "categories", targetClassName: "Category" }]');
+  await createClass(
+    'Tag',
+    'addStrings: [{ name: "label" }], addNumbers: [{ name: "rank" }], addRelations: [{ name: "categories", targetClassName: "Category" }]',
+  );
   await createClass(
     'Post',
     `addStrings: [{ name: "title" }, { name: "body" }, { name: "country" }], addNumbers: [{ name: "views" }],

@@ -2,7 +2,23 @@ import type { Normaliser } from './normalise.ts';
 import { isMarker, queriesOf, type Operation, type Recording } from './record.ts';
 
 /** Clauses that start a new line when they are outside parentheses and quotes (longest first). */
-const CLAUSES = ['CROSS JOIN', 'ON CONFLICT', 'LEFT JOIN', 'GROUP BY', 'ORDER BY', 'RETURNING', 'OFFSET', 'VALUES', 'SELECT', 'WHERE', 'LIMIT', 'FROM', 'JOIN', 'SET', 'AND'];
+const CLAUSES = [
+  'CROSS JOIN',
+  'ON CONFLICT',
+  'LEFT JOIN',
+  'GROUP BY',
+  'ORDER BY',
+  'RETURNING',
+  'OFFSET',
+  'VALUES',
+  'SELECT',
+  'WHERE',
+  'LIMIT',
+  'FROM',
+  'JOIN',
+  'SET',
+  'AND',
+];
 
 /**
  * Puts each top-level clause of a statement on its own line (nested queries stay on one line),

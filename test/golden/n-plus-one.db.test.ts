@@ -52,7 +52,9 @@ describe('no N+1', () => {
 
   describe('pointers of a list: joined into the page statement', () => {
     it('a pointer in a list: one statement, the same for 2 rows as for 50, its target joined after the LIMIT', async () => {
-      const { large } = await sameForTwoAndFifty('query($n: Int) { posts(first: $n, order: [title_ASC]) { edges { node { title author { name } } } } }', ['Post ⨝ Author']);
+      const { large } = await sameForTwoAndFifty('query($n: Int) { posts(first: $n, order: [title_ASC]) { edges { node { title author { name } } } } }', [
+        'Post ⨝ Author',
+      ]);
       const { inner, joins } = includeParts(large.statements[0].sql);
       expect(inner).toMatch(/ LIMIT \$\d+$/);
       expect(joins.map((j) => [j.table, j.field])).toEqual([['Author', 'author']]);
@@ -61,9 +63,10 @@ describe('no N+1', () => {
     });
 
     it('two pointer fields to one class: two LEFT JOINs in the one statement', async () => {
-      const { large } = await sameForTwoAndFifty('query($n: Int) { posts(first: $n, order: [title_ASC]) { edges { node { title author { name } editor { age } } } } }', [
-        'Post ⨝ Author ⨝ Author',
-      ]);
+      const { large } = await sameForTwoAndFifty(
+        'query($n: Int) { posts(first: $n, order: [title_ASC]) { edges { node { title author { name } editor { age } } } } }',
+        ['Post ⨝ Author ⨝ Author'],
+      );
       const { joins } = includeParts(large.statements[0].sql);
       expect(joins.map((j) => [j.table, j.field, j.columns.sort()])).toEqual([
         ['Author', 'author', ['name', 'objectId']],
@@ -95,7 +98,11 @@ describe('no N+1', () => {
     });
 
     it('without the master key: the same single statement, with the read filter in the page and in the join condition', async () => {
-      const { large } = await sameForTwoAndFifty('query($n: Int) { posts(first: $n, order: [title_ASC]) { edges { node { title author { name } } } } }', ['Post ⨝ Author'], 'anonymous');
+      const { large } = await sameForTwoAndFifty(
+        'query($n: Int) { posts(first: $n, order: [title_ASC]) { edges { node { title author { name } } } } }',
+        ['Post ⨝ Author'],
+        'anonymous',
+      );
       const { inner, joins } = includeParts(large.statements[0].sql);
       expect(inner).toMatch(/\bt\."_rperm" && /);
       expect(joins[0].condition).toMatch(/^\(i0\."_rperm" IS NULL OR i0\."_rperm" && \$\d+::text\[\]\)$/);
@@ -118,10 +125,10 @@ describe('no N+1', () => {
       );
       const owners = only(withCount.large.statements, 'Tag ⨝ _Join:tags:Post').params[0] as string[];
       expect(owners).toHaveLength(50);
-      await sameForTwoAndFifty('query($n: Int) { posts(first: $n, order: [title_ASC]) { edges { node { title tags(order: [rank_ASC]) { edges { node { label } } } } } } }', [
-        'Post',
-        'Tag ⨝ _Join:tags:Post',
-      ]);
+      await sameForTwoAndFifty(
+        'query($n: Int) { posts(first: $n, order: [title_ASC]) { edges { node { title tags(order: [rank_ASC]) { edges { node { label } } } } } } }',
+        ['Post', 'Tag ⨝ _Join:tags:Post'],
+      );
     });
 
     it('a relation inside a relation: one query per level', async () => {
@@ -132,7 +139,9 @@ describe('no N+1', () => {
     });
 
     it('every item gets its own page of the relation', async () => {
-      const { data } = await run({ query: `{ posts(first: ${POSTS}, order: [title_ASC]) { edges { node { title tags(first: 1, order: [rank_DESC]) { count edges { node { label rank } } } } } } }` });
+      const { data } = await run({
+        query: `{ posts(first: ${POSTS}, order: [title_ASC]) { edges { node { title tags(first: 1, order: [rank_DESC]) { count edges { node { label rank } } } } } } }`,
+      });
       const edges = data.posts.edges as { node: { title: string; tags: { count: number; edges: { node: { label: string; rank: number } }[] } } }[];
       expect(edges).toHaveLength(POSTS);
       for (const [index, e] of edges.entries()) {

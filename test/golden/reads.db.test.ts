@@ -41,7 +41,8 @@ describe('golden SQL: reads', () => {
     await checkGolden(f, {
       name: 'two-pointers-same-class',
       title: 'Two pointer fields to the same class in a list',
-      about: '`author` and `editor` both point to Author: each is its own LEFT JOIN of Author in the page statement, reading the columns selected under that field.',
+      about:
+        '`author` and `editor` both point to Author: each is its own LEFT JOIN of Author in the page statement, reading the columns selected under that field.',
       query: '{ posts(first: 12, order: [views_DESC]) { edges { node { title author { name } editor { name age } } } } }',
       statements: 1,
     });
@@ -51,7 +52,8 @@ describe('golden SQL: reads', () => {
     await checkGolden(f, {
       name: 'nested-pointers',
       title: 'Nested pointers: post → author → publisher',
-      about: "The posts with their authors joined in (the author's `publisher` column read for the next level), then ONE batched query for the publishers of all those authors.",
+      about:
+        "The posts with their authors joined in (the author's `publisher` column read for the next level), then ONE batched query for the publishers of all those authors.",
       query: '{ posts(first: 12, order: [title_ASC]) { edges { node { title author { name publisher { name country } } } } } }',
       statements: 2,
     });
@@ -110,7 +112,8 @@ describe('golden SQL: reads', () => {
   });
 
   it('keyset paging with after', async () => {
-    const query = 'query($after: String) { posts(first: 3, after: $after, order: [views_DESC]) { edges { cursor node { title views } } pageInfo { hasNextPage hasPreviousPage endCursor } } }';
+    const query =
+      'query($after: String) { posts(first: 3, after: $after, order: [views_DESC]) { edges { cursor node { title views } } pageInfo { hasNextPage hasPreviousPage endCursor } } }';
     const first = await f.s.ok(query, { after: null });
     await checkGolden(f, {
       name: 'keyset-after',
@@ -124,18 +127,21 @@ describe('golden SQL: reads', () => {
   });
 
   it('a backward keyset page with its pointer joined in', async () => {
-    const query = 'query($before: String) { posts(last: 3, before: $before, order: [views_DESC]) { edges { cursor node { title views author { name } } } pageInfo { hasNextPage hasPreviousPage startCursor } } }';
+    const query =
+      'query($before: String) { posts(last: 3, before: $before, order: [views_DESC]) { edges { cursor node { title views author { name } } } pageInfo { hasNextPage hasPreviousPage startCursor } } }';
     const forward = await f.s.ok('{ posts(first: 10, order: [views_DESC]) { edges { cursor } } }');
     const rec = await checkGolden(f, {
       name: 'keyset-before-with-pointer',
       title: 'The page before a keyset cursor, with its pointer joined in',
       about:
-        'The inner page reads backward from the cursor\'s row (the order reversed, one row more for hasPreviousPage), the author is LEFT JOINed to those rows, and the outer ORDER BY keeps the reversed order; the rows are turned around in memory.',
+        "The inner page reads backward from the cursor's row (the order reversed, one row more for hasPreviousPage), the author is LEFT JOINed to those rows, and the outer ORDER BY keeps the reversed order; the rows are turned around in memory.",
       query,
       variables: { before: forward.posts.edges[9].cursor },
       statements: 1,
     });
-    expect(rec.response.data!.posts.edges.map((e: { cursor: string }) => e.cursor)).toEqual(forward.posts.edges.slice(6, 9).map((e: { cursor: string }) => e.cursor));
+    expect(rec.response.data!.posts.edges.map((e: { cursor: string }) => e.cursor)).toEqual(
+      forward.posts.edges.slice(6, 9).map((e: { cursor: string }) => e.cursor),
+    );
   });
 
   it('where with have (nested) and inQueryKey subqueries', async () => {

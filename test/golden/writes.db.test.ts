@@ -29,7 +29,13 @@ describe('golden SQL: writes', () => {
           title: 'Fresh',
           views: 7,
           author: { createAndLink: { name: 'Zoe', age: 33 } },
-          tags: { createAndAdd: [{ label: 'new-a', rank: 10 }, { label: 'new-b', rank: 11 }], add: [f.id('alpha')] },
+          tags: {
+            createAndAdd: [
+              { label: 'new-a', rank: 10 },
+              { label: 'new-b', rank: 11 },
+            ],
+            add: [f.id('alpha')],
+          },
         },
       },
       statements: 8,

@@ -10,7 +10,11 @@ let s: TestServer;
 const logs: Record<string, any>[] = [];
 const THIS_FILE = fileURLToPath(import.meta.url);
 /** Where this file registers its `slow` function (the line marked @slow). */
-const SLOW_AT = `${THIS_FILE}:${readFileSync(THIS_FILE, 'utf8').split('\n').findIndex((l) => l.endsWith('// @slow')) + 1}`;
+const SLOW_AT = `${THIS_FILE}:${
+  readFileSync(THIS_FILE, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.endsWith('// @slow')) + 1
+}`;
 
 beforeAll(async () => {
   const setup = await describedSetup();
@@ -57,11 +61,22 @@ describe('cloudCode (master only): where every rule runs', () => {
       ['beforeSave', 1, at('post-beforeSave-1').location],
       ['beforeSave', 2, at('post-beforeSave-2').location],
     ]);
-    expect(post[2]).toMatchObject({ file: at('post-beforeSave-1').file, line: at('post-beforeSave-1').line, validator: { requireUser: true, fields: { title: { type: 'String', required: true } } } });
+    expect(post[2]).toMatchObject({
+      file: at('post-beforeSave-1').file,
+      line: at('post-beforeSave-1').line,
+      validator: { requireUser: true, fields: { title: { type: 'String', required: true } } },
+    });
     expect(post[0].validator).toBe('function');
     expect(cloudCode.functions.map((f: any) => f.name)).toEqual(['fails', 'hello', 'slow']);
     expect(cloudCode.functions[2]).toMatchObject({ file: THIS_FILE, location: SLOW_AT, validator: null });
-    expect(cloudCode.jobs[0]).toMatchObject({ name: 'cleanup', registered: true, schedule: '0 3 * * *', timeZone: 'Europe/Paris', description: 'nightly cleanup', schedules: [{ origin: 'code', schedule: '0 3 * * *' }] });
+    expect(cloudCode.jobs[0]).toMatchObject({
+      name: 'cleanup',
+      registered: true,
+      schedule: '0 3 * * *',
+      timeZone: 'Europe/Paris',
+      description: 'nightly cleanup',
+      schedules: [{ origin: 'code', schedule: '0 3 * * *' }],
+    });
     expect(Date.parse(cloudCode.jobs[0].nextRun)).toBeGreaterThan(Date.now());
   });
 

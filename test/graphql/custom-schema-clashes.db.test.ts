@@ -59,13 +59,19 @@ describe('only types, extensions of Query, Mutation and class types, @resolve an
     ['directive @auth on FIELD_DEFINITION', '1:1: directive @auth cannot be declared: a custom schema uses only @resolve and @mock'],
     ['type A { x: String @auth }', '1:20: directive @auth is not supported: a custom schema uses only @resolve and @mock'],
     ['input A { x: String @resolve }', '1:21: @resolve is allowed only on the fields of object types'],
-    ['extend type Query { x: String @resolve(to: 1) }', '1:40: @resolve(to:) must be a string: the cloud function\'s name'],
+    ['extend type Query { x: String @resolve(to: 1) }', "1:40: @resolve(to:) must be a string: the cloud function's name"],
     ['extend type Query { x: String @mock }', '1:31: @mock needs a value: @mock(with: …)'],
     ['schema { query: Q }', '1:1: a schema definition is not allowed: a custom schema defines types and extends Query, Mutation or a class type'],
-    ['extend input PostWhereInput { x: String }', '1:1: "extend input" is not allowed: a custom schema defines types and extends Query, Mutation or a class type'],
+    [
+      'extend input PostWhereInput { x: String }',
+      '1:1: "extend input" is not allowed: a custom schema defines types and extends Query, Mutation or a class type',
+    ],
     ['type A { x: String }\ntype A { y: String }', '2:6: type A is defined twice (first at line 1)'],
     ['extend type Query { x: String }\nextend type Query { x: Int }', '2:21: field Query.x is added twice (first at line 1)'],
-    ['type A { x: String }\nextend type A { y: String }', '2:17: type A is defined in this file (line 1) and extended as well; put its fields in its definition'],
+    [
+      'type A { x: String }\nextend type A { y: String }',
+      '2:17: type A is defined in this file (line 1) and extended as well; put its fields in its definition',
+    ],
     ['type Date { x: String }', '1:6: type Date clashes with a built-in type of the API; rename it'],
   ])('%s', (sdl, message) => {
     expect(() => parseCustomSchema(sdl, 'custom.graphql')).toThrow(`Custom GraphQL schema custom.graphql:${message}`);
@@ -92,18 +98,24 @@ describe('a class that would clash with the custom schema is refused', () => {
   it('refuses a class whose find query the custom schema adds to Query (103)', async () => {
     const r = await s.master(`mutation { createClass(input: { name: "Comment" }) { class { name } } }`);
     expect(r.errors?.[0]?.extensions?.code).toBe(103);
-    expect(r.errors?.[0]?.message).toMatch(/^Class Comment cannot be exposed in GraphQL: its query comments is defined by the custom GraphQL schema \(.*clash-later\.graphql:6:3\)\.$/);
+    expect(r.errors?.[0]?.message).toMatch(
+      /^Class Comment cannot be exposed in GraphQL: its query comments is defined by the custom GraphQL schema \(.*clash-later\.graphql:6:3\)\.$/,
+    );
   });
 
   it('refuses a field the custom schema adds to that class type (105)', async () => {
     const r = await s.master(`mutation { updateClass(input: { name: "_User", schemaFields: { addStrings: [{ name: "nickname" }] } }) { class { name } } }`);
     expect(r.errors?.[0]?.extensions?.code).toBe(105);
-    expect(r.errors?.[0]?.message).toMatch(/^Field nickname cannot be added to class _User: User\.nickname is defined by the custom GraphQL schema \(.*clash-later\.graphql:10:3\)\.$/);
+    expect(r.errors?.[0]?.message).toMatch(
+      /^Field nickname cannot be added to class _User: User\.nickname is defined by the custom GraphQL schema \(.*clash-later\.graphql:10:3\)\.$/,
+    );
   });
 
   it('keeps serving the custom fields after another class is created', async () => {
     await s.ok(`mutation { createClass(input: { name: "Note", schemaFields: { addStrings: [{ name: "text" }] } }) { class { name } } }`);
-    const data = await s.ok(`mutation { createNote(input: { fields: { text: "hi" } }) { note { text } } signUp(input: { fields: { username: "ann", password: "a-long-password" } }) { viewer { user { username nickname } } } }`);
+    const data = await s.ok(
+      `mutation { createNote(input: { fields: { text: "hi" } }) { note { text } } signUp(input: { fields: { username: "ann", password: "a-long-password" } }) { viewer { user { username nickname } } } }`,
+    );
     expect(data.createNote.note).toEqual({ text: 'hi' });
     expect(data.signUp.viewer.user).toEqual({ username: 'ann', nickname: 'nick' });
     expect(await s.ok(`{ comments }`)).toEqual({ comments: ['a'] });

@@ -47,7 +47,14 @@ describe('a custom schema merged into the generated one', () => {
     define('recentPosts', async ({ data, params }) =>
       [
         await data.get('Post', postId),
-        { __type: 'Object', className: 'Post', objectId: postId, title: 'As Parse JSON', createdAt: '2024-02-01T00:00:00.000Z', updatedAt: { __type: 'Date', iso: '2024-02-02T00:00:00.000Z' } },
+        {
+          __type: 'Object',
+          className: 'Post',
+          objectId: postId,
+          title: 'As Parse JSON',
+          createdAt: '2024-02-01T00:00:00.000Z',
+          updatedAt: { __type: 'Date', iso: '2024-02-02T00:00:00.000Z' },
+        },
         { objectId: 'plain1', title: 'As a plain object' },
       ].slice(0, params.first ?? 3),
     );
@@ -68,7 +75,7 @@ describe('a custom schema merged into the generated one', () => {
     expect(calls.at(-1)).toEqual({ name: 'hello', params: { name: 'Ann', times: 2 }, master: false });
   });
 
-  it('calls the function named by @resolve(to:), as the request\'s caller', async () => {
+  it("calls the function named by @resolve(to:), as the request's caller", async () => {
     const r = await s.master(`query($n: String!) { greeting(name: $n) }`, { n: 'Bo' });
     expect(r.data.greeting).toBe('hello Bo');
     expect(calls.at(-1)).toEqual({ name: 'hello', params: { name: 'Bo' }, master: true });
@@ -85,7 +92,7 @@ describe('a custom schema merged into the generated one', () => {
     expect(r.data).toEqual({ version: '1.2.3', settings: { theme: 'dark', sizes: [1, 2] }, mockedStats: { total: 3, label: 'mocked', kind: 'WEEKLY' } });
   });
 
-  it('serves custom types and enums from a function\'s result, and Any as Parse JSON', async () => {
+  it("serves custom types and enums from a function's result, and Any as Parse JSON", async () => {
     const r = await q(`{ stats(kind: WEEKLY) { total label kind since } anything }`);
     expect(r.errors).toBeUndefined();
     expect(r.data.stats).toEqual({ total: 7, label: 'weekly', kind: 'WEEKLY', since: '2024-05-01T10:00:00.000Z' });
@@ -98,7 +105,7 @@ describe('a custom schema merged into the generated one', () => {
     expect(r.data).toEqual({ nothing: null });
   });
 
-  it('keeps a function\'s Parse error code; an undefined function is 141', async () => {
+  it("keeps a function's Parse error code; an undefined function is 141", async () => {
     const failing = await q(`{ failing }`);
     expect(failing.errors?.[0]).toMatchObject({ message: 'nothing here', extensions: { code: 101 } });
     const missing = await q(`{ missingFunction }`);

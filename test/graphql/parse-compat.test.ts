@@ -62,14 +62,24 @@ describe('wire compatibility with Parse Server 9.10', () => {
   it('generates every type, field and argument Parse does, with the same types', () => {
     const parse = buildSchema(readFileSync(new URL('../fixtures/parse-9.10-schema.graphql', import.meta.url), 'utf8'));
     const classes = new Map<string, ClassDef>();
-    const add = (className: string, fields: Record<string, { type: string; targetClass?: string }>) => classes.set(className, fromStored({ className, fields }));
+    const add = (className: string, fields: Record<string, { type: string; targetClass?: string }>) =>
+      classes.set(className, fromStored({ className, fields }));
     add('_User', {});
     add('_Role', {});
     add('Author', { name: { type: 'String' } });
     add('Kitchen', {
-      s: { type: 'String' }, n: { type: 'Number' }, b: { type: 'Boolean' }, arr: { type: 'Array' }, obj: { type: 'Object' },
-      d: { type: 'Date' }, f: { type: 'File' }, geo: { type: 'GeoPoint' }, poly: { type: 'Polygon' }, by: { type: 'Bytes' },
-      author: { type: 'Pointer', targetClass: 'Author' }, fans: { type: 'Relation', targetClass: '_User' },
+      s: { type: 'String' },
+      n: { type: 'Number' },
+      b: { type: 'Boolean' },
+      arr: { type: 'Array' },
+      obj: { type: 'Object' },
+      d: { type: 'Date' },
+      f: { type: 'File' },
+      geo: { type: 'GeoPoint' },
+      poly: { type: 'Polygon' },
+      by: { type: 'Bytes' },
+      author: { type: 'Pointer', targetClass: 'Author' },
+      fans: { type: 'Relation', targetClass: '_User' },
     });
     const ours = buildGraphQLSchema({ version: 'test', classes });
     const diff = differences(parse, ours).filter((d) => !ALLOWED_MISSING.includes(d) && !LATER.test(d));

@@ -28,7 +28,13 @@ describe('names of a class whose plural is its singular', () => {
   });
 
   it('leave ordinary plurals as Parse derives them', () => {
-    expect(['Post', 'city', 'Person', '_Session', '_JobStatus'].map(inflection.findQueryName)).toEqual(['posts', 'cities', 'people', 'sessions', 'jobStatuses']);
+    expect(['Post', 'city', 'Person', '_Session', '_JobStatus'].map(inflection.findQueryName)).toEqual([
+      'posts',
+      'cities',
+      'people',
+      'sessions',
+      'jobStatuses',
+    ]);
   });
 
   it('are accepted at createClass, and a later class cannot take the find name', () => {

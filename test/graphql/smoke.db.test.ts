@@ -16,7 +16,10 @@ describe('a class defined at run time is served at once', () => {
     const a = await s.ok(`mutation { createAuthor(input: { fields: { name: "Ann" } }) { author { id objectId name } } }`);
     const author = a.createAuthor.author;
     expect(author.name).toBe('Ann');
-    const p = await s.ok(`mutation($a: ID!) { createPost(input: { fields: { title: "Hello", views: 3, author: { link: $a } } }) { post { id title author { name } } } }`, { a: author.id });
+    const p = await s.ok(
+      `mutation($a: ID!) { createPost(input: { fields: { title: "Hello", views: 3, author: { link: $a } } }) { post { id title author { name } } } }`,
+      { a: author.id },
+    );
     expect(p.createPost.post).toMatchObject({ title: 'Hello', author: { name: 'Ann' } });
     const got = await s.ok(`query($id: ID!) { post(id: $id) { title views author { objectId } } }`, { id: p.createPost.post.id });
     expect(got.post).toEqual({ title: 'Hello', views: 3, author: { objectId: author.objectId } });

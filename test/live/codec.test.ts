@@ -85,9 +85,17 @@ describe('LiveChange codec', () => {
   it.each([
     ['not JSON', 'nope', /JSON/],
     ['another version', JSON.stringify({ v: 2, kind: 'create' }), /version/],
-    ['an unknown kind', JSON.stringify({ v: 1, kind: 'upsert', className: 'Post', objectId: 'p1', object: { className: 'Post', fields: { objectId: 'p1' } } }), /kind/],
+    [
+      'an unknown kind',
+      JSON.stringify({ v: 1, kind: 'upsert', className: 'Post', objectId: 'p1', object: { className: 'Post', fields: { objectId: 'p1' } } }),
+      /kind/,
+    ],
     ['an object without its class', JSON.stringify({ v: 1, kind: 'create', className: 'Post', objectId: 'p1', object: { objectId: 'p1' } }), /class/],
-    ['an object without objectId', JSON.stringify({ v: 1, kind: 'create', className: 'Post', objectId: 'p1', object: { className: 'Post', fields: {} } }), /objectId/],
+    [
+      'an object without objectId',
+      JSON.stringify({ v: 1, kind: 'create', className: 'Post', objectId: 'p1', object: { className: 'Post', fields: {} } }),
+      /objectId/,
+    ],
   ])('refuses %s', (_case, text, error) => {
     expect(() => decodeLiveChange(text)).toThrow(error);
   });

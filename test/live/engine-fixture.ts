@@ -61,13 +61,21 @@ export class Probe {
 
   /** Waits (polling, with a deadline) until `count` events have arrived. */
   async waitFor(count: number, timeoutMs = 5000): Promise<LiveEvent[]> {
-    await until(() => this.events.length >= count || this.done, timeoutMs, () => `expected ${count} events, got ${JSON.stringify(this.kinds)}`);
+    await until(
+      () => this.events.length >= count || this.done,
+      timeoutMs,
+      () => `expected ${count} events, got ${JSON.stringify(this.kinds)}`,
+    );
     return this.events;
   }
 
   /** Waits until the subscription ended with an error and returns its Parse code. */
   async endedWith(timeoutMs = 5000): Promise<number | undefined> {
-    await until(() => this.done, timeoutMs, () => `subscription still open after ${timeoutMs} ms (events ${JSON.stringify(this.kinds)})`);
+    await until(
+      () => this.done,
+      timeoutMs,
+      () => `subscription still open after ${timeoutMs} ms (events ${JSON.stringify(this.kinds)})`,
+    );
     return this.error instanceof ParseError ? this.error.code : undefined;
   }
 

@@ -14,7 +14,11 @@ describe('live engine: events', () => {
 
   beforeAll(async () => {
     f = await startLiveFixture();
-    await createClass(f.s, 'Item', 'addStrings: [{ name: "title" }, { name: "color" }], addNumbers: [{ name: "n" }], addArrays: [{ name: "tags" }], addBooleans: [{ name: "flag" }]');
+    await createClass(
+      f.s,
+      'Item',
+      'addStrings: [{ name: "title" }, { name: "color" }], addNumbers: [{ name: "n" }], addArrays: [{ name: "tags" }], addBooleans: [{ name: "flag" }]',
+    );
   });
   afterAll(() => f?.close());
 
@@ -65,7 +69,9 @@ describe('live engine: events', () => {
       regex: f.subscribe(master, 'Item', { where: { title: { matchesRegex: '^ha', options: 'i' } } }),
       exists: f.subscribe(master, 'Item', { where: { flag: { exists: true } } }),
       array: f.subscribe(master, 'Item', { where: { tags: { contains: ['x', 'y'] } } }),
-      or: f.subscribe(master, 'Item', { where: { OR: [{ n: { lessThan: 0 } }, { AND: [{ n: { greaterThanOrEqualTo: 100 } }, { color: { notEqualTo: 'red' } }] }] } }),
+      or: f.subscribe(master, 'Item', {
+        where: { OR: [{ n: { lessThan: 0 } }, { AND: [{ n: { greaterThanOrEqualTo: 100 } }, { color: { notEqualTo: 'red' } }] }] },
+      }),
     };
     const writes: Record<string, unknown>[] = [
       { title: 'Hat', color: 'green', n: 100 }, // inList, regex, or

@@ -22,7 +22,11 @@ describe('publishing writes with Redis: only classes someone follows', () => {
     await eventually(() => spy.connected, `Redis at ${REDIS_URL} (set REDIS_URL)`, 5000);
     await spy.subscribe(channels.changes(appId), (m) => published.push(decodeLiveChange(m).object.title as string));
     s = await startTestServer({ appId, live: { redisUrl: REDIS_URL } });
-    const r = await s.request(`mutation { createClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "title" }] } }) { class { name } } }`, {}, { 'x-parse-application-id': appId, 'x-parse-master-key': MASTER_KEY });
+    const r = await s.request(
+      `mutation { createClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "title" }] } }) { class { name } } }`,
+      {},
+      { 'x-parse-application-id': appId, 'x-parse-master-key': MASTER_KEY },
+    );
     expect(r.errors).toBeUndefined();
     await new Promise((r) => setTimeout(r, 2100)); // the new instance's grace period: until then it publishes everything
   });
@@ -38,10 +42,14 @@ describe('publishing writes with Redis: only classes someone follows', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(published).toEqual([]);
     await spy.publish(channels.interest(appId), JSON.stringify({ from: 'other-instance', classes: ['Post'] }));
-    await eventually(() => {
-      void create('followed');
-      return published.includes('followed');
-    }, 'a write of a followed class is published', 3000);
+    await eventually(
+      () => {
+        void create('followed');
+        return published.includes('followed');
+      },
+      'a write of a followed class is published',
+      3000,
+    );
     expect(published).not.toContain('unfollowed');
     await spy.publish(channels.interest(appId), JSON.stringify({ from: 'other-instance', classes: [], gone: true }));
     await new Promise((r) => setTimeout(r, 200));

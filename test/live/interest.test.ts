@@ -12,7 +12,13 @@ function cluster() {
   return {
     bus,
     async instance(follow: string[] = [], options: { graceMs?: number; announceMs?: number } = {}) {
-      const interest = new SharedInterest({ pubsub: new MemoryPubSub(bus), appId: APP, local: () => follow, graceMs: options.graceMs ?? 60, announceMs: options.announceMs ?? 1000 });
+      const interest = new SharedInterest({
+        pubsub: new MemoryPubSub(bus),
+        appId: APP,
+        local: () => follow,
+        graceMs: options.graceMs ?? 60,
+        announceMs: options.announceMs ?? 1000,
+      });
       await interest.start();
       started.push(interest);
       return { interest, follow };

@@ -143,7 +143,13 @@ describe('live result sets', () => {
   afterAll(() => s?.close());
 
   it('emits first exactly what the find query returns, as the same connection', async () => {
-    for (const [title, rank] of [['a', 3], ['b', 1], ['c', 2], ['d', 9]] as const) await create({ title, rank, tag: 'initial' });
+    for (const [title, rank] of [
+      ['a', 3],
+      ['b', 1],
+      ['c', 2],
+      ['d', 9],
+    ] as const)
+      await create({ title, rank, tag: 'initial' });
     const selection = `posts(where: { tag: { equalTo: "initial" } }, order: [rank_ASC], first: 2) {
       count pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id ${NODE} } } }`;
     const sub = await live(Auth.anonymous(), `{ ${selection} }`);
@@ -155,7 +161,10 @@ describe('live result sets', () => {
   });
 
   it('emits a new connection on create, update and delete in and out of the where', async () => {
-    const sub = await live(Auth.anonymous(), `{ posts(where: { tag: { equalTo: "crud" }, rank: { lessThan: 100 } }, order: [rank_ASC]) { count edges { node { ${NODE} } } } }`);
+    const sub = await live(
+      Auth.anonymous(),
+      `{ posts(where: { tag: { equalTo: "crud" }, rank: { lessThan: 100 } }, order: [rank_ASC]) { count edges { node { ${NODE} } } } }`,
+    );
     expect(sub.latest()).toEqual({ count: 0, edges: [] });
     const one = await create({ title: 'one', rank: 1, tag: 'crud' });
     await eventually(() => expect(titles(sub.latest())).toEqual(['one']));
@@ -222,7 +231,10 @@ describe('live result sets', () => {
     const userId = created.createUser.user.objectId as string;
     await create({ title: 'for readers', rank: 1, tag: 'roles', ACL: { 'role:LiveReaders': { read: true } } });
     await create({ title: 'for all', rank: 2, tag: 'roles' });
-    const watcher = await live(Auth.user(userId, [], 'sess-roles'), `{ posts(where: { tag: { equalTo: "roles" } }, order: [rank_ASC]) { edges { node { title } } } }`);
+    const watcher = await live(
+      Auth.user(userId, [], 'sess-roles'),
+      `{ posts(where: { tag: { equalTo: "roles" } }, order: [rank_ASC]) { edges { node { title } } } }`,
+    );
     expect(titles(watcher.latest())).toEqual(['for all']);
     await s.ok(`mutation($u: [ID!]) { createRole(input: { fields: { name: "LiveReaders", users: { add: $u } } }) { role { objectId } } }`, { u: [userId] });
     await eventually(() => expect(titles(watcher.latest())).toEqual(['for readers', 'for all']));
@@ -231,8 +243,15 @@ describe('live result sets', () => {
 
   it('respects order and first: an object sorting first pushes the last one out', async () => {
     for (const rank of [10, 20, 30, 40]) await create({ title: `r${rank}`, rank, tag: 'top' });
-    const sub = await live(Auth.anonymous(), `{ posts(where: { tag: { equalTo: "top" } }, order: [rank_ASC], first: 3) { count pageInfo { hasNextPage } edges { node { title } } } }`);
-    expect(sub.latest()).toEqual({ count: 4, pageInfo: { hasNextPage: true }, edges: [{ node: { title: 'r10' } }, { node: { title: 'r20' } }, { node: { title: 'r30' } }] });
+    const sub = await live(
+      Auth.anonymous(),
+      `{ posts(where: { tag: { equalTo: "top" } }, order: [rank_ASC], first: 3) { count pageInfo { hasNextPage } edges { node { title } } } }`,
+    );
+    expect(sub.latest()).toEqual({
+      count: 4,
+      pageInfo: { hasNextPage: true },
+      edges: [{ node: { title: 'r10' } }, { node: { title: 'r20' } }, { node: { title: 'r30' } }],
+    });
     await create({ title: 'r5', rank: 5, tag: 'top' });
     await eventually(() => expect(titles(sub.latest())).toEqual(['r5', 'r10', 'r20']));
     expect(sub.latest().count).toBe(5);
@@ -252,7 +271,10 @@ describe('live result sets', () => {
   it('follows changes to classes the where reads', async () => {
     const author = await s.plinth.core.create(Auth.master(), 'Author', { name: 'Cy' });
     await create({ title: 'by cy', rank: 1, tag: 'have', author: author.objectId });
-    const sub = await live(Auth.anonymous(), `{ posts(where: { tag: { equalTo: "have" }, author: { have: { name: { equalTo: "Bo" } } } }) { edges { node { title } } } }`);
+    const sub = await live(
+      Auth.anonymous(),
+      `{ posts(where: { tag: { equalTo: "have" }, author: { have: { name: { equalTo: "Bo" } } } }) { edges { node { title } } } }`,
+    );
     expect(titles(sub.latest())).toEqual([]);
     await s.plinth.core.update(Auth.master(), 'Author', author.objectId, { name: 'Bo' });
     await eventually(() => expect(titles(sub.latest())).toEqual(['by cy']));
@@ -291,7 +313,7 @@ describe('live result sets', () => {
     await sub.close();
   });
 
-  it('ends with 209 when the subscriber\'s session ends', async () => {
+  it("ends with 209 when the subscriber's session ends", async () => {
     const auth = Auth.user('sessionUser1', [], 'sess-a');
     const q = `{ posts(where: { tag: { equalTo: "session" } }) { count } }`;
     const a = await live(auth, q);

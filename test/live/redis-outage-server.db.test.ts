@@ -26,7 +26,9 @@ describe('a server whose Redis goes away and returns', () => {
   const gql = (query: string) => s.request(query, {}, { 'x-parse-application-id': appId, 'x-parse-master-key': MASTER_KEY });
 
   it('keeps serving queries and mutations during the outage, and delivers events again after it', async () => {
-    expect((await gql(`mutation { createClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "title" }] } }) { class { name } } }`)).errors).toBeUndefined();
+    expect(
+      (await gql(`mutation { createClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "title" }] } }) { class { name } } }`)).errors,
+    ).toBeUndefined();
     const events: LiveEvent[] = [];
     const stream = s.plinth.live.hub.subscribe({ auth: Auth.master(), className: 'Post', where: { kind: 'const', value: true }, fields: ['title'] });
     void (async () => {

@@ -26,7 +26,10 @@ describe('RedisPubSub through a Redis outage', () => {
     const log = capturedLogger();
     const behind = new RedisPubSub({ url: proxy.url, logger: log.logger });
     const direct = new RedisPubSub({ url: REDIS_URL, logger: createLogger('silent') });
-    cleanup.push(() => behind.close(), () => direct.close());
+    cleanup.push(
+      () => behind.close(),
+      () => direct.close(),
+    );
     await eventually(() => behind.connected && direct.connected, `Redis at ${REDIS_URL} (the live tests need it)`);
 
     const appId = randomAppId();
@@ -42,7 +45,13 @@ describe('RedisPubSub through a Redis outage', () => {
     // Publishing while Redis is away neither throws nor hangs: it fails, and may be ignored.
     let sent: Promise<void> | undefined;
     expect(() => (sent = behind.publish(channel, 'while away'))).not.toThrow();
-    const settled = await Promise.race([sent!.then(() => 'sent', () => 'failed'), new Promise((r) => setTimeout(() => r('pending'), 5000))]);
+    const settled = await Promise.race([
+      sent!.then(
+        () => 'sent',
+        () => 'failed',
+      ),
+      new Promise((r) => setTimeout(() => r('pending'), 5000)),
+    ]);
     expect(settled).toBe('failed');
     behind.publish(channel, 'ignored by its caller'); // an unhandled rejection would fail the run
     await eventually(() => !behind.connected, 'connected to become false');

@@ -10,7 +10,10 @@ export async function startProxy(target: URL) {
   const server: Server = createServer((client) => {
     if (!up) return void client.destroy();
     const upstream = connect(Number(target.port || 6379), target.hostname);
-    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       open.add(from);
       from.pipe(to);
       from.on('error', () => to.destroy());
@@ -30,4 +33,3 @@ export async function startProxy(target: URL) {
     close: () => (cut(), new Promise<void>((resolve) => server.close(() => resolve()))),
   };
 }
-

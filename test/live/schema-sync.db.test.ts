@@ -32,7 +32,10 @@ describe('schema changes broadcast over pub/sub', () => {
     const store = new SchemaStore(db, silent);
     await store.load();
     store.startPolling(SLOW_POLL_MS);
-    stops.push(async () => store.stopPolling(), () => db.close());
+    stops.push(
+      async () => store.stopPolling(),
+      () => db.close(),
+    );
     if (pubsub) stops.push(await syncSchema({ store, pubsub, appId, logger: silent }), () => pubsub.close());
     return store;
   }

@@ -15,7 +15,12 @@ async function sse(query: string, headers: Record<string, string>, method: 'POST
   const response = await server.plinth.fetch(
     new Request(url, {
       method,
-      headers: { accept: 'text/event-stream', 'x-parse-application-id': APP_ID, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        accept: 'text/event-stream',
+        'x-parse-application-id': APP_ID,
+        ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: method === 'POST' ? JSON.stringify({ query }) : undefined,
     }),
   );
@@ -90,7 +95,9 @@ describe('subscriptions over SSE', () => {
   });
 
   it('delivers a refusal at subscribe time as a GraphQL error with its code', async () => {
-    const s = await sse(`subscription { noteEvents(where: { text: { inQueryKey: { key: "text", query: { className: "Note", where: {} } } } }) { event } }`, { 'x-parse-master-key': MASTER_KEY });
+    const s = await sse(`subscription { noteEvents(where: { text: { inQueryKey: { key: "text", query: { className: "Note", where: {} } } } }) { event } }`, {
+      'x-parse-master-key': MASTER_KEY,
+    });
     await until(() => s.received.length === 1 || s.isEnded());
     expect(s.received[0]?.errors?.[0]?.extensions?.code).toBe(102);
   });
@@ -115,7 +122,10 @@ describe('SSE subscriptions per client address', () => {
       await until(() => hubSubscribers(limited, 'Note') === 2);
       const third = await sse(query, headers);
       await until(() => third.received.length === 1 || third.isEnded());
-      expect(third.received[0]?.errors?.[0]).toMatchObject({ message: 'Too many subscriptions from this address (at most 2 at once).', extensions: { code: 155 } });
+      expect(third.received[0]?.errors?.[0]).toMatchObject({
+        message: 'Too many subscriptions from this address (at most 2 at once).',
+        extensions: { code: 155 },
+      });
       expect(hubSubscribers(limited, 'Note')).toBe(2);
       await first.close();
       await until(() => hubSubscribers(limited, 'Note') === 1);

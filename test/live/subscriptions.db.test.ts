@@ -59,7 +59,9 @@ describe('postEvents', () => {
       postEvents: { event: 'CREATE', post: { objectId: id, title: 'one', views: 1, author: { objectId: authorId, name: 'Ann' } }, original: null },
     });
     await updatePost(id, { views: 2 });
-    expect((await s.next(2)).data).toMatchObject({ postEvents: { event: 'UPDATE', post: { views: 2, author: { name: 'Ann' } }, original: { title: 'one', views: 1 } } });
+    expect((await s.next(2)).data).toMatchObject({
+      postEvents: { event: 'UPDATE', post: { views: 2, author: { name: 'Ann' } }, original: { title: 'one', views: 1 } },
+    });
     // The pointer is read again for each event (no loader cache across events).
     await server.ok(`mutation($id: ID!) { updateAuthor(input: { id: $id, fields: { name: "Ann B." } }) { author { objectId } } }`, { id: authorId });
     await updatePost(id, { views: 3 });
@@ -85,12 +87,16 @@ describe('postEvents', () => {
     await until(() => hubSubscribers(server, 'Post') === 0);
   });
 
-  it('applies each subscriber\'s read access: anonymous, session and master', async () => {
+  it("applies each subscriber's read access: anonymous, session and master", async () => {
     const anon = await subscribe({});
     const asAlice = await subscribe({ sessionToken: tokenOf(alice) });
     const asBob = await subscribe({ sessionToken: tokenOf(bob) });
     const master = await subscribe({ masterKey: MASTER_KEY });
-    const secret = await createPost({ title: 'for alice', author: { link: hiddenAuthorId }, ACL: { users: [{ userId: alice.userId, read: true, write: true }] } });
+    const secret = await createPost({
+      title: 'for alice',
+      author: { link: hiddenAuthorId },
+      ACL: { users: [{ userId: alice.userId, read: true, write: true }] },
+    });
     const open = await createPost({ title: 'for all', author: { link: hiddenAuthorId } });
     // Alice and the master key see both; the pointer resolves only for those who may read the author.
     expect((await asAlice.next(1)).data).toMatchObject({ postEvents: { post: { objectId: secret, author: { name: 'Hidden' } } } });
@@ -98,7 +104,9 @@ describe('postEvents', () => {
     expect((await asAlice.next(2)).data).toMatchObject({ postEvents: { post: { objectId: open } } });
     expect((await master.next(2)).data).toMatchObject({ postEvents: { post: { objectId: open } } });
     // Bob and anonymous see only the public post, and not its author.
-    expect((await asBob.next(1)).data).toEqual({ postEvents: { event: 'CREATE', post: { objectId: open, title: 'for all', views: null, author: null }, original: null } });
+    expect((await asBob.next(1)).data).toEqual({
+      postEvents: { event: 'CREATE', post: { objectId: open, title: 'for all', views: null, author: null }, original: null },
+    });
     expect((await anon.next(1)).data).toMatchObject({ postEvents: { post: { objectId: open, author: null } } });
     // Nothing else arrives for them: a later public post is their second event.
     const later = await createPost({ title: 'later' });
@@ -154,7 +162,7 @@ describe('postEvents', () => {
     await until(() => hubSubscribers(server, 'Post') === 0);
   });
 
-  it('resolves a selected relation for each event, with the subscriber\'s access', async () => {
+  it("resolves a selected relation for each event, with the subscriber's access", async () => {
     const query = `subscription { postEvents(events: [UPDATE]) { post { title fans { count edges { node { name } } } } } }`;
     const master = await subscribe({ masterKey: MASTER_KEY }, {}, query);
     const asBob = await subscribe({ sessionToken: tokenOf(bob) }, {}, query);

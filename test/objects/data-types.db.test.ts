@@ -29,7 +29,10 @@ describe('data types round-trip exactly', () => {
     return d.createThing.thing;
   }
   async function update(id: string, fields: Record<string, unknown>) {
-    const d = await s.ok(`mutation($id: ID!, $f: UpdateThingFieldsInput) { updateThing(input: { id: $id, fields: $f }) { thing { ${THING} } } }`, { id, f: fields });
+    const d = await s.ok(`mutation($id: ID!, $f: UpdateThingFieldsInput) { updateThing(input: { id: $id, fields: $f }) { thing { ${THING} } } }`, {
+      id,
+      f: fields,
+    });
     return d.updateThing.thing;
   }
   async function get(id: string) {
@@ -60,7 +63,15 @@ describe('data types round-trip exactly', () => {
     ],
     ['a', [[], [1, 'two', true, 3.5, { k: 'v' }, ['nested']], ['only strings', 'here']], ['x']],
     ['by', ['aGVsbG8gd29ybGQ=', '', 'AAEC/w=='], 'Ynll'],
-    ['g', [{ latitude: 0, longitude: 0 }, { latitude: -33.8688, longitude: 151.2093 }, { latitude: 90, longitude: -180 }], { latitude: 1.5, longitude: 2.5 }],
+    [
+      'g',
+      [
+        { latitude: 0, longitude: 0 },
+        { latitude: -33.8688, longitude: 151.2093 },
+        { latitude: 90, longitude: -180 },
+      ],
+      { latitude: 1.5, longitude: 2.5 },
+    ],
   ];
 
   for (const [field, values, updated] of cases) {
@@ -124,15 +135,27 @@ describe('data types round-trip exactly', () => {
   });
 
   it('stores GeoPoints and polygons in Parse’s layout (x = longitude, y = latitude)', async () => {
-    const t = await create({ g: { latitude: 10, longitude: 20 }, p: [{ latitude: 1, longitude: 2 }, { latitude: 3, longitude: 4 }, { latitude: 5, longitude: 6 }] });
-    const [row] = await s.plinth.db.query<{ g: string; p: string }>(`SELECT "g"::text AS "g", "p"::text AS "p" FROM "Thing" WHERE "objectId" = $1`, [t.objectId]);
+    const t = await create({
+      g: { latitude: 10, longitude: 20 },
+      p: [
+        { latitude: 1, longitude: 2 },
+        { latitude: 3, longitude: 4 },
+        { latitude: 5, longitude: 6 },
+      ],
+    });
+    const [row] = await s.plinth.db.query<{ g: string; p: string }>(`SELECT "g"::text AS "g", "p"::text AS "p" FROM "Thing" WHERE "objectId" = $1`, [
+      t.objectId,
+    ]);
     expect(row.g).toBe('(20,10)');
     expect(row.p).toBe('((2,1),(4,3),(6,5),(2,1))');
   });
 
   it('stores Bytes, Objects and Arrays as Parse does (jsonb)', async () => {
     const t = await create({ by: 'aGk=', o: { k: [1] }, a: [1, 'a'] });
-    const [row] = await s.plinth.db.query<{ by: string; o: string; a: string }>(`SELECT "by"::text AS "by", "o"::text AS "o", "a"::text AS "a" FROM "Thing" WHERE "objectId" = $1`, [t.objectId]);
+    const [row] = await s.plinth.db.query<{ by: string; o: string; a: string }>(
+      `SELECT "by"::text AS "by", "o"::text AS "o", "a"::text AS "a" FROM "Thing" WHERE "objectId" = $1`,
+      [t.objectId],
+    );
     expect(JSON.parse(row.by)).toEqual({ __type: 'Bytes', base64: 'aGk=' });
     expect(JSON.parse(row.o)).toEqual({ k: [1] });
     expect(JSON.parse(row.a)).toEqual([1, 'a']);
@@ -154,7 +177,9 @@ describe('data types round-trip exactly', () => {
     const before = (await s.ok(`{ things { count } }`)).things.count;
     expectError(await s.master(`mutation { createThing(input: { fields: { f: {} } }) { thing { objectId } } }`), 130);
     expectError(await s.master(`mutation { createThing(input: { fields: { f: { file: null } } }) { thing { objectId } } }`), 130);
-    const upload = await s.master(`mutation($u: Upload) { createThing(input: { fields: { s: "up", f: { upload: $u } } }) { thing { objectId } } }`, { u: 'not really a file' });
+    const upload = await s.master(`mutation($u: Upload) { createThing(input: { fields: { s: "up", f: { upload: $u } } }) { thing { objectId } } }`, {
+      u: 'not really a file',
+    });
     expectError(upload, 130);
     expect((await s.ok(`{ things { count } }`)).things.count).toBe(before);
   });
@@ -191,7 +216,11 @@ describe('data types round-trip exactly', () => {
       a: ['y'],
       f: { file: 'f.txt' },
       g: { latitude: 1, longitude: 1 },
-      p: [{ latitude: 0, longitude: 0 }, { latitude: 0, longitude: 1 }, { latitude: 1, longitude: 0 }],
+      p: [
+        { latitude: 0, longitude: 0 },
+        { latitude: 0, longitude: 1 },
+        { latitude: 1, longitude: 0 },
+      ],
       by: 'eg==',
       ptr: { link: target.id },
     });
@@ -214,7 +243,11 @@ describe('data types round-trip exactly', () => {
       a: [1],
       f: { file: 'f.txt' },
       g: { latitude: 1, longitude: 1 },
-      p: [{ latitude: 0, longitude: 0 }, { latitude: 0, longitude: 1 }, { latitude: 1, longitude: 0 }],
+      p: [
+        { latitude: 0, longitude: 0 },
+        { latitude: 0, longitude: 1 },
+        { latitude: 1, longitude: 0 },
+      ],
       by: 'eg==',
       ptr: { link: target.objectId },
     });
@@ -222,7 +255,10 @@ describe('data types round-trip exactly', () => {
     const after = await update(created.id, nulls);
     expect(after).toMatchObject(nulls);
     expect(await get(created.id)).toMatchObject(nulls);
-    const [row] = await s.plinth.db.query(`SELECT "s", "n", "b", "d", "o", "a", "f", "g"::text AS "g", "p"::text AS "p", "by", "ptr" FROM "Thing" WHERE "objectId" = $1`, [created.objectId]);
+    const [row] = await s.plinth.db.query(
+      `SELECT "s", "n", "b", "d", "o", "a", "f", "g"::text AS "g", "p"::text AS "p", "by", "ptr" FROM "Thing" WHERE "objectId" = $1`,
+      [created.objectId],
+    );
     expect(Object.values(row).every((v) => v === null)).toBe(true);
     // Fields left out of an update keep their values.
     await update(created.id, { s: 'kept', n: 5 });
@@ -260,7 +296,14 @@ describe('data types round-trip exactly', () => {
 
   it('delete returns the object as it was, and it is gone afterwards', async () => {
     const target = (await s.ok(`mutation { createTarget(input: { fields: { name: "pointed" } }) { target { objectId } } }`)).createTarget.target;
-    const t = await create({ s: 'doomed', n: 9, o: { k: 'v' }, a: [1], ptr: { link: target.objectId }, ACL: { public: { read: true, write: true }, roles: [{ roleName: 'R', read: true, write: false }] } });
+    const t = await create({
+      s: 'doomed',
+      n: 9,
+      o: { k: 'v' },
+      a: [1],
+      ptr: { link: target.objectId },
+      ACL: { public: { read: true, write: true }, roles: [{ roleName: 'R', read: true, write: false }] },
+    });
     const d = await s.ok(`mutation($id: ID!) { deleteThing(input: { id: $id }) { thing { ${THING} } } }`, { id: t.id });
     const { updatedAt: _a, ...was } = t;
     expect(d.deleteThing.thing).toMatchObject(was);
@@ -296,7 +339,10 @@ describe('required fields and default values', () => {
   afterAll(() => s?.close());
 
   async function typeOf(typeName: string, field: string, input = false): Promise<string> {
-    const d = await s.ok(`query($t: String!) { __type(name: $t) { fields { name type { kind name ofType { kind name } } } inputFields { name type { kind name ofType { kind name } } } } }`, { t: typeName });
+    const d = await s.ok(
+      `query($t: String!) { __type(name: $t) { fields { name type { kind name ofType { kind name } } } inputFields { name type { kind name ofType { kind name } } } } }`,
+      { t: typeName },
+    );
     const list = input ? d.__type.inputFields : d.__type.fields;
     const f = list.find((x: { name: string }) => x.name === field);
     const t = f.type;
@@ -319,35 +365,58 @@ describe('required fields and default values', () => {
   });
 
   it('as in Parse, null on create takes the default, and the empty string does not count as a value', async () => {
-    const d = await s.ok(`mutation { createStrict(input: { fields: { title: "t", tags: [], views: null, status: null, owner: { createAndLink: { name: "o" } } } }) { strict { id views status } } }`);
+    const d = await s.ok(
+      `mutation { createStrict(input: { fields: { title: "t", tags: [], views: null, status: null, owner: { createAndLink: { name: "o" } } } }) { strict { id views status } } }`,
+    );
     expect(d.createStrict.strict).toMatchObject({ views: 7, status: 'draft' });
-    expect((await s.ok(`query($id: ID!) { strict(id: $id) { views status } }`, { id: d.createStrict.strict.id })).strict).toEqual({ views: 7, status: 'draft' });
+    expect((await s.ok(`query($id: ID!) { strict(id: $id) { views status } }`, { id: d.createStrict.strict.id })).strict).toEqual({
+      views: 7,
+      status: 'draft',
+    });
     const before = (await s.ok(`{ stricts { count } }`)).stricts.count;
-    expectError(await s.master(`mutation { createStrict(input: { fields: { title: "", tags: [], owner: { createAndLink: { name: "o" } } } }) { strict { id } } }`), 142, /title is required/);
+    expectError(
+      await s.master(`mutation { createStrict(input: { fields: { title: "", tags: [], owner: { createAndLink: { name: "o" } } } }) { strict { id } } }`),
+      142,
+      /title is required/,
+    );
     expect((await s.ok(`{ stricts { count } }`)).stricts.count).toBe(before);
-    expectError(await s.master(`mutation($id: ID!) { updateStrict(input: { id: $id, fields: { title: "" } }) { strict { id } } }`, { id: d.createStrict.strict.id }), 142, /title is required/);
+    expectError(
+      await s.master(`mutation($id: ID!) { updateStrict(input: { id: $id, fields: { title: "" } }) { strict { id } } }`, { id: d.createStrict.strict.id }),
+      142,
+      /title is required/,
+    );
   });
 
   it('a required relation must be given on create, and may be changed freely afterwards', async () => {
     const noMembers = await s.master(`mutation($f: CreateCrewFieldsInput!) { createCrew(input: { fields: $f }) { crew { id } } }`, { f: { name: 'x' } });
     expect(noMembers.errors?.[0].message).toMatch(/members/);
-    const d = await s.ok(`mutation { createCrew(input: { fields: { name: "c", members: { createAndAdd: [{ name: "m" }] } } }) { crew { id members { count } } } }`);
+    const d = await s.ok(
+      `mutation { createCrew(input: { fields: { name: "c", members: { createAndAdd: [{ name: "m" }] } } }) { crew { id members { count } } } }`,
+    );
     expect(d.createCrew.crew.members.count).toBe(1);
-    const u = await s.ok(`mutation($id: ID!) { updateCrew(input: { id: $id, fields: { name: "renamed" } }) { crew { name members { count } } } }`, { id: d.createCrew.crew.id });
+    const u = await s.ok(`mutation($id: ID!) { updateCrew(input: { id: $id, fields: { name: "renamed" } }) { crew { name members { count } } } }`, {
+      id: d.createCrew.crew.id,
+    });
     expect(u.updateCrew.crew).toEqual({ name: 'renamed', members: { count: 1 } });
   });
 
   it('defaults apply on create when the field is absent, never over a given value', async () => {
-    const d = await s.ok(`mutation { createStrict(input: { fields: { title: "t", tags: [], owner: { createAndLink: { name: "o" } } } }) { strict { id title views flag status tags { __typename } owner { name } } } }`);
+    const d = await s.ok(
+      `mutation { createStrict(input: { fields: { title: "t", tags: [], owner: { createAndLink: { name: "o" } } } }) { strict { id title views flag status tags { __typename } owner { name } } } }`,
+    );
     expect(d.createStrict.strict).toMatchObject({ title: 't', views: 7, flag: false, status: 'draft', tags: [], owner: { name: 'o' } });
     const got = (await s.ok(`query($id: ID!) { strict(id: $id) { views flag status } }`, { id: d.createStrict.strict.id })).strict;
     expect(got).toEqual({ views: 7, flag: false, status: 'draft' });
-    const given = await s.ok(`mutation { createStrict(input: { fields: { title: "t", tags: [1], views: 1, flag: true, status: "live", owner: { createAndLink: { name: "o" } } } }) { strict { views flag status } } }`);
+    const given = await s.ok(
+      `mutation { createStrict(input: { fields: { title: "t", tags: [1], views: 1, flag: true, status: "live", owner: { createAndLink: { name: "o" } } } }) { strict { views flag status } } }`,
+    );
     expect(given.createStrict.strict).toEqual({ views: 1, flag: true, status: 'live' });
   });
 
   it('writing null to a required field fails clearly and changes nothing', async () => {
-    const d = await s.ok(`mutation { createStrict(input: { fields: { title: "keep", tags: ["a"], owner: { createAndLink: { name: "o" } } } }) { strict { id } } }`);
+    const d = await s.ok(
+      `mutation { createStrict(input: { fields: { title: "keep", tags: ["a"], owner: { createAndLink: { name: "o" } } } }) { strict { id } } }`,
+    );
     const id = d.createStrict.strict.id;
     const r = await s.master(`mutation($id: ID!) { updateStrict(input: { id: $id, fields: { title: null, note: "n" } }) { strict { title } } }`, { id });
     expectError(r, 142, /title is required/);
@@ -362,7 +431,9 @@ describe('required fields and default values', () => {
   it('a create without a required field fails (GraphQL validation, or 142 for a null variable)', async () => {
     const before = (await s.ok(`{ stricts { count } }`)).stricts.count;
     const owners = (await s.ok(`{ owners { count } }`)).owners.count;
-    const missing = await s.master(`mutation { createStrict(input: { fields: { tags: [], owner: { createAndLink: { name: "o" } } } }) { strict { objectId } } }`);
+    const missing = await s.master(
+      `mutation { createStrict(input: { fields: { tags: [], owner: { createAndLink: { name: "o" } } } }) { strict { objectId } } }`,
+    );
     expect(missing.errors?.[0].message).toMatch(/title/);
     const viaNull = await s.master(`mutation($f: CreateStrictFieldsInput) { createStrict(input: { fields: $f }) { strict { objectId } } }`, {
       f: { title: null, tags: [], owner: { createAndLink: { name: 'o' } } },

@@ -19,7 +19,13 @@ describe('normalizeForWrite', () => {
   it('returns values in the form a later read gives back', () => {
     expect(normalizeForWrite('d', f('Date'), '2020-01-02T03:04:05.6+01:00')).toBe('2020-01-02T02:04:05.600Z');
     expect(normalizeForWrite('d', f('Date'), { __type: 'Date', iso: '2020-01-02T00:00:00Z' })).toBe('2020-01-02T00:00:00.000Z');
-    expect(normalizeForWrite('p', f('Polygon'), [{ latitude: 1, longitude: 2 }, { latitude: 3, longitude: 4 }, { latitude: 5, longitude: 6 }])).toEqual([
+    expect(
+      normalizeForWrite('p', f('Polygon'), [
+        { latitude: 1, longitude: 2 },
+        { latitude: 3, longitude: 4 },
+        { latitude: 5, longitude: 6 },
+      ]),
+    ).toEqual([
       { latitude: 1, longitude: 2 },
       { latitude: 3, longitude: 4 },
       { latitude: 5, longitude: 6 },
@@ -73,7 +79,16 @@ describe('encodeForColumn', () => {
     expect(encodeForColumn(f('Object'), { "'; DROP": 1 }, p)).toBe('$2::jsonb');
     expect(encodeForColumn(f('Bytes'), 'aGk=', p)).toBe('$3::jsonb');
     expect(encodeForColumn(f('GeoPoint'), { latitude: 1, longitude: 2 }, p)).toBe('point($4::float8, $5::float8)');
-    expect(encodeForColumn(f('Polygon'), [{ latitude: 1, longitude: 2 }, { latitude: 3, longitude: 4 }], p)).toBe('$6::polygon');
+    expect(
+      encodeForColumn(
+        f('Polygon'),
+        [
+          { latitude: 1, longitude: 2 },
+          { latitude: 3, longitude: 4 },
+        ],
+        p,
+      ),
+    ).toBe('$6::polygon');
     expect(encodeForColumn(f('String'), "it's", p)).toBe('$7::text');
     expect(encodeForColumn(f('String'), null, p)).toBe('NULL');
     expect(p.values).toEqual([1.5, '{"\'; DROP":1}', '{"__type":"Bytes","base64":"aGk="}', 2, 1, '((2,1),(4,3))', "it's"]);
@@ -102,7 +117,11 @@ describe('decoders', () => {
   });
 
   it('closePolygon leaves closed rings alone', () => {
-    const ring = [{ latitude: 0, longitude: 0 }, { latitude: 1, longitude: 0 }, { latitude: 0, longitude: 0 }];
+    const ring = [
+      { latitude: 0, longitude: 0 },
+      { latitude: 1, longitude: 0 },
+      { latitude: 0, longitude: 0 },
+    ];
     expect(closePolygon(ring)).toBe(ring);
   });
 });

@@ -19,7 +19,8 @@ describe('errors of object operations', () => {
   });
   afterAll(() => s?.close());
 
-  const create = (fields: Record<string, unknown>) => s.master(`mutation($f: CreateThingFieldsInput) { createThing(input: { fields: $f }) { thing { objectId } } }`, { f: fields });
+  const create = (fields: Record<string, unknown>) =>
+    s.master(`mutation($f: CreateThingFieldsInput) { createThing(input: { fields: $f }) { thing { objectId } } }`, { f: fields });
   const things = () => countRows(s, 'Thing');
 
   describe('wrong types are 111', () => {
@@ -61,7 +62,13 @@ describe('errors of object operations', () => {
 
     it('on update, leaving the object as it was', async () => {
       const id = (await create({ s: 'kept', n: 1 })).data!.createThing.thing.objectId;
-      expectError(await s.master(`mutation($id: ID!, $f: UpdateThingFieldsInput) { updateThing(input: { id: $id, fields: $f }) { thing { s } } }`, { id, f: { s: 'changed', o: [1] } }), 111);
+      expectError(
+        await s.master(`mutation($id: ID!, $f: UpdateThingFieldsInput) { updateThing(input: { id: $id, fields: $f }) { thing { s } } }`, {
+          id,
+          f: { s: 'changed', o: [1] },
+        }),
+        111,
+      );
       expectError(await s.master(`mutation($id: ID!) { updateThing(input: { id: $id, fields: { s: "changed", d: "soon" } }) { thing { s } } }`, { id }), 111);
       expect((await s.ok(`query($id: ID!) { thing(id: $id) { s n } }`, { id })).thing).toEqual({ s: 'kept', n: 1 });
     });
@@ -72,7 +79,16 @@ describe('errors of object operations', () => {
       const before = await things();
       expectError(await create({ g: { latitude: 90.5, longitude: 0 } }), 107, /latitude/);
       expectError(await create({ g: { latitude: 0, longitude: -180.5 } }), 107, /longitude/);
-      expectError(await create({ p: [{ latitude: 0, longitude: 0 }, { latitude: 1, longitude: 1 }] }), 107, /3 points/);
+      expectError(
+        await create({
+          p: [
+            { latitude: 0, longitude: 0 },
+            { latitude: 1, longitude: 1 },
+          ],
+        }),
+        107,
+        /3 points/,
+      );
       expect(await things()).toBe(before);
     });
 
@@ -117,7 +133,11 @@ describe('errors of object operations', () => {
     it('an Object nested beyond the limit is a clear error (inline literal or variables), not a crash', async () => {
       const before = await things();
       expectError(await s.master(`mutation { createThing(input: { fields: { o: ${nestedLiteral(40)} } }) { thing { objectId } } }`), 107, /nested too deeply/);
-      expectError(await s.master(`mutation { createThing(input: { fields: { a: ${nestedLiteral(40, '[', ']')} } }) { thing { objectId } } }`), 107, /nested too deeply/);
+      expectError(
+        await s.master(`mutation { createThing(input: { fields: { a: ${nestedLiteral(40, '[', ']')} } }) { thing { objectId } } }`),
+        107,
+        /nested too deeply/,
+      );
       const viaVariables = await create({ o: nested(60) });
       expectCodes(viaVariables);
       expect(viaVariables.errors?.[0].message).toMatch(/nested/);
@@ -165,7 +185,11 @@ describe('errors of object operations', () => {
   describe('ids', () => {
     it('update and delete of ids that cannot exist are 101 and write nothing', async () => {
       for (const id of ['missing000', 'bad\u0000id', globalId('Thing', 'missing000'), globalId('Target', 'x')]) {
-        expectError(await s.master(`mutation($id: ID!) { updateThing(input: { id: $id, fields: { s: "x" } }) { thing { objectId } } }`, { id }), 101, 'Object not found.');
+        expectError(
+          await s.master(`mutation($id: ID!) { updateThing(input: { id: $id, fields: { s: "x" } }) { thing { objectId } } }`, { id }),
+          101,
+          'Object not found.',
+        );
         expectError(await s.master(`mutation($id: ID!) { deleteThing(input: { id: $id }) { thing { objectId } } }`, { id }), 101, 'Object not found.');
       }
     });

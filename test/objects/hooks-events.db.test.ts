@@ -89,7 +89,11 @@ describe('write hooks and change events', () => {
         },
       });
       const before = [await countRows(s, 'Note'), await countRows(s, 'Item'), await countRows(s, '_Join:items:Note')];
-      const r = await createNote({ title: 'parent', item: { createAndLink: { name: 'good' } }, items: { createAndAdd: [{ name: 'good too' }, { name: 'bad' }] } });
+      const r = await createNote({
+        title: 'parent',
+        item: { createAndLink: { name: 'good' } },
+        items: { createAndAdd: [{ name: 'good too' }, { name: 'bad' }] },
+      });
       expectError(r, 142, 'bad item');
       expect([await countRows(s, 'Note'), await countRows(s, 'Item'), await countRows(s, '_Join:items:Note')]).toEqual(before);
       expect(events).toEqual([]);
@@ -142,7 +146,10 @@ describe('write hooks and change events', () => {
       expect(events).toEqual([]);
 
       const kept = (await createNote({ title: 'kept' })).data!.createNote.note.objectId;
-      const u = await s.master(`mutation($id: ID!) { updateNote(input: { id: $id, fields: { title: "veto", items: { createAndAdd: [{ name: "i4" }] } } }) { note { title } } }`, { id: kept });
+      const u = await s.master(
+        `mutation($id: ID!) { updateNote(input: { id: $id, fields: { title: "veto", items: { createAndAdd: [{ name: "i4" }] } } }) { note { title } } }`,
+        { id: kept },
+      );
       expectError(u, 142);
       expect((await s.ok(`query($id: ID!) { note(id: $id) { title items { count } } }`, { id: kept })).note).toEqual({ title: 'kept', items: { count: 0 } });
     });
@@ -187,7 +194,15 @@ describe('write hooks and change events', () => {
           itemIds.push(object.objectId);
         },
         async afterCommit(op, object) {
-          calls.push({ className: 'Item', kind: op.kind, id: object.objectId, visible: await visibility([['Item', object.objectId], ['Note', noteId]]) });
+          calls.push({
+            className: 'Item',
+            kind: op.kind,
+            id: object.objectId,
+            visible: await visibility([
+              ['Item', object.objectId],
+              ['Note', noteId],
+            ]),
+          });
         },
       });
       const r = await createNote({ title: 'tree', item: { createAndLink: { name: 'a' } }, items: { createAndAdd: [{ name: 'b' }, { name: 'c' }] } });
@@ -227,7 +242,10 @@ describe('write hooks and change events', () => {
       on('Item', { afterCommit: () => void called++ });
       await createNote({ title: 'x', items: { createAndAdd: [{ name: 'ok' }] }, item: { createAndLink: { name: 'y' } }, n: 'not a number' as never });
       await createNote({ title: 'x', items: { createAndAdd: [{ name: 'ok' }] }, item: { link: 'x', createAndLink: { name: 'both' } } });
-      expectError(await s.master(`mutation { updateNote(input: { id: "missing000", fields: { items: { createAndAdd: [{ name: "z" }] } } }) { note { objectId } } }`), 101);
+      expectError(
+        await s.master(`mutation { updateNote(input: { id: "missing000", fields: { items: { createAndAdd: [{ name: "z" }] } } }) { note { objectId } } }`),
+        101,
+      );
       expect(called).toBe(0);
       expect(events).toEqual([]);
     });

@@ -55,7 +55,15 @@ describe('pointers joined into a find (include)', () => {
     };
     await create('Author', 'ann', { name: 'Ann', age: 41, bio: 'bio of Ann', [LONG]: 'long value of Ann', publisher: { link: id('acme') }, ...rich });
     await create('Author', 'bob', { name: 'Bob', age: 35, bio: 'bio of Bob', [LONG]: 'long value of Bob', publisher: { link: id('hush') } });
-    await create('Author', 'hid', { name: 'Hidden Name', age: 99, bio: 'TOP-SECRET bio', [LONG]: 'TOP-SECRET long', publisher: { link: id('acme') }, ...rich, ACL: HIDDEN });
+    await create('Author', 'hid', {
+      name: 'Hidden Name',
+      age: 99,
+      bio: 'TOP-SECRET bio',
+      [LONG]: 'TOP-SECRET long',
+      publisher: { link: id('acme') },
+      ...rich,
+      ACL: HIDDEN,
+    });
     await create('Author', 'gone', { name: 'Gone', age: 1 });
 
     // Ten posts: authors cycle through every case (P01 bob, P02 ann, P03 hidden, P04 deleted
@@ -113,7 +121,13 @@ describe('pointers joined into a find (include)', () => {
   /** A list's nodes equal the same objects read through node(id:). */
   const expectSameAsNode = async (as: As, nodes: { id: string }[], selection: string) => {
     expect(nodes.length).toBeGreaterThan(0);
-    expect(await viaNode(as, nodes.map((n) => n.id), selection)).toEqual(nodes);
+    expect(
+      await viaNode(
+        as,
+        nodes.map((n) => n.id),
+        selection,
+      ),
+    ).toEqual(nodes);
   };
 
   /** The statements that read the Post page (with or without joins). */
@@ -245,11 +259,18 @@ describe('pointers joined into a find (include)', () => {
 
     /** Runs a posts query once without and once with pointers selected: same page, same cursors, same pointers as node(id:). */
     const samePage = async (as: As, args: string, variables: Record<string, unknown> = {}, joined = true) => {
-      const varDefs = Object.keys(variables).length ? `(${Object.keys(variables).map((k) => `$${k}: String`).join(', ')})` : '';
+      const varDefs = Object.keys(variables).length
+        ? `(${Object.keys(variables)
+            .map((k) => `$${k}: String`)
+            .join(', ')})`
+        : '';
       const query = (sel: string) => `query${varDefs} { posts(${args}) { ${PAGE.replace('AUTHOR', sel)} } }`;
       const plain = await run(as, query(''), variables);
       const withPointers = await run(as, query(WITH), variables);
-      const strip = (conn: any) => ({ ...conn, edges: conn.edges.map((e: any) => ({ cursor: e.cursor, node: { id: e.node.id, title: e.node.title, rank: e.node.rank, meta: e.node.meta } })) });
+      const strip = (conn: any) => ({
+        ...conn,
+        edges: conn.edges.map((e: any) => ({ cursor: e.cursor, node: { id: e.node.id, title: e.node.title, rank: e.node.rank, meta: e.node.meta } })),
+      });
       expect(strip(withPointers.data.posts)).toEqual(plain.data.posts);
       // The page statement is the one that joins; the deeper level (publisher) is one more query.
       const extra = joined ? 1 : 2;
@@ -275,7 +296,8 @@ describe('pointers joined into a find (include)', () => {
           const page = await samePage(as, 'skip: 2, first: 3, order: [title_ASC]');
           expect(page.pageInfo.hasPreviousPage).toBe(true);
           // Past the end: an empty page (no rows to join) with the same pageInfo and count.
-          const past = (sel: string) => run(as, `{ posts(skip: 50, first: 3, order: [title_ASC]) { count pageInfo { hasNextPage hasPreviousPage } edges { node { title ${sel} } } } }`);
+          const past = (sel: string) =>
+            run(as, `{ posts(skip: 50, first: 3, order: [title_ASC]) { count pageInfo { hasNextPage hasPreviousPage } edges { node { title ${sel} } } } }`);
           const [plain, joined] = [await past(''), await past('author { name }')];
           expect(joined.data.posts.edges).toEqual([]);
           expect(joined.data).toEqual(plain.data);
@@ -314,7 +336,10 @@ describe('pointers joined into a find (include)', () => {
           const page = await samePage(as, 'first: 3, order: [meta_ASC]');
           await samePage(as, 'first: 3, after: $after, order: [meta_DESC]', { after: page.pageInfo.endCursor });
           // The order key not selected: the inner page still reads it for the outer ORDER BY.
-          const titles = async (sel: string) => (await run(as, `{ posts(first: 6, order: [meta_DESC, rank_ASC]) { edges { node { title ${sel} } } } }`)).data.posts.edges.map((e: any) => e.node.title);
+          const titles = async (sel: string) =>
+            (await run(as, `{ posts(first: 6, order: [meta_DESC, rank_ASC]) { edges { node { title ${sel} } } } }`)).data.posts.edges.map(
+              (e: any) => e.node.title,
+            );
           expect(await titles('author { name }')).toEqual(await titles(''));
         });
 
@@ -325,7 +350,12 @@ describe('pointers joined into a find (include)', () => {
           const expected = ['P02', 'P03', 'P04', 'P05', 'P06'].filter((t) => as === 'master' || t !== 'P05').slice(0, 4);
           expect(titles).toEqual(expected);
           // An explicit order under nearSphere orders by that order, not by distance: joined.
-          await samePage(as, 'first: 4, order: [title_DESC], where: { loc: { nearSphere: { latitude: 0, longitude: 0 }, maxDistanceInKilometers: 1000 } }', {}, true);
+          await samePage(
+            as,
+            'first: 4, order: [title_DESC], where: { loc: { nearSphere: { latitude: 0, longitude: 0 }, maxDistanceInKilometers: 1000 } }',
+            {},
+            true,
+          );
         });
       });
     }

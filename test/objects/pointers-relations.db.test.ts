@@ -17,11 +17,14 @@ describe('pointers, relations and ids', () => {
   });
   afterAll(() => s?.close());
 
-  const author = async (name: string) => (await s.ok(`mutation($n: String) { createAuthor(input: { fields: { name: $n } }) { author { id objectId } } }`, { n: name })).createAuthor.author;
+  const author = async (name: string) =>
+    (await s.ok(`mutation($n: String) { createAuthor(input: { fields: { name: $n } }) { author { id objectId } } }`, { n: name })).createAuthor.author;
   const tag = async (label: string, rank = 0) =>
-    (await s.ok(`mutation($l: String, $r: Float) { createTag(input: { fields: { label: $l, rank: $r } }) { tag { id objectId } } }`, { l: label, r: rank })).createTag.tag;
+    (await s.ok(`mutation($l: String, $r: Float) { createTag(input: { fields: { label: $l, rank: $r } }) { tag { id objectId } } }`, { l: label, r: rank }))
+      .createTag.tag;
   const POST = 'id objectId title author { objectId name } tags(order: [label_ASC]) { count edges { node { objectId label } } }';
-  const createPost = (fields: Record<string, unknown>) => s.master(`mutation($f: CreatePostFieldsInput) { createPost(input: { fields: $f }) { post { ${POST} } } }`, { f: fields });
+  const createPost = (fields: Record<string, unknown>) =>
+    s.master(`mutation($f: CreatePostFieldsInput) { createPost(input: { fields: $f }) { post { ${POST} } } }`, { f: fields });
   const updatePost = (id: string, fields: Record<string, unknown>) =>
     s.master(`mutation($id: ID!, $f: UpdatePostFieldsInput) { updatePost(input: { id: $id, fields: $f }) { post { ${POST} } } }`, { id, f: fields });
   const getPost = async (id: string) => (await s.ok(`query($id: ID!) { post(id: $id) { ${POST} } }`, { id })).post;
@@ -158,8 +161,12 @@ describe('pointers, relations and ids', () => {
       await createPost({ title: 'many 1', tags: { add: [x.id] } });
       await createPost({ title: 'many 2', tags: { add: [x.id, y.id] } });
       await createPost({ title: 'many 3' });
-      const d = await s.ok(`{ posts(where: { title: { matchesRegex: "^many" } }, order: [title_ASC]) { edges { node { title tags(order: [label_ASC]) { count edges { node { label } } } } } } }`);
-      expect(d.posts.edges.map((e: { node: { title: string; tags: { count: number } } }) => [e.node.title, e.node.tags.count, labels(e.node as never)])).toEqual([
+      const d = await s.ok(
+        `{ posts(where: { title: { matchesRegex: "^many" } }, order: [title_ASC]) { edges { node { title tags(order: [label_ASC]) { count edges { node { label } } } } } } }`,
+      );
+      expect(
+        d.posts.edges.map((e: { node: { title: string; tags: { count: number } } }) => [e.node.title, e.node.tags.count, labels(e.node as never)]),
+      ).toEqual([
         ['many 1', 1, ['lx']],
         ['many 2', 2, ['lx', 'ly']],
         ['many 3', 0, []],
@@ -216,9 +223,13 @@ describe('pointers, relations and ids', () => {
     it('ids that name nothing are 101 on get, update and delete', async () => {
       const a = await author('Other');
       const wrongClass = globalId('Tag', a.objectId);
-      for (const id of ['nope', '', 'x'.repeat(500), globalId('Author', 'missing123'), wrongClass, "'; DROP TABLE \"Author\"; --"]) {
+      for (const id of ['nope', '', 'x'.repeat(500), globalId('Author', 'missing123'), wrongClass, '\'; DROP TABLE "Author"; --']) {
         expectError(await s.master(`query($id: ID!) { author(id: $id) { objectId } }`, { id }), 101, 'Object not found.');
-        expectError(await s.master(`mutation($id: ID!) { updateAuthor(input: { id: $id, fields: { name: "z" } }) { author { objectId } } }`, { id }), 101, 'Object not found.');
+        expectError(
+          await s.master(`mutation($id: ID!) { updateAuthor(input: { id: $id, fields: { name: "z" } }) { author { objectId } } }`, { id }),
+          101,
+          'Object not found.',
+        );
         expectError(await s.master(`mutation($id: ID!) { deleteAuthor(input: { id: $id }) { author { objectId } } }`, { id }), 101, 'Object not found.');
       }
       expect((await s.ok(`query($id: ID!) { author(id: $id) { name } }`, { id: a.id })).author.name).toBe('Other');
@@ -227,7 +238,10 @@ describe('pointers, relations and ids', () => {
     it('objectId filters take raw and global ids', async () => {
       const a = await author('Filter');
       for (const id of [a.id, a.objectId]) {
-        const d = await s.ok(`query($id: ID!) { authors(where: { objectId: { equalTo: $id } }) { count } byId: authors(where: { id: { equalTo: $id } }) { count } }`, { id });
+        const d = await s.ok(
+          `query($id: ID!) { authors(where: { objectId: { equalTo: $id } }) { count } byId: authors(where: { id: { equalTo: $id } }) { count } }`,
+          { id },
+        );
         expect(d.authors.count).toBe(1);
         expect(d.byId.count).toBe(1);
       }

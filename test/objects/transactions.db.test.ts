@@ -31,7 +31,8 @@ describe('a mutation with nested creates is all or nothing', () => {
   });
   afterAll(() => s?.close());
 
-  const createTeam = (fields: Record<string, unknown>) => s.master(`mutation($f: CreateTeamFieldsInput) { createTeam(input: { fields: $f }) { team { objectId } } }`, { f: fields });
+  const createTeam = (fields: Record<string, unknown>) =>
+    s.master(`mutation($f: CreateTeamFieldsInput) { createTeam(input: { fields: $f }) { team { objectId } } }`, { f: fields });
 
   it('everything is stored when everything succeeds (the baseline for the cases below)', async () => {
     const before = await snapshot();
@@ -56,7 +57,10 @@ describe('a mutation with nested creates is all or nothing', () => {
   const failing: [string, Record<string, unknown>, number][] = [
     [
       'a bad value deep inside createAndLink (before the parent row is written)',
-      { name: 't', lead: { createAndLink: { name: 'p', badges: { createAndAdd: [{ label: 'ok' }, { label: 'bad', where: { latitude: 91, longitude: 0 } }] } } } },
+      {
+        name: 't',
+        lead: { createAndLink: { name: 'p', badges: { createAndAdd: [{ label: 'ok' }, { label: 'bad', where: { latitude: 91, longitude: 0 } }] } } },
+      },
       107,
     ],
     [
@@ -64,13 +68,22 @@ describe('a mutation with nested creates is all or nothing', () => {
       {
         name: 't',
         lead: { createAndLink: { name: 'p' } },
-        members: { createAndAdd: [{ name: 'm1', badges: { createAndAdd: [{ label: 'x' }] } }, { name: 'm2', area: [{ latitude: 0, longitude: 0 }] }] },
+        members: {
+          createAndAdd: [
+            { name: 'm1', badges: { createAndAdd: [{ label: 'x' }] } },
+            { name: 'm2', area: [{ latitude: 0, longitude: 0 }] },
+          ],
+        },
       },
       107,
     ],
     [
       'a unique violation deep inside (username already taken)',
-      { name: 't', lead: { createAndLink: { name: 'p' } }, members: { createAndAdd: [{ name: 'm', account: { createAndLink: { username: 'taken', password: 'password-1' } } }] } },
+      {
+        name: 't',
+        lead: { createAndLink: { name: 'p' } },
+        members: { createAndAdd: [{ name: 'm', account: { createAndLink: { username: 'taken', password: 'password-1' } } }] },
+      },
       202,
     ],
     [

@@ -63,7 +63,11 @@ beforeAll(async () => {
      addPointers: [{ name: "owner", targetClassName: "Owner" }]`,
   );
   owners = await createMany(s, 'Owner', [{ name: 'x' }, { name: 'y' }]);
-  items = await createMany(s, 'Item', Array.from({ length: N }, (_, i) => itemFields(i, owners)));
+  items = await createMany(
+    s,
+    'Item',
+    Array.from({ length: N }, (_, i) => itemFields(i, owners)),
+  );
 });
 afterAll(() => s?.close());
 
@@ -115,7 +119,11 @@ describe('ordering', () => {
     expectLeadingKeyOrder(byTagThenRank, ['tag_ASC']);
     expectLeadingKeyOrder(byRankThenTag, ['rank_DESC']);
     // Within one tag, ranks descend (NULLs first).
-    for (const tag of ['a', 'b', 'c', null]) expectLeadingKeyOrder(byTagThenRank.filter((n) => n.tag === tag), ['rank_DESC']);
+    for (const tag of ['a', 'b', 'c', null])
+      expectLeadingKeyOrder(
+        byTagThenRank.filter((n) => n.tag === tag),
+        ['rank_DESC'],
+      );
     expect(ids(byTagThenRank)).not.toEqual(ids(byRankThenTag));
   });
 
@@ -201,7 +209,9 @@ describe('walking a whole class page by page visits every object exactly once', 
 
   it('ordered by distance (nearSphere), with offset cursors', async () => {
     const where = { loc: { nearSphere: { latitude: 1, longitude: 2 } } };
-    const data = await s.ok(`{ items(where: { loc: { nearSphere: { latitude: 1, longitude: 2 } } }, first: 1000) { edges { node { objectId loc { latitude longitude } } } } }`);
+    const data = await s.ok(
+      `{ items(where: { loc: { nearSphere: { latitude: 1, longitude: 2 } } }, first: 1000) { edges { node { objectId loc { latitude longitude } } } } }`,
+    );
     const reference = data.items.edges.map((e: any) => e.node);
     const distance = (p: { latitude: number; longitude: number }) => {
       const rad = Math.PI / 180;
@@ -228,14 +238,25 @@ describe('walking a whole class page by page visits every object exactly once', 
 
   it('with dates that differ only in microseconds (keyset values are exact)', async () => {
     await createClass(s, 'Tick', 'addDates: [{ name: "at" }], addStrings: [{ name: "label" }]');
-    const ticks = await createMany(s, 'Tick', Array.from({ length: 9 }, (_, i) => ({ label: `t${i}`, at: '2024-05-05T05:05:05.123Z' })));
-    // Rows written by another client (or Parse Server) may carry microseconds; the API shows milliseconds.
-    await s.plinth.db.execute(
-      `UPDATE "Tick" SET "at" = '2024-05-05T05:05:05.123Z'::timestamptz + (ascii(right("label", 1)) % 4) * interval '1 microsecond'`,
+    const ticks = await createMany(
+      s,
+      'Tick',
+      Array.from({ length: 9 }, (_, i) => ({ label: `t${i}`, at: '2024-05-05T05:05:05.123Z' })),
     );
+    // Rows written by another client (or Parse Server) may carry microseconds; the API shows milliseconds.
+    await s.plinth.db.execute(`UPDATE "Tick" SET "at" = '2024-05-05T05:05:05.123Z'::timestamptz + (ascii(right("label", 1)) % 4) * interval '1 microsecond'`);
     for (const order of [['at_ASC'], ['at_DESC']]) {
       const ref = await s.ok(`query($o: [TickOrder!]) { ticks(order: $o, first: 100) { edges { node { objectId } } } }`, { o: order });
-      const pages = await walkForward(2, async (args) => (await s.ok(`query($o: [TickOrder!], $first: Int, $after: String) { ticks(order: $o, first: $first, after: $after) { edges { cursor node { objectId } } ${PAGE_INFO} } }`, { o: order, ...args })).ticks);
+      const pages = await walkForward(
+        2,
+        async (args) =>
+          (
+            await s.ok(
+              `query($o: [TickOrder!], $first: Int, $after: String) { ticks(order: $o, first: $first, after: $after) { edges { cursor node { objectId } } ${PAGE_INFO} } }`,
+              { o: order, ...args },
+            )
+          ).ticks,
+      );
       const walked = pages.flatMap((p) => p.edges.map((e: any) => e.node.objectId));
       expect(walked).toEqual(ref.ticks.edges.map((e: any) => e.node.objectId));
       expect([...walked].sort()).toEqual([...ticks].sort());
@@ -246,7 +267,11 @@ describe('walking a whole class page by page visits every object exactly once', 
 describe('keyset cursors', () => {
   it('page by key: the next page starts right after the cursor row even when rows before it go away', async () => {
     await createClass(s, 'Note', 'addNumbers: [{ name: "n" }]');
-    await createMany(s, 'Note', Array.from({ length: 10 }, (_, i) => ({ n: i })));
+    await createMany(
+      s,
+      'Note',
+      Array.from({ length: 10 }, (_, i) => ({ n: i })),
+    );
     const query = `query($first: Int, $after: String) { notes(order: [n_ASC], first: $first, after: $after) { edges { cursor node { objectId n } } } }`;
     const first = (await s.ok(query, { first: 4 })).notes.edges;
     expect(first.map((e: any) => e.node.n)).toEqual([0, 1, 2, 3]);
@@ -263,7 +288,11 @@ describe('keyset cursors', () => {
 
   it('place a last page after them by the rows that really follow, even when rows before them went away', async () => {
     await createClass(s, 'Memo', 'addNumbers: [{ name: "n" }]');
-    const memos = await createMany(s, 'Memo', Array.from({ length: 12 }, (_, i) => ({ n: i })));
+    const memos = await createMany(
+      s,
+      'Memo',
+      Array.from({ length: 12 }, (_, i) => ({ n: i })),
+    );
     const query = `query($first: Int, $after: String, $last: Int) { memos(order: [n_DESC], first: $first, after: $after, last: $last) {
       count edges { node { n } } ${PAGE_INFO} } }`;
     const first = (await s.ok(query, { first: 5 })).memos;
@@ -281,7 +310,11 @@ describe('keyset cursors', () => {
 
   it('page backward by key: last before a cursor reads the rows right before it, in constant time', async () => {
     await createClass(s, 'Step', 'addNumbers: [{ name: "n" }]');
-    const steps = await createMany(s, 'Step', Array.from({ length: 10 }, (_, i) => ({ n: i })));
+    const steps = await createMany(
+      s,
+      'Step',
+      Array.from({ length: 10 }, (_, i) => ({ n: i })),
+    );
     const query = `query($first: Int, $before: String, $last: Int) { steps(order: [n_ASC], first: $first, before: $before, last: $last) {
       edges { cursor node { n } } ${PAGE_INFO} } }`;
     const all = (await s.ok(query, { first: 10 })).steps.edges;
@@ -326,7 +359,11 @@ describe('keyset cursors', () => {
 
   it.each([[['tag_DESC', 'rank_ASC']], [['tag_ASC', 'rank_ASC']], [['rank_ASC']]])('skip and a keyset after add up: %j', async (order) => {
     const reference = ids(await all(order));
-    for (const [at, skip] of [[5, 3], [20, 7], [28, 3]]) {
+    for (const [at, skip] of [
+      [5, 3],
+      [20, 7],
+      [28, 3],
+    ]) {
       const p1 = await page({ order, first: at + 1 });
       const p2 = await page({ order, skip, first: 5, after: p1.pageInfo.endCursor });
       expect(ids(p2.edges.map((e) => e.node))).toEqual(reference.slice(at + 1 + skip, at + 6 + skip));
@@ -497,9 +534,14 @@ describe('limits', () => {
   let bulkIds: string[];
   beforeAll(async () => {
     await createClass(s, 'Bulk', 'addNumbers: [{ name: "n" }]');
-    bulkIds = await createMany(s, 'Bulk', Array.from({ length: MAX_LIMIT + 5 }, (_, i) => ({ n: i })));
+    bulkIds = await createMany(
+      s,
+      'Bulk',
+      Array.from({ length: MAX_LIMIT + 5 }, (_, i) => ({ n: i })),
+    );
   });
-  const bulk = async (args: string) => (await s.ok(`{ bulks(order: [n_ASC]${args}) { count edges { node { n } } pageInfo { hasNextPage hasPreviousPage } } }`)).bulks;
+  const bulk = async (args: string) =>
+    (await s.ok(`{ bulks(order: [n_ASC]${args}) { count edges { node { n } } pageInfo { hasNextPage hasPreviousPage } } }`)).bulks;
 
   it('the default page is 100 when edges are selected', async () => {
     const p = await bulk('');
@@ -523,9 +565,12 @@ describe('limits', () => {
   it('relation connections are capped too', async () => {
     await createClass(s, 'Shelf', 'addRelations: [{ name: "bulks", targetClassName: "Bulk" }]');
     const shelf = await s.ok(`mutation($ids: [ID!]) { createShelf(input: { fields: { bulks: { add: $ids } } }) { shelf { objectId } } }`, { ids: bulkIds });
-    const data = await s.ok(`query($id: ID!) { shelf(id: $id) { a: bulks(first: 100000) { count edges { node { objectId } } } b: bulks { edges { node { objectId } } } } }`, {
-      id: shelf.createShelf.shelf.objectId,
-    });
+    const data = await s.ok(
+      `query($id: ID!) { shelf(id: $id) { a: bulks(first: 100000) { count edges { node { objectId } } } b: bulks { edges { node { objectId } } } } }`,
+      {
+        id: shelf.createShelf.shelf.objectId,
+      },
+    );
     expect(data.shelf.a.count).toBe(MAX_LIMIT + 5);
     expect(data.shelf.a.edges).toHaveLength(MAX_LIMIT);
     expect(data.shelf.b.edges).toHaveLength(100);

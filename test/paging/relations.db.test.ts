@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { PAGE_INFO, createClass, createMany, expectError, isKeysetCursor, isOffsetCursor, offsetCursor, statementsOf, walkBackward, walkForward, type Page } from './helpers.ts';
+import {
+  PAGE_INFO,
+  createClass,
+  createMany,
+  expectError,
+  isKeysetCursor,
+  isOffsetCursor,
+  offsetCursor,
+  statementsOf,
+  walkBackward,
+  walkForward,
+  type Page,
+} from './helpers.ts';
 
 /**
  * Relation fields are connections with the find arguments, applied to each owner's related
@@ -27,7 +39,11 @@ let hidden: string;
 
 beforeAll(async () => {
   s = await startTestServer();
-  await createClass(s, 'Player', 'addStrings: [{ name: "name" }], addNumbers: [{ name: "score" }], addBooleans: [{ name: "active" }], addGeoPoint: { name: "loc" }');
+  await createClass(
+    s,
+    'Player',
+    'addStrings: [{ name: "name" }], addNumbers: [{ name: "score" }], addBooleans: [{ name: "active" }], addGeoPoint: { name: "loc" }',
+  );
   await createClass(s, 'Team', 'addStrings: [{ name: "name" }], addRelations: [{ name: "members", targetClassName: "Player" }]');
   players = await createMany(
     s,
@@ -48,7 +64,11 @@ beforeAll(async () => {
   teams.set('T4', [...players.filter((_, i) => i % 2 === 0).slice(0, 11), hidden]);
   teams.set('T5', players.slice(13, 20));
   const names = [...teams.keys()];
-  const ids = await createMany(s, 'Team', names.map((name) => ({ name, members: teams.get(name)!.length ? { add: teams.get(name) } : undefined })));
+  const ids = await createMany(
+    s,
+    'Team',
+    names.map((name) => ({ name, members: teams.get(name)!.length ? { add: teams.get(name) } : undefined })),
+  );
   for (const [i, name] of names.entries()) teamIds.set(name, ids[i]);
 });
 afterAll(() => s?.close());
@@ -172,7 +192,9 @@ describe('relation connections are batched', () => {
       { name: 'L2', teams: { add: [...teamIds.values()].slice(2) } },
     ]);
     const { result, sql } = await statementsOf(s, ['_Join:teams:League', JOIN], () =>
-      s.ok(`{ leagues(order: [name_ASC]) { edges { node { name teams(order: [name_ASC]) { edges { node { name members(order: [name_ASC], first: 2) { count edges { node { name } } } } } } } } } }`),
+      s.ok(
+        `{ leagues(order: [name_ASC]) { edges { node { name teams(order: [name_ASC]) { edges { node { name members(order: [name_ASC], first: 2) { count edges { node { name } } } } } } } } } }`,
+      ),
     );
     expect(sql.filter((q) => q.includes('_Join:teams:League'))).toHaveLength(1);
     expect(sql.filter((q) => q.includes(JOIN))).toHaveLength(2);

@@ -39,7 +39,17 @@ function refusal(pipeline: unknown): { code: number; message: string } {
 
 describe('aggregate pipeline: outputs', () => {
   it('starts from the class’s columns: no ACL, no relation', () => {
-    expect(output([])).toEqual(['objectId:String', 'createdAt:Date', 'updatedAt:Date', 'title:String', 'views:Number', 'published:Boolean', 'author:Pointer', 'meta:Object', 'loc:GeoPoint']);
+    expect(output([])).toEqual([
+      'objectId:String',
+      'createdAt:Date',
+      'updatedAt:Date',
+      'title:String',
+      'views:Number',
+      'published:Boolean',
+      'author:Pointer',
+      'meta:Object',
+      'loc:GeoPoint',
+    ]);
   });
 
   it('a group outputs objectId and its accumulators; a pointer key is its objectId', () => {
@@ -58,7 +68,14 @@ describe('aggregate pipeline: outputs', () => {
     expect(output([{ $project: { title: 1, by: '$author' } }])).toEqual(['objectId:String', 'title:String', 'by:Pointer']);
     expect(output([{ $project: { _id: 0, title: 1 } }])).toEqual(['title:String']);
     expect(output([{ $project: { _id: 0 } }]).length).toBe(8);
-    expect(output([{ $project: { meta: 0, loc: 0, author: 0 } }])).toEqual(['objectId:String', 'createdAt:Date', 'updatedAt:Date', 'title:String', 'views:Number', 'published:Boolean']);
+    expect(output([{ $project: { meta: 0, loc: 0, author: 0 } }])).toEqual([
+      'objectId:String',
+      'createdAt:Date',
+      'updatedAt:Date',
+      'title:String',
+      'views:Number',
+      'published:Boolean',
+    ]);
   });
 
   it('$count outputs only the count', () => {

@@ -57,7 +57,18 @@ describe('aggregate SQL', () => {
 
   it('$group by a field, with $sum (field and constant), $avg, $min, $max, $count', () => {
     const { sql, params } = compile([
-      { $group: { _id: '$author', total: { $sum: '$views' }, n: { $sum: 1 }, twice: { $sum: 2 }, mean: { $avg: '$views' }, low: { $min: '$views' }, high: { $max: '$createdAt' }, c: { $count: {} } } },
+      {
+        $group: {
+          _id: '$author',
+          total: { $sum: '$views' },
+          n: { $sum: 1 },
+          twice: { $sum: 2 },
+          mean: { $avg: '$views' },
+          low: { $min: '$views' },
+          high: { $max: '$createdAt' },
+          c: { $count: {} },
+        },
+      },
     ]);
     expect(sql).toBe(
       'SELECT t."author" AS "objectId", COALESCE(sum(t."views"), 0) AS "total", count(*)::float8 AS "n", (count(*) * $1::float8) AS "twice", ' +
@@ -67,7 +78,9 @@ describe('aggregate SQL', () => {
   });
 
   it('$group with _id null is one group, and none for no rows', () => {
-    expect(compile([{ $group: { _id: null, n: { $sum: 1 } } }]).sql).toBe('SELECT NULL::text AS "objectId", count(*)::float8 AS "n" FROM "Post" t HAVING count(*) > 0');
+    expect(compile([{ $group: { _id: null, n: { $sum: 1 } } }]).sql).toBe(
+      'SELECT NULL::text AS "objectId", count(*)::float8 AS "n" FROM "Post" t HAVING count(*) > 0',
+    );
   });
 
   it('a composite key is a jsonb object of its parts, date operators on the UTC date, names as parameters', () => {
@@ -82,7 +95,10 @@ describe('aggregate SQL', () => {
   });
 
   it('date operators follow MongoDB: Sunday is day 1 of the week, weeks start on Sunday', () => {
-    const key = (op: string) => compile([{ $group: { _id: { [op]: '$createdAt' } } }]).sql.split(' AS "objectId"')[0].slice('SELECT '.length);
+    const key = (op: string) =>
+      compile([{ $group: { _id: { [op]: '$createdAt' } } }])
+        .sql.split(' AS "objectId"')[0]
+        .slice('SELECT '.length);
     const utc = `(t."createdAt" AT TIME ZONE 'UTC')`;
     expect(key('$dayOfWeek')).toBe(`(floor(extract(dow from ${utc}))::int + 1)`);
     expect(key('$week')).toBe(`floor((extract(doy from ${utc}) + 6 - extract(dow from ${utc})) / 7)::int`);
@@ -91,7 +107,11 @@ describe('aggregate SQL', () => {
   });
 
   it('$match after $group filters the groups in a query around the grouping', () => {
-    const { sql, params } = compile([{ $match: { views: { $gte: 1 } } }, { $group: { _id: '$author', total: { $sum: '$views' } } }, { $match: { total: { $gt: 5 } } }]);
+    const { sql, params } = compile([
+      { $match: { views: { $gte: 1 } } },
+      { $group: { _id: '$author', total: { $sum: '$views' } } },
+      { $match: { total: { $gt: 5 } } },
+    ]);
     expect(sql).toBe(
       'SELECT s1."objectId", s1."total" FROM (SELECT t."author" AS "objectId", COALESCE(sum(t."views"), 0) AS "total" FROM "Post" t ' +
         'WHERE COALESCE(t."views" >= $1::float8, FALSE) GROUP BY t."author") s1 WHERE COALESCE(s1."total" > $2::float8, FALSE)',
@@ -127,7 +147,9 @@ describe('aggregate SQL', () => {
 
   it('$project keeps, renames and drops fields', () => {
     expect(compile([{ $project: { title: 1, hits: '$views', _id: 0 } }]).sql).toBe('SELECT t."title", t."views" AS "hits" FROM "Post" t');
-    expect(compile([{ $project: { tags: 0, meta: 0, loc: 0, author: 0 } }]).sql).toBe('SELECT t."objectId", t."createdAt", t."updatedAt", t."title", t."views" FROM "Post" t');
+    expect(compile([{ $project: { tags: 0, meta: 0, loc: 0, author: 0 } }]).sql).toBe(
+      'SELECT t."objectId", t."createdAt", t."updatedAt", t."title", t."views" FROM "Post" t',
+    );
   });
 
   it('$match after a renaming $project reads the renamed columns', () => {
@@ -140,7 +162,9 @@ describe('aggregate SQL', () => {
     expect(compile([{ $match: { views: { $gt: 1 } } }, { $count: 'n' }]).sql).toBe(
       'SELECT count(*)::float8 AS "n" FROM "Post" t WHERE COALESCE(t."views" > $1::float8, FALSE) HAVING count(*) > 0',
     );
-    expect(compile([{ $limit: 3 }, { $count: 'n' }]).sql).toBe(`SELECT count(*)::float8 AS "n" FROM (SELECT ${ALL_COLUMNS} FROM "Post" t LIMIT $1) s1 HAVING count(*) > 0`);
+    expect(compile([{ $limit: 3 }, { $count: 'n' }]).sql).toBe(
+      `SELECT count(*)::float8 AS "n" FROM (SELECT ${ALL_COLUMNS} FROM "Post" t LIMIT $1) s1 HAVING count(*) > 0`,
+    );
   });
 
   it('$sort by a key of a composite group key reads inside the jsonb', () => {
@@ -170,7 +194,9 @@ describe('distinct SQL', () => {
 
   it('a field’s non-null values, with the where', () => {
     const where = parseWhere({ views: { $gt: 1 } }, POST, { classes });
-    expect(distinct('title', where).sql).toBe('SELECT DISTINCT t."title" AS "value" FROM "Post" t WHERE t."title" IS NOT NULL AND COALESCE(t."views" > $1::float8, FALSE) ORDER BY 1');
+    expect(distinct('title', where).sql).toBe(
+      'SELECT DISTINCT t."title" AS "value" FROM "Post" t WHERE t."title" IS NOT NULL AND COALESCE(t."views" > $1::float8, FALSE) ORDER BY 1',
+    );
   });
 
   it('an Array field’s elements, a path inside an Object, a point as text', () => {
@@ -178,7 +204,10 @@ describe('distinct SQL', () => {
       `SELECT DISTINCT e."value" AS "value" FROM "Post" t CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(t."tags") = 'array' THEN t."tags" ELSE '[]'::jsonb END) AS e("value") ` +
         `WHERE e."value" <> 'null'::jsonb ORDER BY 1`,
     );
-    expect(distinct('meta.color')).toEqual({ sql: `SELECT DISTINCT (t."meta" #> $1::text[]) AS "value" FROM "Post" t WHERE (t."meta" #> $1::text[]) <> 'null'::jsonb ORDER BY 1`, params: [['color']] });
+    expect(distinct('meta.color')).toEqual({
+      sql: `SELECT DISTINCT (t."meta" #> $1::text[]) AS "value" FROM "Post" t WHERE (t."meta" #> $1::text[]) <> 'null'::jsonb ORDER BY 1`,
+      params: [['color']],
+    });
     expect(distinct('loc').sql).toBe('SELECT DISTINCT t."loc"::text AS "value" FROM "Post" t WHERE t."loc" IS NOT NULL ORDER BY 1');
   });
 

@@ -46,21 +46,63 @@ export const THING_FIELDS = {
 /** Thing objects in GraphQL create form. "u" is created with values that are then unset (UNSET). */
 export const THINGS = (id: Ids): Record<string, unknown>[] => [
   {
-    title: 'a', name: 'apple', n: 1, flag: true, when: '2024-01-01T00:00:00.000Z', data: 'AQID', doc: { file: 'a.txt' }, owner: { link: id('o1') },
-    note: 'first line\nsecond line', meta: { color: 'red', size: 10, nested: { deep: true }, tags: ['a', 'b'] },
-    tags: ['red', 'green'], nums: [1, 5], objs: [{ k: 1, v: 'a' }], loc: SF, area: square(37, -123, 38, -122),
+    title: 'a',
+    name: 'apple',
+    n: 1,
+    flag: true,
+    when: '2024-01-01T00:00:00.000Z',
+    data: 'AQID',
+    doc: { file: 'a.txt' },
+    owner: { link: id('o1') },
+    note: 'first line\nsecond line',
+    meta: { color: 'red', size: 10, nested: { deep: true }, tags: ['a', 'b'] },
+    tags: ['red', 'green'],
+    nums: [1, 5],
+    objs: [{ k: 1, v: 'a' }],
+    loc: SF,
+    area: square(37, -123, 38, -122),
   },
   {
-    title: 'b', name: 'banana', n: 2.5, flag: false, when: '2024-06-01T12:00:00.000Z', data: 'BAUG', doc: { file: 'b.txt' }, owner: { link: id('o2') },
-    note: 'ONE\r\nTwo', meta: { color: 'blue', size: 20, nested: { deep: false } },
-    tags: ['blue'], nums: [10], objs: [{ k: 2 }, { k: 1, v: 'b' }], loc: { latitude: 37.8044, longitude: -122.2712 }, area: square(33, -119, 35, -117),
+    title: 'b',
+    name: 'banana',
+    n: 2.5,
+    flag: false,
+    when: '2024-06-01T12:00:00.000Z',
+    data: 'BAUG',
+    doc: { file: 'b.txt' },
+    owner: { link: id('o2') },
+    note: 'ONE\r\nTwo',
+    meta: { color: 'blue', size: 20, nested: { deep: false } },
+    tags: ['blue'],
+    nums: [10],
+    objs: [{ k: 2 }, { k: 1, v: 'b' }],
+    loc: { latitude: 37.8044, longitude: -122.2712 },
+    area: square(33, -119, 35, -117),
   },
   {
-    title: 'c', name: 'cherry', n: -3, flag: true, when: '2025-01-01T00:00:00.000Z', data: 'BwgJ', doc: { file: 'c.txt' }, owner: { link: id('o1') },
-    note: 'dot\u2028all', meta: { color: 'red', size: '30' }, tags: ['red', 'blue', 'green'], nums: [], loc: { latitude: 37.3382, longitude: -121.8863 },
+    title: 'c',
+    name: 'cherry',
+    n: -3,
+    flag: true,
+    when: '2025-01-01T00:00:00.000Z',
+    data: 'BwgJ',
+    doc: { file: 'c.txt' },
+    owner: { link: id('o1') },
+    note: 'dot\u2028all',
+    meta: { color: 'red', size: '30' },
+    tags: ['red', 'blue', 'green'],
+    nums: [],
+    loc: { latitude: 37.3382, longitude: -121.8863 },
   },
   { title: 'd', name: 'Date', n: 0, note: 'Ünïcödé straße', meta: {}, tags: [], nums: [2, 'x'], loc: { latitude: 34.0522, longitude: -118.2437 } },
-  { title: 'e', name: '', note: 'no\u00a0break', meta: { color: null, size: 5 }, tags: [['red', 'green'], 'pink'], loc: { latitude: 40.7128, longitude: -74.006 } },
+  {
+    title: 'e',
+    name: '',
+    note: 'no\u00a0break',
+    meta: { color: null, size: 5 },
+    tags: [['red', 'green'], 'pink'],
+    loc: { latitude: 40.7128, longitude: -74.006 },
+  },
   { title: 'f', name: 'éclair', note: 'café au lait', meta: { "it's": 1, 'a b': { 'c-d': 'x' } }, loc: { latitude: 10, longitude: 15 } },
   { title: 'g', nums: [1.5, 'a', true, null], loc: { latitude: 20, longitude: 20 } },
   { title: 'h', loc: { latitude: 15, longitude: 20.00001 } },
@@ -140,7 +182,18 @@ export const OBJECT_CASES: AgreementCase[] = [
   { name: 'keys with punctuation', where: { meta: { equalTo: { key: 'a b.c-d', value: 'x' } } }, expected: ['f'] },
   { name: 'key in with null', where: { meta: { in: [{ key: 'color', value: ['blue', null] }] } }, expected: but('a', 'c') },
   { name: 'key notIn', where: { meta: { notIn: [{ key: 'color', value: 'red' }] } }, expected: but('a', 'c') },
-  { name: 'in on two keys', where: { meta: { in: [{ key: 'color', value: 'red' }, { key: 'size', value: 10 }] } }, expected: ['a'] },
+  {
+    name: 'in on two keys',
+    where: {
+      meta: {
+        in: [
+          { key: 'color', value: 'red' },
+          { key: 'size', value: 10 },
+        ],
+      },
+    },
+    expected: ['a'],
+  },
   { name: 'exists on the field ({} is a value)', where: { meta: { exists: true } }, expected: WITH_META },
   { name: 'REST: key $exists (a JSON null is present)', where: { 'meta.color': { $exists: true } }, expected: ['a', 'b', 'c', 'e'] },
   { name: 'REST: key $exists false', where: { 'meta.color': { $exists: false } }, expected: but('a', 'b', 'c', 'e') },
@@ -152,8 +205,16 @@ export const OBJECT_CASES: AgreementCase[] = [
     ast: { kind: 'compare', field: f('meta', 'Object'), op: 'lt', value: { color: null, zz: 1 } },
     expected: ['c', 'd', 'e', 'f'],
   },
-  { name: 'whole objects greaterThan', ast: { kind: 'compare', field: f('meta', 'Object'), op: 'gt', value: { color: 'blue', size: 20 } }, expected: ['a', 'b'] },
-  { name: 'whole object equality ignores key order', ast: { kind: 'compare', field: f('meta', 'Object'), op: 'eq', value: { size: 5, color: null } }, expected: ['e'] },
+  {
+    name: 'whole objects greaterThan',
+    ast: { kind: 'compare', field: f('meta', 'Object'), op: 'gt', value: { color: 'blue', size: 20 } },
+    expected: ['a', 'b'],
+  },
+  {
+    name: 'whole object equality ignores key order',
+    ast: { kind: 'compare', field: f('meta', 'Object'), op: 'eq', value: { size: 5, color: null } },
+    expected: ['e'],
+  },
 ];
 
 export const ARRAY_CASES: AgreementCase[] = [
@@ -242,22 +303,55 @@ export const GEO_CASES: AgreementCase[] = [
   { name: 'nearSphere maxDistanceInKilometers', where: NEAR_SF({ maxDistanceInKilometers: 20 }), expected: ['a', 'b'] },
   { name: 'nearSphere maxDistanceInMiles', where: NEAR_SF({ maxDistanceInMiles: 50 }), expected: ['a', 'b', 'c'] },
   { name: 'nearSphere maxDistance (radians)', where: NEAR_SF({ maxDistance: 0.1 }), expected: ['a', 'b', 'c', 'd'] },
-  { name: 'within box, edges included', where: { loc: { within: { box: { bottomLeft: { latitude: 10, longitude: 15 }, upperRight: { latitude: 20, longitude: 20 } } } } }, expected: ['f', 'g'] },
+  {
+    name: 'within box, edges included',
+    where: { loc: { within: { box: { bottomLeft: { latitude: 10, longitude: 15 }, upperRight: { latitude: 20, longitude: 20 } } } } },
+    expected: ['f', 'g'],
+  },
   {
     name: 'within box across the antimeridian',
     where: { loc: { within: { box: { bottomLeft: { latitude: -20, longitude: 170 }, upperRight: { latitude: -10, longitude: -170 } } } } },
     expected: ['i', 'j'],
   },
-  { name: 'within box west of the antimeridian', where: { loc: { within: { box: { bottomLeft: { latitude: -20, longitude: 170 }, upperRight: { latitude: -10, longitude: 179 } } } } }, expected: ['i'] },
+  {
+    name: 'within box west of the antimeridian',
+    where: { loc: { within: { box: { bottomLeft: { latitude: -20, longitude: 170 }, upperRight: { latitude: -10, longitude: 179 } } } } },
+    expected: ['i'],
+  },
   { name: 'geoWithin polygon, boundary included', where: { loc: { geoWithin: { polygon: square(0, 10, 30, 20) } } }, expected: ['f', 'g', 'n'] },
   { name: "geoWithin polygon: PostgreSQL's 1e-6 tolerance", where: { loc: { geoWithin: { polygon: square(0, 0, 10, 10) } } }, expected: ['m'] },
   { name: 'geoWithin polygon around the bay', where: { loc: { geoWithin: { polygon: square(37, -123, 38, -122) } } }, expected: ['a', 'b'] },
   {
     name: 'geoWithin triangle with a point at a vertex',
-    where: { loc: { geoWithin: { polygon: [{ latitude: 10, longitude: 15 }, { latitude: 10, longitude: 16 }, { latitude: 11, longitude: 16 }] } } },
+    where: {
+      loc: {
+        geoWithin: {
+          polygon: [
+            { latitude: 10, longitude: 15 },
+            { latitude: 10, longitude: 16 },
+            { latitude: 11, longitude: 16 },
+          ],
+        },
+      },
+    },
     expected: ['f'],
   },
-  { name: 'REST $geoWithin $polygon as [lng, lat] pairs', where: { loc: { $geoWithin: { $polygon: [[10, 0], [10, 30], [20, 30], [20, 0]] } } }, expected: ['f', 'g', 'n'] },
+  {
+    name: 'REST $geoWithin $polygon as [lng, lat] pairs',
+    where: {
+      loc: {
+        $geoWithin: {
+          $polygon: [
+            [10, 0],
+            [10, 30],
+            [20, 30],
+            [20, 0],
+          ],
+        },
+      },
+    },
+    expected: ['f', 'g', 'n'],
+  },
   { name: 'geoWithin centerSphere', where: { loc: { geoWithin: { centerSphere: { center: SF, distance: 0.01 } } } }, expected: ['a', 'b'] },
   { name: 'geoWithin a larger centerSphere', where: { loc: { geoWithin: { centerSphere: { center: SF, distance: 0.011 } } } }, expected: ['a', 'b', 'c'] },
   { name: 'geoIntersects inside', where: { area: { geoIntersects: { point: { latitude: 37.5, longitude: -122.5 } } } }, expected: ['a'] },
@@ -284,4 +378,12 @@ export const COMBINATOR_CASES: AgreementCase[] = [
   { name: 'an empty and is true', ast: { kind: 'and', conditions: [] }, expected: ALL },
 ];
 
-export const ALL_CASES: AgreementCase[] = [...COMPARE_CASES, ...OBJECT_CASES, ...ARRAY_CASES, ...IN_EXISTS_CASES, ...REGEX_CASES, ...GEO_CASES, ...COMBINATOR_CASES];
+export const ALL_CASES: AgreementCase[] = [
+  ...COMPARE_CASES,
+  ...OBJECT_CASES,
+  ...ARRAY_CASES,
+  ...IN_EXISTS_CASES,
+  ...REGEX_CASES,
+  ...GEO_CASES,
+  ...COMBINATOR_CASES,
+];

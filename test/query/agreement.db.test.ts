@@ -22,7 +22,10 @@ describe('where: the SQL compiler and the in-memory matcher agree', () => {
     await f.createClass('Thing', THING_FIELDS);
     for (const title of ['o1', 'o2']) await f.add('Owner', { title });
     for (const fields of THINGS(id)) await f.add('Thing', fields);
-    await f.s.ok(`mutation($id: ID!, $fields: UpdateThingFieldsInput) { updateThing(input: { id: $id, fields: $fields }) { thing { objectId } } }`, { id: id('u'), fields: UNSET });
+    await f.s.ok(`mutation($id: ID!, $fields: UpdateThingFieldsInput) { updateThing(input: { id: $id, fields: $fields }) { thing { objectId } } }`, {
+      id: id('u'),
+      fields: UNSET,
+    });
     cls = f.s.plinth.schemaStore.current.classes.get('Thing')!;
     objects = (await read(undefined, Object.keys(cls.fields))).objects;
   });

@@ -44,7 +44,10 @@ describe('where: OR / AND / NOR', () => {
   it('nests to any shape', async () => {
     expect(await t({ OR: [{ AND: [{ a: { greaterThanOrEqualTo: 2 } }, { b: { equalTo: 'x' } }] }, { NOR: [{ a: { exists: true } }] }] })).toEqual(['r3', 'r4']);
     expect(await t({ NOR: [{ OR: [{ NOR: [{ a: { equalTo: 2 } }] }, { c: { equalTo: false } }] }] })).toEqual(['r5']);
-    expect(await t({ AND: [{ OR: [{ a: { equalTo: 1 } }, { a: { equalTo: 3 } }] }, { OR: [{ b: { equalTo: 'x' } }, { c: { equalTo: true } }] }] })).toEqual(['r1', 'r3']);
+    expect(await t({ AND: [{ OR: [{ a: { equalTo: 1 } }, { a: { equalTo: 3 } }] }, { OR: [{ b: { equalTo: 'x' } }, { c: { equalTo: true } }] }] })).toEqual([
+      'r1',
+      'r3',
+    ]);
   });
 
   it('empty lists and empty conditions', async () => {

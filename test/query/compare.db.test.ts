@@ -118,7 +118,9 @@ describe('where: equalTo / notEqualTo / lessThan / … on scalar fields', () => 
   });
 
   it('literal (non-variable) where arguments behave the same', async () => {
-    const data = await f.s.ok(`{ items(where: { n: { greaterThan: 0 }, when: { lessThan: "2025-01-01T00:00:00.000Z" }, data: { notEqualTo: "AQID" } }) { edges { node { title } } } }`);
+    const data = await f.s.ok(
+      `{ items(where: { n: { greaterThan: 0 }, when: { lessThan: "2025-01-01T00:00:00.000Z" }, data: { notEqualTo: "AQID" } }) { edges { node { title } } } }`,
+    );
     expect(data.items.edges.map((e: any) => e.node.title)).toEqual(['b']);
   });
 });

@@ -48,7 +48,9 @@ export async function startQueryFixture(): Promise<QueryFixture> {
     },
     async add(className, fields) {
       const get = lowerFirst(className);
-      const data = await s.ok(`mutation($fields: Create${className}FieldsInput) { create${className}(input: { fields: $fields }) { ${get} { objectId } } }`, { fields });
+      const data = await s.ok(`mutation($fields: Create${className}FieldsInput) { create${className}(input: { fields: $fields }) { ${get} { objectId } } }`, {
+        fields,
+      });
       const objectId = data[`create${className}`][get].objectId as string;
       if (typeof fields.title === 'string') ids.set(fields.title, objectId);
       return objectId;

@@ -118,15 +118,57 @@ describe('where: GeoPoint and Polygon operators', () => {
   it('Parse REST forms in subqueries', async () => {
     const rest = (where: object) => f.titles('Place', { objectId: { inQueryKey: { key: 'objectId', query: { className: 'Place', where } } } });
     expect(await rest({ loc: { $nearSphere: { __type: 'GeoPoint', ...SF }, $maxDistanceInKilometers: 20 } })).toEqual(['oakland', 'sf']);
-    expect(await rest({ loc: { $within: { $box: [{ __type: 'GeoPoint', latitude: 37, longitude: -123 }, { __type: 'GeoPoint', latitude: 38, longitude: -122 }] } } })).toEqual(['oakland', 'sf']);
+    expect(
+      await rest({
+        loc: {
+          $within: {
+            $box: [
+              { __type: 'GeoPoint', latitude: 37, longitude: -123 },
+              { __type: 'GeoPoint', latitude: 38, longitude: -122 },
+            ],
+          },
+        },
+      }),
+    ).toEqual(['oakland', 'sf']);
     expect(await rest({ loc: { $geoWithin: { $centerSphere: [[SF.longitude, SF.latitude], 20 / 6371] } } })).toEqual(['oakland', 'sf']);
-    expect(await rest({ loc: { $geoWithin: { $polygon: [[37, -123], [38, -123], [38, -122], [37, -122]].map(([lat, lng]) => ({ latitude: lat, longitude: lng })) } } })).toEqual([
-      'oakland',
-      'sf',
-    ]);
+    expect(
+      await rest({
+        loc: {
+          $geoWithin: {
+            $polygon: [
+              [37, -123],
+              [38, -123],
+              [38, -122],
+              [37, -122],
+            ].map(([lat, lng]) => ({ latitude: lat, longitude: lng })),
+          },
+        },
+      }),
+    ).toEqual(['oakland', 'sf']);
     // bare pairs are GeoJSON [longitude, latitude]; a Parse Polygon's coordinates are [latitude, longitude]
-    expect(await rest({ loc: { $geoWithin: { $polygon: [[-123, 37], [-123, 38], [-122, 38], [-122, 37]] } } })).toEqual(['oakland', 'sf']);
-    const polygon = { __type: 'Polygon', coordinates: [[37, -123], [38, -123], [38, -122], [37, -122]] };
+    expect(
+      await rest({
+        loc: {
+          $geoWithin: {
+            $polygon: [
+              [-123, 37],
+              [-123, 38],
+              [-122, 38],
+              [-122, 37],
+            ],
+          },
+        },
+      }),
+    ).toEqual(['oakland', 'sf']);
+    const polygon = {
+      __type: 'Polygon',
+      coordinates: [
+        [37, -123],
+        [38, -123],
+        [38, -122],
+        [37, -122],
+      ],
+    };
     expect(await rest({ loc: { $geoWithin: { $polygon: polygon } } })).toEqual(['oakland', 'sf']);
     expect(await rest({ area: { $geoIntersects: { $point: { __type: 'GeoPoint', latitude: 34, longitude: -118 } } } })).toEqual(['la']);
   });

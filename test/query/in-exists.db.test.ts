@@ -18,7 +18,16 @@ describe('where: in / notIn / exists', () => {
       addArrays: [{ name: 'tags' }],
       addObjects: [{ name: 'meta' }],
     });
-    await f.add('Item', { title: 'red1', color: 'red', size: 1, ok: true, due: '2024-01-01T00:00:00.000Z', where: { latitude: 1, longitude: 2 }, tags: [], meta: {} });
+    await f.add('Item', {
+      title: 'red1',
+      color: 'red',
+      size: 1,
+      ok: true,
+      due: '2024-01-01T00:00:00.000Z',
+      where: { latitude: 1, longitude: 2 },
+      tags: [],
+      meta: {},
+    });
     await f.add('Item', {
       title: 'blue2',
       color: 'blue',

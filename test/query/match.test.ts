@@ -42,7 +42,11 @@ function refusal(cond: Condition): { code: number; message: string } {
 
 describe('compileMatcher: conditions that need more than the object', () => {
   const refused: [string, unknown, RegExp][] = [
-    ['inQueryKey', { title: { inQueryKey: { key: 'name', query: { className: 'Author', where: {} } } } }, /inQueryKey on field title cannot be used in a subscription/],
+    [
+      'inQueryKey',
+      { title: { inQueryKey: { key: 'name', query: { className: 'Author', where: {} } } } },
+      /inQueryKey on field title cannot be used in a subscription/,
+    ],
     ['notInQueryKey', { title: { notInQueryKey: { key: 'name', query: { className: 'Author', where: {} } } } }, /notInQueryKey on field title/],
     ['have', { author: { have: { name: { equalTo: 'Ann' } } } }, /have on pointer field author cannot be used in a subscription/],
     ['haveNot', { author: { haveNot: { name: { equalTo: 'Ann' } } } }, /haveNot on pointer field author/],
@@ -64,7 +68,12 @@ describe('compileMatcher: conditions that need more than the object', () => {
   }
 
   it('accepts everything else, and says nothing', () => {
-    const cond = where({ n: { greaterThan: 1 }, author: { equalTo: 'a1b2c3d4e5', exists: true }, meta: { equalTo: { key: 'a.b', value: 1 } }, OR: [{ tags: { contains: ['x'] } }] });
+    const cond = where({
+      n: { greaterThan: 1 },
+      author: { equalTo: 'a1b2c3d4e5', exists: true },
+      meta: { equalTo: { key: 'a.b', value: 1 } },
+      OR: [{ tags: { contains: ['x'] } }],
+    });
     expect(unsupportedInMemory(cond)).toBeUndefined();
     expect(() => compileMatcher(cond, Post)).not.toThrow();
   });

@@ -48,10 +48,24 @@ describe('where: Object fields with {key, value}', () => {
   });
 
   it('in / notIn: one {key, value} per value, or a list as the value', async () => {
-    expect(await t({ in: [{ key: 'color', value: 'red' }, { key: 'color', value: 'blue' }] })).toEqual(['o1', 'o2', 'o3']);
+    expect(
+      await t({
+        in: [
+          { key: 'color', value: 'red' },
+          { key: 'color', value: 'blue' },
+        ],
+      }),
+    ).toEqual(['o1', 'o2', 'o3']);
     expect(await t({ in: [{ key: 'color', value: ['blue', 'green'] }] })).toEqual(['o2']);
     expect(await t({ notIn: [{ key: 'color', value: 'red' }] })).toEqual(['o2', 'o4', 'o5', 'o6', 'o7']);
-    expect(await t({ in: [{ key: 'color', value: 'red' }, { key: 'size', value: 10 }] })).toEqual(['o1']);
+    expect(
+      await t({
+        in: [
+          { key: 'color', value: 'red' },
+          { key: 'size', value: 10 },
+        ],
+      }),
+    ).toEqual(['o1']);
   });
 
   it('exists applies to the field itself', async () => {
@@ -81,7 +95,9 @@ describe('where: Object fields with {key, value}', () => {
     for (const key of ['', 'a..b', '.a', 'a.']) {
       expect(await f.error('Thing', { meta: { equalTo: { key, value: 1 } } }), key).toMatchObject({ code: 102 });
     }
-    expect(await f.error('Thing', { objectId: { inQueryKey: { key: 'objectId', query: { className: 'Thing', where: { meta: { color: 'red' } } } } } })).toMatchObject({
+    expect(
+      await f.error('Thing', { objectId: { inQueryKey: { key: 'objectId', query: { className: 'Thing', where: { meta: { color: 'red' } } } } } }),
+    ).toMatchObject({
       code: 102,
     });
   });

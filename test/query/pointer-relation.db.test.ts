@@ -16,8 +16,16 @@ describe('where: Pointer and Relation have / haveNot / exists', () => {
   beforeAll(async () => {
     f = await startQueryFixture();
     await f.createClass('Company', { addStrings: [{ name: 'title' }, { name: 'name' }] });
-    await f.createClass('Author', { addStrings: [{ name: 'title' }, { name: 'name' }], addNumbers: [{ name: 'age' }], addPointers: [{ name: 'company', targetClassName: 'Company' }] });
-    await f.createClass('Post', { addStrings: [{ name: 'title' }], addPointers: [{ name: 'author', targetClassName: 'Author' }], addRelations: [{ name: 'likers', targetClassName: 'Author' }] });
+    await f.createClass('Author', {
+      addStrings: [{ name: 'title' }, { name: 'name' }],
+      addNumbers: [{ name: 'age' }],
+      addPointers: [{ name: 'company', targetClassName: 'Company' }],
+    });
+    await f.createClass('Post', {
+      addStrings: [{ name: 'title' }],
+      addPointers: [{ name: 'author', targetClassName: 'Author' }],
+      addRelations: [{ name: 'likers', targetClassName: 'Author' }],
+    });
     const acme = await f.add('Company', { title: 'acme', name: 'Acme' });
     author.ann = await f.add('Author', { title: 'ann', name: 'Ann', age: 30, company: { link: acme } });
     author.bob = await f.add('Author', { title: 'bob', name: 'Bob', age: 40 });
@@ -103,7 +111,9 @@ describe('where: Pointer and Relation have / haveNot / exists', () => {
     expect(await f.error('Post', inSubquery({ author: { have: { nope: { equalTo: 1 } } } }))).toMatchObject({ code: 102 });
     expect(await f.error('Post', inSubquery({ author: { $regex: 'a' } }))).toMatchObject({ code: 102 });
     expect(await f.error('Post', inSubquery({ likers: { $gt: 'a' } }))).toMatchObject({ code: 102 });
-    expect(await f.error('Post', inSubquery({ likers: { $select: { query: { className: 'Author', where: {} }, key: 'objectId' } } }))).toMatchObject({ code: 102 });
+    expect(await f.error('Post', inSubquery({ likers: { $select: { query: { className: 'Author', where: {} }, key: 'objectId' } } }))).toMatchObject({
+      code: 102,
+    });
     expect(await f.error('Post', { likers: { haveNot: { name: { matchesRegex: '(' } } } })).toMatchObject({ code: 102 });
     expect(await f.error('Post', inSubquery({ author: { $inQuery: { className: 'Company', where: {} } } }))).toMatchObject({ code: 102 });
   });

@@ -106,15 +106,54 @@ describe('where: matchesRegex with options', () => {
     const list = await f.s.ok(`{ notes(first: 100) { edges { node { title body } } } }`);
     for (const { node } of list.notes.edges) if (node.body !== null) bodies.set(node.title, node.body);
     const cases: [string, string][] = [
-      ['[^a-z]', ''], ['[\\b]', ''], ['\\d', ''], ['\\D{3}', ''], ['^\\S+$', ''], ['\\W', ''], ['[\\w.]+$', 'i'],
-      ['a{2}', ''], ['p{2,}', ''], ['a{', ''], ['x}', ''], ['\\x41', 'i'], ['\\u0041', 'i'], ['\\cJ', ''], ['\\n', ''], ['\\r\\n', ''],
-      ['\\a', ''], ['\\e', ''], ['\\y', ''], ['[\\s\\S]{10}', ''], ['[^]{10}', ''], ['[]', ''], ['(p)\\1', ''], ['(?<x>p)\\k<x>', ''],
-      ['(?:ap)+', ''], ['a|b', ''], ['e$|^A', ''], ['^.{3,5}$', ''], ['.$', 'm'], ['^.', 'm'], ['^$', 'm'], ['two$', ''], ['o$', 'm'],
-      ['\\//', ''], ['\\.', ''], ['a*?b', ''], ['(?=a)', ''], ['(?<!p)a', ''], ['\\Bp', ''], ['\\be', 'i'], ['[\\d\\s]', ''],
+      ['[^a-z]', ''],
+      ['[\\b]', ''],
+      ['\\d', ''],
+      ['\\D{3}', ''],
+      ['^\\S+$', ''],
+      ['\\W', ''],
+      ['[\\w.]+$', 'i'],
+      ['a{2}', ''],
+      ['p{2,}', ''],
+      ['a{', ''],
+      ['x}', ''],
+      ['\\x41', 'i'],
+      ['\\u0041', 'i'],
+      ['\\cJ', ''],
+      ['\\n', ''],
+      ['\\r\\n', ''],
+      ['\\a', ''],
+      ['\\e', ''],
+      ['\\y', ''],
+      ['[\\s\\S]{10}', ''],
+      ['[^]{10}', ''],
+      ['[]', ''],
+      ['(p)\\1', ''],
+      ['(?<x>p)\\k<x>', ''],
+      ['(?:ap)+', ''],
+      ['a|b', ''],
+      ['e$|^A', ''],
+      ['^.{3,5}$', ''],
+      ['.$', 'm'],
+      ['^.', 'm'],
+      ['^$', 'm'],
+      ['two$', ''],
+      ['o$', 'm'],
+      ['\\//', ''],
+      ['\\.', ''],
+      ['a*?b', ''],
+      ['(?=a)', ''],
+      ['(?<!p)a', ''],
+      ['\\Bp', ''],
+      ['\\be', 'i'],
+      ['[\\d\\s]', ''],
     ];
     for (const [pattern, options] of cases) {
       const regex = new RegExp(pattern, options);
-      const expected = [...bodies].filter(([, body]) => regex.test(body)).map(([title]) => title).sort();
+      const expected = [...bodies]
+        .filter(([, body]) => regex.test(body))
+        .map(([title]) => title)
+        .sort();
       expect(await re(pattern, options), `/${pattern}/${options}`).toEqual(expected);
     }
   });

@@ -14,7 +14,12 @@ function classDef(className: string, fields: Record<string, FieldDef>): ClassDef
   return { className, fields: { ...system, ...fields }, classLevelPermissions: {}, indexes: {} };
 }
 
-const Owner = classDef('Owner', { title: { type: 'String' }, name: { type: 'String' }, rank: { type: 'Number' }, boss: { type: 'Pointer', targetClass: 'Owner' } });
+const Owner = classDef('Owner', {
+  title: { type: 'String' },
+  name: { type: 'String' },
+  rank: { type: 'Number' },
+  boss: { type: 'Pointer', targetClass: 'Owner' },
+});
 const Thing = classDef('Thing', {
   title: { type: 'String' },
   name: { type: 'String' },
@@ -79,7 +84,10 @@ const MORE_WHERES: [string, unknown][] = [
   ['relation equal to a pointer', { fans: { equalTo: ids('o1') } }],
   ['inQueryKey', { name: { inQueryKey: { key: 'name', query: { className: 'Owner', where: { rank: { $gt: 1 } } } } } }],
   ['notInQueryKey on a pointer', { owner: { notInQueryKey: { key: 'objectId', query: { className: 'Owner', where: {} } } } }],
-  ['inQueryKey on an Object key, by a dotted key', { 'meta.color': { $select: { key: 'name', query: { className: 'Owner', where: { name: { exists: true } } } } } }],
+  [
+    'inQueryKey on an Object key, by a dotted key',
+    { 'meta.color': { $select: { key: 'name', query: { className: 'Owner', where: { name: { exists: true } } } } } },
+  ],
   ['a dotted key equal to an object (REST literal)', { 'meta.nested': { deep: true }, 'meta.empty': {} }],
   ['inQueryKey on a whole Object field', { meta: { inQueryKey: { key: 'title', query: { className: 'Thing', where: { n: 1 } } } } }],
   ['objectId in', { objectId: { in: [ids('a'), ids('b')] } }],
@@ -95,7 +103,10 @@ const MORE_WHERES: [string, unknown][] = [
   ['an Object key equal to null, an Object key in', { 'meta.color': { $eq: null }, 'meta.size': { $in: [1, 2] } }],
   ['a whole Object field equal to a literal', { meta: 'red' }],
   ['pointer equal to null / not null', { owner: { equalTo: null }, name: { notEqualTo: null } }],
-  ['dates and createdAt', { when: { greaterThan: '2024-01-01T00:00:00Z' }, createdAt: { lessThanOrEqualTo: { __type: 'Date', iso: '2030-01-01T00:00:00.000Z' } } }],
+  [
+    'dates and createdAt',
+    { when: { greaterThan: '2024-01-01T00:00:00Z' }, createdAt: { lessThanOrEqualTo: { __type: 'Date', iso: '2030-01-01T00:00:00.000Z' } } },
+  ],
   ['a field named __proto__', JSON.parse('{"__proto__": {"equalTo": "x"}}')],
 ];
 
@@ -123,7 +134,28 @@ describe('conditionToRest: parseWhere reads it back as the same condition', () =
     };
     for (const c of ALL_CASES) walk(c.ast ?? parse(typeof c.where === 'function' ? c.where(ids) : c.where));
     for (const [, where] of MORE_WHERES) walk(parse(where));
-    const every = ['and', 'or', 'nor', 'const', 'compare', 'in', 'exists', 'regex', 'text', 'containsAll', 'containedBy', 'near', 'withinBox', 'withinPolygon', 'withinSphere', 'intersectsPoint', 'inQueryKey', 'pointerMatches', 'relationMatches', 'relationContains'];
+    const every = [
+      'and',
+      'or',
+      'nor',
+      'const',
+      'compare',
+      'in',
+      'exists',
+      'regex',
+      'text',
+      'containsAll',
+      'containedBy',
+      'near',
+      'withinBox',
+      'withinPolygon',
+      'withinSphere',
+      'intersectsPoint',
+      'inQueryKey',
+      'pointerMatches',
+      'relationMatches',
+      'relationContains',
+    ];
     expect([...kinds].sort()).toEqual(every.sort());
   });
 });
@@ -133,7 +165,9 @@ describe("conditionToRest: Parse's REST form", () => {
 
   it('encodes values as Parse does: pointers, dates, files, bytes and points', () => {
     expect(conditionToRest(parse({ owner: { equalTo: ids('o1') } }))).toEqual({ owner: { __type: 'Pointer', className: 'Owner', objectId: ids('o1') } });
-    expect(conditionToRest(parse({ when: { lessThan: '2024-06-01T14:00:00+02:00' } }))).toEqual({ when: { $lt: { __type: 'Date', iso: '2024-06-01T12:00:00.000Z' } } });
+    expect(conditionToRest(parse({ when: { lessThan: '2024-06-01T14:00:00+02:00' } }))).toEqual({
+      when: { $lt: { __type: 'Date', iso: '2024-06-01T12:00:00.000Z' } },
+    });
     expect(conditionToRest(parse({ doc: { in: ['a.txt'] } }))).toEqual({ doc: { $in: [{ __type: 'File', name: 'a.txt' }] } });
     expect(conditionToRest(parse({ data: { notEqualTo: 'AQID' } }))).toEqual({ data: { $ne: { __type: 'Bytes', base64: 'AQID' } } });
     expect(conditionToRest(parse({ loc: { nearSphere: { latitude: 1, longitude: 2 }, maxDistanceInKilometers: 6371 } }))).toEqual({
@@ -155,7 +189,9 @@ describe("conditionToRest: Parse's REST form", () => {
   });
 
   it('subqueries carry their class name', () => {
-    expect(conditionToRest(parse({ owner: { have: { name: { equalTo: 'Ann' } } } }))).toEqual({ owner: { $inQuery: { className: 'Owner', where: { name: 'Ann' } } } });
+    expect(conditionToRest(parse({ owner: { have: { name: { equalTo: 'Ann' } } } }))).toEqual({
+      owner: { $inQuery: { className: 'Owner', where: { name: 'Ann' } } },
+    });
     expect(conditionToRest(parse({ name: { notInQueryKey: { key: 'name', query: { className: 'Owner', where: {} } } } }))).toEqual({
       name: { $dontSelect: { key: 'name', query: { className: 'Owner', where: {} } } },
     });
@@ -168,16 +204,30 @@ describe("conditionToRest: Parse's REST form", () => {
   });
 
   it('a relation equal to several objects: any of them', () => {
-    const cond: Condition = { kind: 'relationContains', field: f('fans', 'Relation', { targetClass: 'Owner' }), ownerClass: 'Thing', objectIds: [ids('a'), ids('b')] };
+    const cond: Condition = {
+      kind: 'relationContains',
+      field: f('fans', 'Relation', { targetClass: 'Owner' }),
+      ownerClass: 'Thing',
+      objectIds: [ids('a'), ids('b')],
+    };
     const back = roundTrip(cond);
-    expect(back).toEqual({ kind: 'or', conditions: [{ ...cond, objectIds: [ids('a')] }, { ...cond, objectIds: [ids('b')] }] });
+    expect(back).toEqual({
+      kind: 'or',
+      conditions: [
+        { ...cond, objectIds: [ids('a')] },
+        { ...cond, objectIds: [ids('b')] },
+      ],
+    });
   });
 
   it('a whole Object field: equality to a literal, its negation under $nor, in as $or', () => {
     const meta = f('meta', 'Object');
     expect(conditionToRest({ kind: 'compare', field: meta, op: 'ne', value: 'x' })).toEqual({ $nor: [{ meta: 'x' }] });
     expect(conditionToRest({ kind: 'in', field: meta, values: ['x', null], negated: false })).toEqual({ $or: [{ meta: 'x' }, { meta: null }] });
-    expect(roundTrip({ kind: 'in', field: meta, values: ['x'], negated: true })).toEqual({ kind: 'nor', conditions: [{ kind: 'compare', field: meta, op: 'eq', value: 'x' }] });
+    expect(roundTrip({ kind: 'in', field: meta, values: ['x'], negated: true })).toEqual({
+      kind: 'nor',
+      conditions: [{ kind: 'compare', field: meta, op: 'eq', value: 'x' }],
+    });
   });
 
   it('refuses with 102 what the REST form cannot spell (whole Object fields compared to objects or ordered)', () => {

@@ -39,14 +39,24 @@ describe('the catalog as another server left it', () => {
   beforeAll(async () => {
     s = await startTestServer();
     // What Parse Server (or an older Plinth) may have written: names and types Plinth cannot serve.
-    await s.plinth.db.execute(`CREATE TABLE "Legacy" ("objectId" text PRIMARY KEY, "createdAt" timestamptz, "updatedAt" timestamptz, "_rperm" text[], "_wperm" text[], "id" text, "OR" text, "title" text, "odd" text)`);
     await s.plinth.db.execute(
-      `INSERT INTO "_SCHEMA" ("className", "schema", "isParseClass") VALUES ('Legacy', $1::jsonb, true), ('Data', $2::jsonb, true)`,
-      [
-        JSON.stringify({ className: 'Legacy', fields: { objectId: { type: 'String' }, id: { type: 'String' }, OR: { type: 'String' }, title: { type: 'String' }, odd: { type: 'Money' }, _secret: { type: 'String' }, AND: { type: 'Relation', targetClass: '_User' } } }),
-        JSON.stringify({ className: 'Data', fields: {} }),
-      ],
+      `CREATE TABLE "Legacy" ("objectId" text PRIMARY KEY, "createdAt" timestamptz, "updatedAt" timestamptz, "_rperm" text[], "_wperm" text[], "id" text, "OR" text, "title" text, "odd" text)`,
     );
+    await s.plinth.db.execute(`INSERT INTO "_SCHEMA" ("className", "schema", "isParseClass") VALUES ('Legacy', $1::jsonb, true), ('Data', $2::jsonb, true)`, [
+      JSON.stringify({
+        className: 'Legacy',
+        fields: {
+          objectId: { type: 'String' },
+          id: { type: 'String' },
+          OR: { type: 'String' },
+          title: { type: 'String' },
+          odd: { type: 'Money' },
+          _secret: { type: 'String' },
+          AND: { type: 'Relation', targetClass: '_User' },
+        },
+      }),
+      JSON.stringify({ className: 'Data', fields: {} }),
+    ]);
     await s.plinth.db.execute(`CREATE TABLE "Data" ("objectId" text PRIMARY KEY)`);
     await s.plinth.db.execute(`CREATE TABLE "_Join:AND:Legacy" ("relatedId" varchar(120), "owningId" varchar(120))`);
     await s.plinth.schemaStore.load();
@@ -67,12 +77,23 @@ describe('the catalog as another server left it', () => {
     await s.ok(`mutation { updateClass(input: { name: "Legacy", schemaFields: { addNumbers: [{ name: "score" }] } }) { class { name } } }`);
     await s.ok(`mutation { updateClass(input: { name: "Data", schemaFields: { addNumbers: [{ name: "score" }] } }) { class { name } } }`);
     const stored = await storedSchema(s.plinth.db, 'Legacy');
-    expect(stored.fields).toMatchObject({ id: { type: 'String' }, OR: { type: 'String' }, odd: { type: 'Money' }, _secret: { type: 'String' }, title: { type: 'String' }, score: { type: 'Number' } });
+    expect(stored.fields).toMatchObject({
+      id: { type: 'String' },
+      OR: { type: 'String' },
+      odd: { type: 'Money' },
+      _secret: { type: 'String' },
+      title: { type: 'String' },
+      score: { type: 'Number' },
+    });
     expect((await columnTypes(s.plinth.db, 'Data')).score).toBe('double precision');
   });
 
   it('refuses a field whose column is already there instead of reusing a column of another type', async () => {
-    expectError(await s.master(`mutation { updateClass(input: { name: "Legacy", schemaFields: { addNumbers: [{ name: "odd" }] } }) { class { name } } }`), 105, 'Duplicated field name: odd');
+    expectError(
+      await s.master(`mutation { updateClass(input: { name: "Legacy", schemaFields: { addNumbers: [{ name: "odd" }] } }) { class { name } } }`),
+      105,
+      'Duplicated field name: odd',
+    );
   });
 
   it('deletes such a class with every join table it has, served or not', async () => {

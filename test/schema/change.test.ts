@@ -36,7 +36,9 @@ describe('planChange', () => {
 
   it('refuses a pointer without a valid, existing target', () => {
     expect(errorOf(() => planChange(system, 'P', undefined, { addFields: { a: { type: 'Pointer' } } }))?.code).toBe(103);
-    expect(errorOf(() => planChange(system, 'P', undefined, { addFields: { a: { type: 'Pointer', targetClass: 'Nope' } } }))?.message).toBe('Target class Nope of field a does not exist.');
+    expect(errorOf(() => planChange(system, 'P', undefined, { addFields: { a: { type: 'Pointer', targetClass: 'Nope' } } }))?.message).toBe(
+      'Target class Nope of field a does not exist.',
+    );
     expect(errorOf(() => planChange(system, 'P', undefined, { addFields: { a: { type: 'Relation', targetClass: 'P' } } }))).toBeUndefined();
   });
 
@@ -61,7 +63,10 @@ describe('planChange', () => {
   });
 
   it('treats names of Object.prototype members as ordinary names', () => {
-    const addFields = Object.fromEntries<FieldDef>([['toString', { type: 'String' }], ['constructor', { type: 'Number' }]]);
+    const addFields = Object.fromEntries<FieldDef>([
+      ['toString', { type: 'String' }],
+      ['constructor', { type: 'Number' }],
+    ]);
     const plan = planChange(system, 'P', undefined, { addFields });
     expect(plan.added.map(([n]) => n)).toEqual(['toString', 'constructor']);
     expect(planChange(system, 'P', plan.next, { removeFields: ['valueOf'] }).removed).toEqual([]);

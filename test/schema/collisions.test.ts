@@ -69,7 +69,27 @@ describe('GraphQL name collisions at createClass', () => {
   });
 
   it('know every type name of the built-in API', () => {
-    const systemTypes = new Set(['User', 'Role', 'Session', 'JobStatus', 'JobSchedule'].flatMap((t) => [t, `${t}Connection`, `${t}Edge`, `${t}WhereInput`, `${t}RelationWhereInput`, `${t}Order`, `Create${t}FieldsInput`, `Update${t}FieldsInput`, `${t}PointerInput`, `${t}RelationInput`, `Create${t}Input`, `Create${t}Payload`, `Update${t}Input`, `Update${t}Payload`, `Delete${t}Input`, `Delete${t}Payload`, `${t}Event`]));
+    const systemTypes = new Set(
+      ['User', 'Role', 'Session', 'JobStatus', 'JobSchedule'].flatMap((t) => [
+        t,
+        `${t}Connection`,
+        `${t}Edge`,
+        `${t}WhereInput`,
+        `${t}RelationWhereInput`,
+        `${t}Order`,
+        `Create${t}FieldsInput`,
+        `Update${t}FieldsInput`,
+        `${t}PointerInput`,
+        `${t}RelationInput`,
+        `Create${t}Input`,
+        `Create${t}Payload`,
+        `Update${t}Input`,
+        `Update${t}Payload`,
+        `Delete${t}Input`,
+        `Delete${t}Payload`,
+        `${t}Event`,
+      ]),
+    );
     const missing = Object.keys(builtInSchema().getTypeMap()).filter((t) => !t.startsWith('__') && !systemTypes.has(t) && !STATIC_TYPE_NAMES.has(t));
     expect(missing).toEqual([]);
   });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ident, literal } from '../../src/db/sql.ts';
-import { assertIndexName, assertNewFieldName, assertValidClassName, isExposableFieldName, isValidClassName, isValidFieldName, joinTableName, printable } from '../../src/schema/names.ts';
+import {
+  assertIndexName,
+  assertNewFieldName,
+  assertValidClassName,
+  isExposableFieldName,
+  isValidClassName,
+  isValidFieldName,
+  joinTableName,
+  printable,
+} from '../../src/schema/names.ts';
 import { ParseError } from '../../src/errors/index.ts';
 
 function codeOf(fn: () => void): number | undefined {
@@ -26,7 +35,22 @@ describe('class names', () => {
   });
 
   it('refuse anything else with 103', () => {
-    for (const name of ['', '1a', 'a-b', 'a b', 'a"b', "a'b", 'a;b', 'a\u0000b', 'Café', '名前', 'C' + 'x'.repeat(63), 'pg_class', 'pg_anything', '_Join:a:b']) {
+    for (const name of [
+      '',
+      '1a',
+      'a-b',
+      'a b',
+      'a"b',
+      "a'b",
+      'a;b',
+      'a\u0000b',
+      'Café',
+      '名前',
+      'C' + 'x'.repeat(63),
+      'pg_class',
+      'pg_anything',
+      '_Join:a:b',
+    ]) {
       expect(isValidClassName(name), JSON.stringify(name)).toBe(false);
       expect(codeOf(() => assertValidClassName(name))).toBe(103);
     }
@@ -43,13 +67,19 @@ describe('class names', () => {
 describe('field names', () => {
   it('accept valid names, including properties every JavaScript object has', () => {
     for (const name of ['title', 'a1', 'snake_case', 'toString', 'constructor', 'pg_stat', 'f' + 'x'.repeat(62)]) {
-      expect(codeOf(() => assertNewFieldName(name)), name).toBeUndefined();
+      expect(
+        codeOf(() => assertNewFieldName(name)),
+        name,
+      ).toBeUndefined();
     }
   });
 
   it('refuse invalid names with 105 Invalid field name', () => {
     for (const name of ['', '_private', '__proto__', '1a', 'a-b', 'a.b', 'a"b', 'a\u0000b', 'é', 'f' + 'x'.repeat(63)]) {
-      expect(codeOf(() => assertNewFieldName(name)), JSON.stringify(name)).toBe(105);
+      expect(
+        codeOf(() => assertNewFieldName(name)),
+        JSON.stringify(name),
+      ).toBe(105);
     }
   });
 
@@ -67,7 +97,11 @@ describe('field names', () => {
 describe('index names', () => {
   it('accept identifiers and refuse the rest with 102', () => {
     for (const name of ['name_1', '_private', 'a' + 'b'.repeat(62)]) expect(codeOf(() => assertIndexName(name))).toBeUndefined();
-    for (const name of ['', '_id_', 'pg_class_oid_index', 'a b', 'a"b', 'a;b', '1a', 'é', 'a'.repeat(64)]) expect(codeOf(() => assertIndexName(name)), name).toBe(102);
+    for (const name of ['', '_id_', 'pg_class_oid_index', 'a b', 'a"b', 'a;b', '1a', 'é', 'a'.repeat(64)])
+      expect(
+        codeOf(() => assertIndexName(name)),
+        name,
+      ).toBe(102);
   });
 });
 

@@ -148,7 +148,15 @@ describe('createClass with every field type', () => {
         s: "x", n: 1.5, b: true, arr: [1, "a"], obj: { k: { deep: 1 } }, d: "2024-01-02T03:04:05.678Z",
         geo: { latitude: 10, longitude: 20 }, poly: [{ latitude: 0, longitude: 0 }, { latitude: 0, longitude: 1 }, { latitude: 1, longitude: 1 }],
         by: "aGVsbG8=" } }) { kitchen { objectId s n b obj d geo { latitude longitude } by } } }`);
-    expect(d.createKitchen.kitchen).toMatchObject({ s: 'x', n: 1.5, b: true, obj: { k: { deep: 1 } }, d: '2024-01-02T03:04:05.678Z', geo: { latitude: 10, longitude: 20 }, by: 'aGVsbG8=' });
+    expect(d.createKitchen.kitchen).toMatchObject({
+      s: 'x',
+      n: 1.5,
+      b: true,
+      obj: { k: { deep: 1 } },
+      d: '2024-01-02T03:04:05.678Z',
+      geo: { latitude: 10, longitude: 20 },
+      by: 'aGVsbG8=',
+    });
     const list = await s.ok(`{ kitchens { count } }`);
     expect(list.kitchens.count).toBe(1);
   });
@@ -162,7 +170,9 @@ describe('_User and _Role exist from the start', () => {
   afterAll(() => s?.close());
 
   it('as classes with their built-in fields', async () => {
-    const d = await s.ok(`{ user: class(name: "_User") { name schemaFields { ${FIELD_SELECTION} } } role: class(name: "_Role") { name schemaFields { ${FIELD_SELECTION} } } }`);
+    const d = await s.ok(
+      `{ user: class(name: "_User") { name schemaFields { ${FIELD_SELECTION} } } role: class(name: "_Role") { name schemaFields { ${FIELD_SELECTION} } } }`,
+    );
     expect(d.user.schemaFields.map((f: any) => [f.name, f.__typename])).toEqual([
       ['objectId', 'SchemaStringField'],
       ['createdAt', 'SchemaDateField'],
@@ -187,7 +197,15 @@ describe('_User and _Role exist from the start', () => {
 
   it('as tables in Parse’s layout (the password is stored hashed, never as a column of its own)', async () => {
     const user = await columnTypes(s.plinth.db, '_User');
-    expect(user).toMatchObject({ objectId: 'text', username: 'text', email: 'text', emailVerified: 'boolean', authData: 'jsonb', _hashed_password: 'text', _rperm: 'text[]' });
+    expect(user).toMatchObject({
+      objectId: 'text',
+      username: 'text',
+      email: 'text',
+      emailVerified: 'boolean',
+      authData: 'jsonb',
+      _hashed_password: 'text',
+      _rperm: 'text[]',
+    });
     expect(user.password).toBeUndefined();
     expect(await columnTypes(s.plinth.db, '_Role')).toMatchObject({ objectId: 'text', name: 'text', _rperm: 'text[]', _wperm: 'text[]' });
     expect(await tableNames(s.plinth.db)).toEqual(expect.arrayContaining(['_Join:users:_Role', '_Join:roles:_Role']));
@@ -198,12 +216,22 @@ describe('_User and _Role exist from the start', () => {
   });
 
   it('can gain fields but not lose their built-in ones, and cannot be created or deleted', async () => {
-    const d = await s.ok(`mutation { updateClass(input: { name: "_User", schemaFields: { addStrings: [{ name: "nickname" }] } }) { class { schemaFields { name } } } }`);
+    const d = await s.ok(
+      `mutation { updateClass(input: { name: "_User", schemaFields: { addStrings: [{ name: "nickname" }] } }) { class { schemaFields { name } } } }`,
+    );
     expect(d.updateClass.class.schemaFields.map((f: any) => f.name)).toContain('nickname');
     expect((await columnTypes(s.plinth.db, '_User')).nickname).toBe('text');
     expect((await storedSchema(s.plinth.db, '_User')).fields._hashed_password).toEqual({ type: 'String' });
-    expectError(await s.master(`mutation { updateClass(input: { name: "_User", schemaFields: { remove: [{ name: "username" }] } }) { class { name } } }`), 136, 'field username cannot be changed');
-    expectError(await s.master(`mutation { updateClass(input: { name: "_Role", schemaFields: { remove: [{ name: "users" }] } }) { class { name } } }`), 136, 'field users cannot be changed');
+    expectError(
+      await s.master(`mutation { updateClass(input: { name: "_User", schemaFields: { remove: [{ name: "username" }] } }) { class { name } } }`),
+      136,
+      'field username cannot be changed',
+    );
+    expectError(
+      await s.master(`mutation { updateClass(input: { name: "_Role", schemaFields: { remove: [{ name: "users" }] } }) { class { name } } }`),
+      136,
+      'field users cannot be changed',
+    );
     expectError(await s.master(`mutation { createClass(input: { name: "_User" }) { class { name } } }`), 103, 'Class _User already exists.');
     expectError(await s.master(`mutation { deleteClass(input: { name: "_Role" }) { class { name } } }`), 255);
     expect(await tableNames(s.plinth.db)).toEqual(expect.arrayContaining(['_User', '_Role']));
@@ -214,7 +242,9 @@ describe('updateClass', () => {
   let s: TestServer;
   beforeAll(async () => {
     s = await startTestServer();
-    await s.ok(`mutation { createClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "title" }], addRelations: [{ name: "likes", targetClassName: "_User" }] } }) { class { name } } }`);
+    await s.ok(
+      `mutation { createClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "title" }], addRelations: [{ name: "likes", targetClassName: "_User" }] } }) { class { name } } }`,
+    );
     await s.ok(`mutation { createPost(input: { fields: { title: "kept" } }) { post { objectId } } }`);
   });
   afterAll(() => s?.close());
@@ -224,10 +254,20 @@ describe('updateClass', () => {
     const before = await file();
     const statements: string[] = [];
     const stop = s.plinth.db.onQuery((text) => statements.push(text));
-    const d = await s.ok(`mutation { updateClass(input: { name: "Post", schemaFields: { addNumbers: [{ name: "views" }], addDates: [{ name: "publishedAt" }] } }) { class { schemaFields { name __typename } } } }`);
+    const d = await s.ok(
+      `mutation { updateClass(input: { name: "Post", schemaFields: { addNumbers: [{ name: "views" }], addDates: [{ name: "publishedAt" }] } }) { class { schemaFields { name __typename } } } }`,
+    );
     stop();
-    expect(d.updateClass.class.schemaFields).toEqual(expect.arrayContaining([{ name: 'views', __typename: 'SchemaNumberField' }, { name: 'publishedAt', __typename: 'SchemaDateField' }]));
-    expect(statements.filter((q) => /ALTER TABLE/.test(q))).toEqual(['ALTER TABLE "Post" ADD COLUMN "views" double precision', 'ALTER TABLE "Post" ADD COLUMN "publishedAt" timestamp with time zone']);
+    expect(d.updateClass.class.schemaFields).toEqual(
+      expect.arrayContaining([
+        { name: 'views', __typename: 'SchemaNumberField' },
+        { name: 'publishedAt', __typename: 'SchemaDateField' },
+      ]),
+    );
+    expect(statements.filter((q) => /ALTER TABLE/.test(q))).toEqual([
+      'ALTER TABLE "Post" ADD COLUMN "views" double precision',
+      'ALTER TABLE "Post" ADD COLUMN "publishedAt" timestamp with time zone',
+    ]);
     expect(await file()).toBe(before);
     expect(await columnTypes(s.plinth.db, 'Post')).toMatchObject({ views: 'double precision', publishedAt: 'timestamp with time zone' });
     // The existing object is intact and the new field is usable at once.
@@ -238,19 +278,39 @@ describe('updateClass', () => {
   });
 
   it('refuses a field that exists, or is given twice: 105 Duplicated field name', async () => {
-    expectError(await s.master(`mutation { updateClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "title" }] } }) { class { name } } }`), 105, 'Duplicated field name: title');
-    expectError(await s.master(`mutation { updateClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "dup" }], addNumbers: [{ name: "dup" }] } }) { class { name } } }`), 105, 'Duplicated field name: dup');
-    expectError(await s.master(`mutation { updateClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "objectId" }] } }) { class { name } } }`), 105, 'Duplicated field name: objectId');
+    expectError(
+      await s.master(`mutation { updateClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "title" }] } }) { class { name } } }`),
+      105,
+      'Duplicated field name: title',
+    );
+    expectError(
+      await s.master(
+        `mutation { updateClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "dup" }], addNumbers: [{ name: "dup" }] } }) { class { name } } }`,
+      ),
+      105,
+      'Duplicated field name: dup',
+    );
+    expectError(
+      await s.master(`mutation { updateClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "objectId" }] } }) { class { name } } }`),
+      105,
+      'Duplicated field name: objectId',
+    );
     expect((await columnTypes(s.plinth.db, 'Post')).dup).toBeUndefined();
   });
 
   it('refuses a class that does not exist: 103', async () => {
-    expectError(await s.master(`mutation { updateClass(input: { name: "Nope", schemaFields: { addStrings: [{ name: "a" }] } }) { class { name } } }`), 103, 'Class Nope does not exist.');
+    expectError(
+      await s.master(`mutation { updateClass(input: { name: "Nope", schemaFields: { addStrings: [{ name: "a" }] } }) { class { name } } }`),
+      103,
+      'Class Nope does not exist.',
+    );
     expectError(await s.master(`{ class(name: "Nope") { name } }`), 103, 'Class Nope does not exist.');
   });
 
   it('removes fields: the column or the join table goes; a field it does not have is ignored, as in Parse', async () => {
-    const d = await s.ok(`mutation { updateClass(input: { name: "Post", schemaFields: { remove: [{ name: "publishedAt" }, { name: "likes" }, { name: "notThere" }] } }) { class { schemaFields { name } } } }`);
+    const d = await s.ok(
+      `mutation { updateClass(input: { name: "Post", schemaFields: { remove: [{ name: "publishedAt" }, { name: "likes" }, { name: "notThere" }] } }) { class { schemaFields { name } } } }`,
+    );
     const names = d.updateClass.class.schemaFields.map((f: any) => f.name);
     expect(names).not.toContain('publishedAt');
     expect(names).not.toContain('likes');
@@ -261,18 +321,26 @@ describe('updateClass', () => {
   });
 
   it('refuses to remove a default field', async () => {
-    expectError(await s.master(`mutation { updateClass(input: { name: "Post", schemaFields: { remove: [{ name: "createdAt" }] } }) { class { name } } }`), 136, 'field createdAt cannot be changed');
+    expectError(
+      await s.master(`mutation { updateClass(input: { name: "Post", schemaFields: { remove: [{ name: "createdAt" }] } }) { class { name } } }`),
+      136,
+      'field createdAt cannot be changed',
+    );
   });
 
   it('applies removes after adds, as Parse: a field both added and removed ends absent (test/schema/update-class.db.test.ts)', async () => {
-    const d = await s.ok(`mutation { updateClass(input: { name: "Post", schemaFields: { remove: [{ name: "views" }], addStrings: [{ name: "views" }] } }) { class { schemaFields { name __typename } } } }`);
+    const d = await s.ok(
+      `mutation { updateClass(input: { name: "Post", schemaFields: { remove: [{ name: "views" }], addStrings: [{ name: "views" }] } }) { class { schemaFields { name __typename } } } }`,
+    );
     expect(d.updateClass.class.schemaFields.map((f: any) => f.name)).not.toContain('views');
     expect((await columnTypes(s.plinth.db, 'Post')).views).toBeUndefined();
   });
 
   it('leaves nothing behind when one part of an update fails', async () => {
     const before = await columnTypes(s.plinth.db, 'Post');
-    const r = await s.master(`mutation { updateClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "fine" }], addPointers: [{ name: "p", targetClassName: "Missing" }] } }) { class { name } } }`);
+    const r = await s.master(
+      `mutation { updateClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "fine" }], addPointers: [{ name: "p", targetClassName: "Missing" }] } }) { class { name } } }`,
+    );
     expectError(r, 103, 'Target class Missing of field p does not exist.');
     expect(await columnTypes(s.plinth.db, 'Post')).toEqual(before);
   });
@@ -300,12 +368,24 @@ describe('required and defaultValue', () => {
     expect(stored.fields.priority).toEqual({ type: 'Number', required: true, defaultValue: 3 });
     expect(stored.fields.due).toEqual({ type: 'Date', defaultValue: { __type: 'Date', iso: '2030-01-01T00:00:00.000Z' } });
 
-    const created = await s.ok(`mutation { createTask(input: { fields: { title: "t" } }) { task { title state priority done due meta tags { ... on Element { value } } } } }`);
-    expect(created.createTask.task).toEqual({ title: 't', state: 'open', priority: 3, done: false, due: '2030-01-01T00:00:00.000Z', meta: { a: 1 }, tags: [{ value: 'x' }] });
+    const created = await s.ok(
+      `mutation { createTask(input: { fields: { title: "t" } }) { task { title state priority done due meta tags { ... on Element { value } } } } }`,
+    );
+    expect(created.createTask.task).toEqual({
+      title: 't',
+      state: 'open',
+      priority: 3,
+      done: false,
+      due: '2030-01-01T00:00:00.000Z',
+      meta: { a: 1 },
+      tags: [{ value: 'x' }],
+    });
   });
 
   it('make a required field without default non-null in the create input and the object type', async () => {
-    const d = await s.ok(`{ input: __type(name: "CreateTaskFieldsInput") { inputFields { name type { kind } } } object: __type(name: "Task") { fields { name type { kind } } } }`);
+    const d = await s.ok(
+      `{ input: __type(name: "CreateTaskFieldsInput") { inputFields { name type { kind } } } object: __type(name: "Task") { fields { name type { kind } } } }`,
+    );
     const input = Object.fromEntries(d.input.inputFields.map((f: any) => [f.name, f.type.kind]));
     expect(input).toMatchObject({ title: 'NON_NULL', priority: 'SCALAR', state: 'SCALAR' });
     const object = Object.fromEntries(d.object.fields.map((f: any) => [f.name, f.type.kind]));
@@ -313,9 +393,24 @@ describe('required and defaultValue', () => {
   });
 
   it('refuse a default of the wrong type (111) or for a type that cannot have one', async () => {
-    expectError(await s.master(`mutation { createClass(input: { name: "Bad1", schemaFields: { addNumbers: [{ name: "n", defaultValue: "three" }] } }) { class { name } } }`), 111);
-    expectError(await s.master(`mutation { createClass(input: { name: "Bad2", schemaFields: { addDates: [{ name: "d", defaultValue: "not a date" }] } }) { class { name } } }`), 111);
-    expectError(await s.master(`mutation { createClass(input: { name: "Bad3", schemaFields: { addPointers: [{ name: "p", targetClassName: "_User", defaultValue: "abc" }] } }) { class { name } } }`), 111);
+    expectError(
+      await s.master(
+        `mutation { createClass(input: { name: "Bad1", schemaFields: { addNumbers: [{ name: "n", defaultValue: "three" }] } }) { class { name } } }`,
+      ),
+      111,
+    );
+    expectError(
+      await s.master(
+        `mutation { createClass(input: { name: "Bad2", schemaFields: { addDates: [{ name: "d", defaultValue: "not a date" }] } }) { class { name } } }`,
+      ),
+      111,
+    );
+    expectError(
+      await s.master(
+        `mutation { createClass(input: { name: "Bad3", schemaFields: { addPointers: [{ name: "p", targetClassName: "_User", defaultValue: "abc" }] } }) { class { name } } }`,
+      ),
+      111,
+    );
     const d = await s.ok(`{ classes { name } }`);
     expect(d.classes.map((c: any) => c.name)).not.toContain('Bad1');
   });
@@ -355,15 +450,26 @@ describe('classLevelPermissions', () => {
   it('default to Parse’s open CLPs', async () => {
     const d = await s.ok(`mutation { createClass(input: { name: "Open" }) { class { classLevelPermissions } } }`);
     expect(d.createClass.class.classLevelPermissions).toEqual({
-      find: { '*': true }, count: { '*': true }, get: { '*': true }, create: { '*': true }, update: { '*': true }, delete: { '*': true }, addField: { '*': true }, protectedFields: { '*': [] },
+      find: { '*': true },
+      count: { '*': true },
+      get: { '*': true },
+      create: { '*': true },
+      update: { '*': true },
+      delete: { '*': true },
+      addField: { '*': true },
+      protectedFields: { '*': [] },
     });
   });
 
   it('are replaced whole by updateClass, and kept when it does not mention them', async () => {
     const next = { find: { 'role:Staff': true }, get: { 'role:Staff': true } };
-    const d = await s.ok(`mutation($clp: Object) { updateClass(input: { name: "Doc", classLevelPermissions: $clp }) { class { classLevelPermissions } } }`, { clp: next });
+    const d = await s.ok(`mutation($clp: Object) { updateClass(input: { name: "Doc", classLevelPermissions: $clp }) { class { classLevelPermissions } } }`, {
+      clp: next,
+    });
     expect(d.updateClass.class.classLevelPermissions).toEqual(next);
-    const e = await s.ok(`mutation { updateClass(input: { name: "Doc", schemaFields: { addStrings: [{ name: "other" }] } }) { class { classLevelPermissions } } }`);
+    const e = await s.ok(
+      `mutation { updateClass(input: { name: "Doc", schemaFields: { addStrings: [{ name: "other" }] } }) { class { classLevelPermissions } } }`,
+    );
     expect(e.updateClass.class.classLevelPermissions).toEqual(next);
   });
 
@@ -380,7 +486,9 @@ describe('classLevelPermissions', () => {
   ];
   for (const [what, value, message] of bad) {
     it(`refuse ${what}: 107`, async () => {
-      const r = await s.master(`mutation($clp: Object) { updateClass(input: { name: "Doc", classLevelPermissions: $clp }) { class { name } } }`, { clp: value });
+      const r = await s.master(`mutation($clp: Object) { updateClass(input: { name: "Doc", classLevelPermissions: $clp }) { class { name } } }`, {
+        clp: value,
+      });
       expectError(r, 107, message);
     });
   }
@@ -390,20 +498,35 @@ describe('indexes', () => {
   let s: TestServer;
   beforeAll(async () => {
     s = await startTestServer();
-    await s.ok(`mutation { createClass(input: { name: "Place", schemaFields: { addStrings: [{ name: "name" }, { name: "about" }], addNumbers: [{ name: "rank" }], addGeoPoint: { name: "where" }, addRelations: [{ name: "r", targetClassName: "_User" }] }, indexes: { name_1: { name: 1 } } }) { class { name } } }`);
+    await s.ok(
+      `mutation { createClass(input: { name: "Place", schemaFields: { addStrings: [{ name: "name" }, { name: "about" }], addNumbers: [{ name: "rank" }], addGeoPoint: { name: "where" }, addRelations: [{ name: "r", targetClassName: "_User" }] }, indexes: { name_1: { name: 1 } } }) { class { name } } }`,
+    );
   });
   afterAll(() => s?.close());
 
   it('are created as PostgreSQL indexes and returned in Parse’s format', async () => {
     const idx = await indexesOf(s.plinth.db, 'Place');
     expect(idx.name_1).toMatch(/CREATE INDEX name_1 ON (public\.)?"Place" USING btree \(name\)/);
-    const d = await s.ok(`mutation { updateClass(input: { name: "Place", indexes: { rank_name: { rank: -1, name: 1 }, about_text: { about: "text" }, where_geo: { where: "2dsphere" } } }) { class { indexes } } }`);
-    expect(d.updateClass.class.indexes).toEqual({ _id_: { _id: 1 }, name_1: { name: 1 }, rank_name: { rank: -1, name: 1 }, about_text: { about: 'text' }, where_geo: { where: '2dsphere' } });
+    const d = await s.ok(
+      `mutation { updateClass(input: { name: "Place", indexes: { rank_name: { rank: -1, name: 1 }, about_text: { about: "text" }, where_geo: { where: "2dsphere" } } }) { class { indexes } } }`,
+    );
+    expect(d.updateClass.class.indexes).toEqual({
+      _id_: { _id: 1 },
+      name_1: { name: 1 },
+      rank_name: { rank: -1, name: 1 },
+      about_text: { about: 'text' },
+      where_geo: { where: '2dsphere' },
+    });
     const after = await indexesOf(s.plinth.db, 'Place');
     expect(after.rank_name).toMatch(/USING btree \(rank DESC, name\)/);
     expect(after.about_text).toMatch(/USING gin \(to_tsvector/);
     expect(after.where_geo).toMatch(/USING gist \("where"\)/);
-    expect((await storedSchema(s.plinth.db, 'Place')).indexes).toEqual({ name_1: { name: 1 }, rank_name: { rank: -1, name: 1 }, about_text: { about: 'text' }, where_geo: { where: '2dsphere' } });
+    expect((await storedSchema(s.plinth.db, 'Place')).indexes).toEqual({
+      name_1: { name: 1 },
+      rank_name: { rank: -1, name: 1 },
+      about_text: { about: 'text' },
+      where_geo: { where: '2dsphere' },
+    });
   });
 
   it('are dropped with {__op: "Delete"}', async () => {
@@ -413,7 +536,9 @@ describe('indexes', () => {
   });
 
   it('go with the field they index', async () => {
-    await s.ok(`mutation { updateClass(input: { name: "Place", schemaFields: { addStrings: [{ name: "tmp" }] }, indexes: { tmp_1: { tmp: 1 } } }) { class { name } } }`);
+    await s.ok(
+      `mutation { updateClass(input: { name: "Place", schemaFields: { addStrings: [{ name: "tmp" }] }, indexes: { tmp_1: { tmp: 1 } } }) { class { name } } }`,
+    );
     expect((await indexesOf(s.plinth.db, 'Place')).tmp_1).toBeDefined();
     const d = await s.ok(`mutation { updateClass(input: { name: "Place", schemaFields: { remove: [{ name: "tmp" }] } }) { class { indexes } } }`);
     expect(d.updateClass.class.indexes.tmp_1).toBeUndefined();
@@ -443,10 +568,19 @@ describe('indexes', () => {
 
   it('refuse an index whose name another class’s index has (PostgreSQL index names are per schema): 102', async () => {
     await s.ok(`mutation { createClass(input: { name: "Other", schemaFields: { addStrings: [{ name: "name" }] } }) { class { name } } }`);
-    expectError(await s.master(`mutation { updateClass(input: { name: "Other", indexes: { name_1: { name: 1 } } }) { class { name } } }`), 102, /Cannot create the index/);
+    expectError(
+      await s.master(`mutation { updateClass(input: { name: "Other", indexes: { name_1: { name: 1 } } }) { class { name } } }`),
+      102,
+      /Cannot create the index/,
+    );
     expect((await indexesOf(s.plinth.db, 'Place')).name_1).toBeDefined();
     // The refused createClass left nothing behind.
-    expectError(await s.master(`mutation { createClass(input: { name: "Third", schemaFields: { addStrings: [{ name: "name" }] }, indexes: { name_1: { name: 1 } } }) { class { name } } }`), 102);
+    expectError(
+      await s.master(
+        `mutation { createClass(input: { name: "Third", schemaFields: { addStrings: [{ name: "name" }] }, indexes: { name_1: { name: 1 } } }) { class { name } } }`,
+      ),
+      102,
+    );
     expect(await tableNames(s.plinth.db)).not.toContain('Third');
   });
 
@@ -463,9 +597,13 @@ describe('deleteClass', () => {
   let s: TestServer;
   beforeAll(async () => {
     s = await startTestServer();
-    await s.ok(`mutation { createClass(input: { name: "Gone", schemaFields: { addStrings: [{ name: "a" }], addRelations: [{ name: "rel", targetClassName: "_User" }] } }) { class { name } } }`);
+    await s.ok(
+      `mutation { createClass(input: { name: "Gone", schemaFields: { addStrings: [{ name: "a" }], addRelations: [{ name: "rel", targetClassName: "_User" }] } }) { class { name } } }`,
+    );
     await s.ok(`mutation { createClass(input: { name: "Full", schemaFields: { addStrings: [{ name: "a" }] } }) { class { name } } }`);
-    await s.ok(`mutation { createClass(input: { name: "Referrer", schemaFields: { addPointers: [{ name: "to", targetClassName: "Gone" }], addStrings: [{ name: "a" }] } }) { class { name } } }`);
+    await s.ok(
+      `mutation { createClass(input: { name: "Referrer", schemaFields: { addPointers: [{ name: "to", targetClassName: "Gone" }], addStrings: [{ name: "a" }] } }) { class { name } } }`,
+    );
     await s.ok(`mutation { createFull(input: { fields: { a: "1" } }) { full { objectId } } }`);
     await s.ok(`mutation { createFull(input: { fields: { a: "2" } }) { full { objectId } } }`);
   });
@@ -476,14 +614,24 @@ describe('deleteClass', () => {
   });
 
   it('refuses a class that has objects: 255', async () => {
-    expectError(await s.master(`mutation { deleteClass(input: { name: "Full" }) { class { name } } }`), 255, 'Class Full is not empty, contains 2 objects, cannot drop schema.');
+    expectError(
+      await s.master(`mutation { deleteClass(input: { name: "Full" }) { class { name } } }`),
+      255,
+      'Class Full is not empty, contains 2 objects, cannot drop schema.',
+    );
     expect(await tableNames(s.plinth.db)).toContain('Full');
     expect((await s.ok(`{ fulls { count } }`)).fulls.count).toBe(2);
   });
 
   it('drops an empty class with its tables, returns it as it was, and the API forgets it at once', async () => {
     const d = await s.ok(`mutation { deleteClass(input: { name: "Gone", clientMutationId: "z" }) { clientMutationId class { name schemaFields { name } } } }`);
-    expect(d.deleteClass).toEqual({ clientMutationId: 'z', class: { name: 'Gone', schemaFields: [{ name: 'objectId' }, { name: 'createdAt' }, { name: 'updatedAt' }, { name: 'ACL' }, { name: 'a' }, { name: 'rel' }] } });
+    expect(d.deleteClass).toEqual({
+      clientMutationId: 'z',
+      class: {
+        name: 'Gone',
+        schemaFields: [{ name: 'objectId' }, { name: 'createdAt' }, { name: 'updatedAt' }, { name: 'ACL' }, { name: 'a' }, { name: 'rel' }],
+      },
+    });
     const tables = await tableNames(s.plinth.db);
     expect(tables).not.toContain('Gone');
     expect(tables).not.toContain('_Join:rel:Gone');
@@ -520,16 +668,34 @@ describe('createClass errors', () => {
   });
 
   it('refuses a field given twice: 105', async () => {
-    expectError(await s.master(`mutation { createClass(input: { name: "Twice", schemaFields: { addStrings: [{ name: "a" }, { name: "a" }] } }) { class { name } } }`), 105, 'Duplicated field name: a');
+    expectError(
+      await s.master(`mutation { createClass(input: { name: "Twice", schemaFields: { addStrings: [{ name: "a" }, { name: "a" }] } }) { class { name } } }`),
+      105,
+      'Duplicated field name: a',
+    );
   });
 
   it('refuses a pointer or relation to a class that does not exist or has a bad name: 103', async () => {
-    expectError(await s.master(`mutation { createClass(input: { name: "P1", schemaFields: { addPointers: [{ name: "p", targetClassName: "Missing" }] } }) { class { name } } }`), 103, /Missing/);
-    expectError(await s.master(`mutation { createClass(input: { name: "P2", schemaFields: { addRelations: [{ name: "r", targetClassName: "bad-name" }] } }) { class { name } } }`), 103, /Invalid classname: bad-name/);
+    expectError(
+      await s.master(
+        `mutation { createClass(input: { name: "P1", schemaFields: { addPointers: [{ name: "p", targetClassName: "Missing" }] } }) { class { name } } }`,
+      ),
+      103,
+      /Missing/,
+    );
+    expectError(
+      await s.master(
+        `mutation { createClass(input: { name: "P2", schemaFields: { addRelations: [{ name: "r", targetClassName: "bad-name" }] } }) { class { name } } }`,
+      ),
+      103,
+      /Invalid classname: bad-name/,
+    );
   });
 
   it('accepts a pointer and a relation to the class itself', async () => {
-    const d = await s.ok(`mutation { createClass(input: { name: "Node2", schemaFields: { addPointers: [{ name: "parent", targetClassName: "Node2" }], addRelations: [{ name: "children", targetClassName: "Node2" }] } }) { class { name } } }`);
+    const d = await s.ok(
+      `mutation { createClass(input: { name: "Node2", schemaFields: { addPointers: [{ name: "parent", targetClassName: "Node2" }], addRelations: [{ name: "children", targetClassName: "Node2" }] } }) { class { name } } }`,
+    );
     expect(d.createClass.class.name).toBe('Node2');
     const c = await s.ok(`mutation { createNode2(input: { fields: { parent: { createAndLink: {} } } }) { node2 { parent { objectId } } } }`);
     expect(c.createNode2.node2.parent.objectId).toEqual(expect.any(String));
@@ -537,14 +703,34 @@ describe('createClass errors', () => {
 
   it('refuses names the generated types reserve (id, OR, AND, NOR) and Parse reserves (className)', async () => {
     for (const name of ['id', 'OR', 'AND', 'NOR', 'className']) {
-      expectError(await s.master(`mutation { createClass(input: { name: "R${name}", schemaFields: { addStrings: [{ name: "${name}" }] } }) { class { name } } }`), 105, new RegExp(`Invalid field name: ${name}`));
+      expectError(
+        await s.master(`mutation { createClass(input: { name: "R${name}", schemaFields: { addStrings: [{ name: "${name}" }] } }) { class { name } } }`),
+        105,
+        new RegExp(`Invalid field name: ${name}`),
+      );
     }
   });
 
   it('accepts names that are also properties of every JavaScript object', async () => {
-    const d = await s.ok(`mutation { createClass(input: { name: "constructor", schemaFields: { addStrings: [{ name: "toString" }, { name: "constructor" }, { name: "hasOwnProperty" }], addNumbers: [{ name: "valueOf" }] } }) { class { name schemaFields { name } } } }`);
-    expect(d.createClass.class.schemaFields.map((f: any) => f.name)).toEqual(['objectId', 'createdAt', 'updatedAt', 'ACL', 'valueOf', 'toString', 'constructor', 'hasOwnProperty']);
-    expect(await columnTypes(s.plinth.db, 'constructor')).toMatchObject({ toString: 'text', constructor: 'text', hasOwnProperty: 'text', valueOf: 'double precision' });
+    const d = await s.ok(
+      `mutation { createClass(input: { name: "constructor", schemaFields: { addStrings: [{ name: "toString" }, { name: "constructor" }, { name: "hasOwnProperty" }], addNumbers: [{ name: "valueOf" }] } }) { class { name schemaFields { name } } } }`,
+    );
+    expect(d.createClass.class.schemaFields.map((f: any) => f.name)).toEqual([
+      'objectId',
+      'createdAt',
+      'updatedAt',
+      'ACL',
+      'valueOf',
+      'toString',
+      'constructor',
+      'hasOwnProperty',
+    ]);
+    expect(await columnTypes(s.plinth.db, 'constructor')).toMatchObject({
+      toString: 'text',
+      constructor: 'text',
+      hasOwnProperty: 'text',
+      valueOf: 'double precision',
+    });
     await s.ok(`mutation { updateClass(input: { name: "constructor", schemaFields: { remove: [{ name: "hasOwnProperty" }] } }) { class { name } } }`);
     expect(Object.keys(await columnTypes(s.plinth.db, 'constructor'))).not.toContain('hasOwnProperty');
   });

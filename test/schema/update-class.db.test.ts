@@ -20,7 +20,11 @@ afterAll(() => s?.close());
 describe('updateClass with adds and removes in one input', () => {
   it('adds what is not removed, drops existing fields listed in remove, and ignores unknown names', async () => {
     const d = await s.ok(UPDATE, {
-      fields: { addStrings: [{ name: 'fresh' }, { name: 'kept' }], addNumbers: [{ name: 'views' }], remove: [{ name: 'views' }, { name: 'fresh' }, { name: 'ghost' }] },
+      fields: {
+        addStrings: [{ name: 'fresh' }, { name: 'kept' }],
+        addNumbers: [{ name: 'views' }],
+        remove: [{ name: 'views' }, { name: 'fresh' }, { name: 'ghost' }],
+      },
     });
     const names = fieldsOf(d);
     expect(names).toContain('kept');
@@ -48,6 +52,10 @@ describe('updateClass with adds and removes in one input', () => {
   it('still refuses to add an existing field that is not removed (105) and to remove a default one (136)', async () => {
     expectError(await s.master(UPDATE, { fields: { addStrings: [{ name: 'title' }] } }), 105, 'Duplicated field name: title');
     expectError(await s.master(UPDATE, { fields: { addStrings: [{ name: 'a' }, { name: 'a' }] } }), 105, 'Duplicated field name: a');
-    expectError(await s.master(UPDATE, { fields: { addStrings: [{ name: 'createdAt' }], remove: [{ name: 'createdAt' }] } }), 136, 'field createdAt cannot be changed');
+    expectError(
+      await s.master(UPDATE, { fields: { addStrings: [{ name: 'createdAt' }], remove: [{ name: 'createdAt' }] } }),
+      136,
+      'field createdAt cannot be changed',
+    );
   });
 });

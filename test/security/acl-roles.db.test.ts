@@ -83,9 +83,13 @@ describe('ACL for users and roles, on every path', () => {
     aclOf = (doc) => acls[doc];
     for (const doc of DOCS) {
       const fields = { title: doc, ...(acls[doc] ? { ACL: acls[doc] } : {}) };
-      ids[doc] = (await s.ok(`mutation($f: CreateDocFieldsInput) { createDoc(input: { fields: $f }) { doc { objectId } } }`, { f: fields })).createDoc.doc.objectId;
+      ids[doc] = (
+        await s.ok(`mutation($f: CreateDocFieldsInput) { createDoc(input: { fields: $f }) { doc { objectId } } }`, { f: fields })
+      ).createDoc.doc.objectId;
       holders[doc] = (
-        await s.ok(`mutation($f: CreateHolderFieldsInput) { createHolder(input: { fields: $f }) { holder { objectId } } }`, { f: { label: doc, doc: { link: ids[doc] } } })
+        await s.ok(`mutation($f: CreateHolderFieldsInput) { createHolder(input: { fields: $f }) { holder { objectId } } }`, {
+          f: { label: doc, doc: { link: ids[doc] } },
+        })
       ).createHolder.holder.objectId;
     }
     const list = DOCS.map((d) => ({ __type: 'Pointer', className: 'Doc', objectId: ids[d] }));
@@ -115,7 +119,10 @@ describe('ACL for users and roles, on every path', () => {
   it('node(id) reads like get', async () => {
     for (const caller of callers) {
       for (const doc of ['owner', 'roleB'] as const) {
-        const got = await outcome(as(s, caller, `query($id: ID!) { node(id: $id) { ... on Doc { title } } }`, { id: globalId('Doc', ids[doc]) }), (d) => d.node?.title);
+        const got = await outcome(
+          as(s, caller, `query($id: ID!) { node(id: $id) { ... on Doc { title } } }`, { id: globalId('Doc', ids[doc]) }),
+          (d) => d.node?.title,
+        );
         expect({ caller: caller.name, doc, got }).toEqual({ caller: caller.name, doc, got: readable(caller).includes(doc) ? ok(doc) : notFound });
       }
     }
@@ -134,12 +141,16 @@ describe('ACL for users and roles, on every path', () => {
 
   it('a pointer to an unreadable object is null: joined into a list page, and loaded by id', async () => {
     for (const caller of callers) {
-      const list = await outcome(as(s, caller, `{ holders(where: { label: { notEqualTo: "all" } }, order: [label_ASC]) { edges { node { label doc { title } } } } }`), (d) =>
-        Object.fromEntries(d.holders.edges.map((e: any) => [e.node.label, e.node.doc?.title ?? null])),
+      const list = await outcome(
+        as(s, caller, `{ holders(where: { label: { notEqualTo: "all" } }, order: [label_ASC]) { edges { node { label doc { title } } } } }`),
+        (d) => Object.fromEntries(d.holders.edges.map((e: any) => [e.node.label, e.node.doc?.title ?? null])),
       );
       const one: Record<string, unknown> = {};
       for (const doc of DOCS) {
-        const r = await outcome(as(s, caller, `query($id: ID!) { holder(id: $id) { doc { title } } }`, { id: holders[doc] }), (d) => d.holder.doc?.title ?? null);
+        const r = await outcome(
+          as(s, caller, `query($id: ID!) { holder(id: $id) { doc { title } } }`, { id: holders[doc] }),
+          (d) => d.holder.doc?.title ?? null,
+        );
         one[doc] = 'ok' in r ? r.ok : r;
       }
       const want = Object.fromEntries(DOCS.map((d) => [d, titleOr(caller, d, null)]));
@@ -158,10 +169,13 @@ describe('ACL for users and roles, on every path', () => {
 
   it('a relation page lists and counts only readable related objects', async () => {
     for (const caller of callers) {
-      const got = await outcome(as(s, caller, `query($id: ID!) { holder(id: $id) { docs(order: [title_ASC]) { count edges { node { title } } } } }`, { id: allHolder }), (d) => ({
-        count: d.holder.docs.count,
-        titles: d.holder.docs.edges.map((e: any) => e.node.title),
-      }));
+      const got = await outcome(
+        as(s, caller, `query($id: ID!) { holder(id: $id) { docs(order: [title_ASC]) { count edges { node { title } } } } }`, { id: allHolder }),
+        (d) => ({
+          count: d.holder.docs.count,
+          titles: d.holder.docs.edges.map((e: any) => e.node.title),
+        }),
+      );
       const titles = [...readable(caller)].sort();
       expect({ caller: caller.name, got }).toEqual({ caller: caller.name, got: ok({ count: titles.length, titles }) });
     }
@@ -169,8 +183,9 @@ describe('ACL for users and roles, on every path', () => {
 
   it('a where subquery (have) matches only through readable objects', async () => {
     for (const caller of callers) {
-      const got = await outcome(as(s, caller, `{ holders(where: { doc: { have: { title: { exists: true } } } }, order: [label_ASC]) { edges { node { label } } } }`), (d) =>
-        d.holders.edges.map((e: any) => e.node.label),
+      const got = await outcome(
+        as(s, caller, `{ holders(where: { doc: { have: { title: { exists: true } } } }, order: [label_ASC]) { edges { node { label } } } }`),
+        (d) => d.holders.edges.map((e: any) => e.node.label),
       );
       expect({ caller: caller.name, got }).toEqual({ caller: caller.name, got: ok([...readable(caller)].sort()) });
     }
@@ -180,29 +195,57 @@ describe('ACL for users and roles, on every path', () => {
     for (const caller of callers) {
       for (const doc of DOCS) {
         const mark = `${doc}:${caller.name}`;
-        const got = await outcome(as(s, caller, `mutation($id: ID!, $t: String) { updateDoc(input: { id: $id, fields: { title: $t } }) { doc { objectId } } }`, { id: ids[doc], t: mark }), (d) => d.updateDoc.doc.objectId);
+        const got = await outcome(
+          as(s, caller, `mutation($id: ID!, $t: String) { updateDoc(input: { id: $id, fields: { title: $t } }) { doc { objectId } } }`, {
+            id: ids[doc],
+            t: mark,
+          }),
+          (d) => d.updateDoc.doc.objectId,
+        );
         const stored = (await s.plinth.db.query<{ title: string }>(`SELECT "title" FROM "Doc" WHERE "objectId" = $1`, [ids[doc]]))[0].title;
         const writes = WRITES[caller.name].includes(doc);
-        expect({ caller: caller.name, doc, got, stored }).toEqual({ caller: caller.name, doc, got: writes ? ok(ids[doc]) : notFound, stored: writes ? mark : doc });
+        expect({ caller: caller.name, doc, got, stored }).toEqual({
+          caller: caller.name,
+          doc,
+          got: writes ? ok(ids[doc]) : notFound,
+          stored: writes ? mark : doc,
+        });
         if (writes) await s.plinth.db.execute(`UPDATE "Doc" SET "title" = $2 WHERE "objectId" = $1`, [ids[doc], doc]);
       }
     }
     // The owner may write but not read "writeonly": selecting a field is a read → 101, and nothing is written.
     const owner = callers.find((c) => c.name === 'owner')!;
-    const res = await outcome(as(s, owner, `mutation($id: ID!) { updateDoc(input: { id: $id, fields: { title: "x" } }) { doc { title } } }`, { id: ids.writeonly }), (d) => d.updateDoc);
+    const res = await outcome(
+      as(s, owner, `mutation($id: ID!) { updateDoc(input: { id: $id, fields: { title: "x" } }) { doc { title } } }`, { id: ids.writeonly }),
+      (d) => d.updateDoc,
+    );
     expect(res).toEqual(notFound);
     expect((await s.plinth.db.query(`SELECT "title" FROM "Doc" WHERE "objectId" = $1`, [ids.writeonly]))[0]).toEqual({ title: 'writeonly' });
   });
 
-  it('an update that takes away the caller\'s own read access cannot read its payload back (101, nothing written)', async () => {
+  it("an update that takes away the caller's own read access cannot read its payload back (101, nothing written)", async () => {
     const owner = callers.find((c) => c.name === 'owner')!;
-    const id = (await s.ok(`mutation($f: CreateDocFieldsInput) { createDoc(input: { fields: $f }) { doc { objectId } } }`, { f: { title: 'mine', ACL: aclOf('owner') } })).createDoc.doc.objectId;
+    const id = (
+      await s.ok(`mutation($f: CreateDocFieldsInput) { createDoc(input: { fields: $f }) { doc { objectId } } }`, { f: { title: 'mine', ACL: aclOf('owner') } })
+    ).createDoc.doc.objectId;
     const lockOut = { users: [{ userId: owner.userId, read: false, write: true }] };
-    const res = await outcome(as(s, owner, `mutation($id: ID!, $a: ACLInput) { updateDoc(input: { id: $id, fields: { title: "gone", ACL: $a } }) { doc { title } } }`, { id, a: lockOut }), (d) => d.updateDoc);
+    const res = await outcome(
+      as(s, owner, `mutation($id: ID!, $a: ACLInput) { updateDoc(input: { id: $id, fields: { title: "gone", ACL: $a } }) { doc { title } } }`, {
+        id,
+        a: lockOut,
+      }),
+      (d) => d.updateDoc,
+    );
     expect(res).toEqual(notFound);
     expect((await s.plinth.db.query(`SELECT "title", "_rperm" FROM "Doc" WHERE "objectId" = $1`, [id]))[0]).toEqual({ title: 'mine', _rperm: [owner.userId] });
     // Without a payload to read, the same update is allowed.
-    const done = await outcome(as(s, owner, `mutation($id: ID!, $a: ACLInput) { updateDoc(input: { id: $id, fields: { title: "gone", ACL: $a } }) { doc { objectId } } }`, { id, a: lockOut }), (d) => d.updateDoc.doc.objectId);
+    const done = await outcome(
+      as(s, owner, `mutation($id: ID!, $a: ACLInput) { updateDoc(input: { id: $id, fields: { title: "gone", ACL: $a } }) { doc { objectId } } }`, {
+        id,
+        a: lockOut,
+      }),
+      (d) => d.updateDoc.doc.objectId,
+    );
     expect(done).toEqual(ok(id));
   });
 
@@ -210,8 +253,12 @@ describe('ACL for users and roles, on every path', () => {
     for (const caller of callers) {
       for (const doc of DOCS) {
         const fields = { title: doc, ...(aclOf(doc) ? { ACL: aclOf(doc) } : {}) };
-        const id = (await s.ok(`mutation($f: CreateDocFieldsInput) { createDoc(input: { fields: $f }) { doc { objectId } } }`, { f: fields })).createDoc.doc.objectId;
-        const got = await outcome(as(s, caller, `mutation($id: ID!) { deleteDoc(input: { id: $id }) { doc { objectId } } }`, { id }), (d) => d.deleteDoc.doc.objectId);
+        const id = (await s.ok(`mutation($f: CreateDocFieldsInput) { createDoc(input: { fields: $f }) { doc { objectId } } }`, { f: fields })).createDoc.doc
+          .objectId;
+        const got = await outcome(
+          as(s, caller, `mutation($id: ID!) { deleteDoc(input: { id: $id }) { doc { objectId } } }`, { id }),
+          (d) => d.deleteDoc.doc.objectId,
+        );
         const left = (await s.plinth.db.query(`SELECT 1 FROM "Doc" WHERE "objectId" = $1`, [id])).length;
         const writes = WRITES[caller.name].includes(doc);
         expect({ caller: caller.name, doc, got, left }).toEqual({ caller: caller.name, doc, got: writes ? ok(id) : notFound, left: writes ? 0 : 1 });

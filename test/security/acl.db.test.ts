@@ -31,7 +31,10 @@ describe('ACL storage and the anonymous caller', () => {
     return d.createDoc.doc;
   }
   async function perms(objectId: string, table = 'Doc') {
-    const [row] = await s.plinth.db.query<{ _rperm: string[] | null; _wperm: string[] | null }>(`SELECT "_rperm", "_wperm" FROM "${table}" WHERE "objectId" = $1`, [objectId]);
+    const [row] = await s.plinth.db.query<{ _rperm: string[] | null; _wperm: string[] | null }>(
+      `SELECT "_rperm", "_wperm" FROM "${table}" WHERE "objectId" = $1`,
+      [objectId],
+    );
     return row;
   }
 
@@ -75,7 +78,12 @@ describe('ACL storage and the anonymous caller', () => {
     });
 
     it('the create payload lists ACL entries as every later read does', async () => {
-      const d = await doc('order', { users: [{ userId: 'writer', read: false, write: true }, { userId: 'reader', read: true, write: false }] });
+      const d = await doc('order', {
+        users: [
+          { userId: 'writer', read: false, write: true },
+          { userId: 'reader', read: true, write: false },
+        ],
+      });
       const got = (await s.ok(`query($id: ID!) { doc(id: $id) { ${ACL_FIELDS} } }`, { id: d.id })).doc.ACL;
       expect(d.ACL).toEqual(got);
       expect(got.users.map((u: { userId: string }) => u.userId)).toHaveLength(2);
@@ -91,7 +99,11 @@ describe('ACL storage and the anonymous caller', () => {
     });
 
     it('setting an ACL replaces it whole; null makes the object public again', async () => {
-      const d = await doc('replace', { public: { read: true, write: true }, users: [{ userId: 'a', read: true, write: true }], roles: [{ roleName: 'R', read: true, write: true }] });
+      const d = await doc('replace', {
+        public: { read: true, write: true },
+        users: [{ userId: 'a', read: true, write: true }],
+        roles: [{ roleName: 'R', read: true, write: true }],
+      });
       const u = await s.ok(`mutation($id: ID!, $acl: ACLInput) { updateDoc(input: { id: $id, fields: { ACL: $acl } }) { doc { ${ACL_FIELDS} } } }`, {
         id: d.id,
         acl: { users: [{ userId: 'b', read: true, write: false }] },
@@ -102,14 +114,21 @@ describe('ACL storage and the anonymous caller', () => {
       expect(cleared.updateDoc.doc.ACL).toEqual({ public: { read: true, write: true }, users: null, roles: null });
       expect(await perms(d.objectId)).toEqual({ _rperm: null, _wperm: null });
       // An update that does not mention the ACL leaves it alone.
-      await s.ok(`mutation($id: ID!) { updateDoc(input: { id: $id, fields: { ACL: { roles: [{ roleName: "K", read: true, write: true }] } } }) { doc { objectId } } }`, { id: d.id });
+      await s.ok(
+        `mutation($id: ID!) { updateDoc(input: { id: $id, fields: { ACL: { roles: [{ roleName: "K", read: true, write: true }] } } }) { doc { objectId } } }`,
+        { id: d.id },
+      );
       await s.ok(`mutation($id: ID!) { updateDoc(input: { id: $id, fields: { title: "t" } }) { doc { objectId } } }`, { id: d.id });
       expect(await perms(d.objectId)).toEqual({ _rperm: ['role:K'], _wperm: ['role:K'] });
     });
 
     it('malformed ACL entries are refused with 123 and nothing is stored', async () => {
       const before = (await s.ok(`{ docs { count } }`)).docs.count;
-      for (const acl of [{ users: [{ userId: 'has space', read: true, write: true }] }, { roles: [{ roleName: '', read: true, write: true }] }, { users: [{ userId: globalId('Doc', 'x=y'), read: true, write: true }] }]) {
+      for (const acl of [
+        { users: [{ userId: 'has space', read: true, write: true }] },
+        { roles: [{ roleName: '', read: true, write: true }] },
+        { users: [{ userId: globalId('Doc', 'x=y'), read: true, write: true }] },
+      ]) {
         expectError(await s.master(`mutation($acl: ACLInput) { createDoc(input: { fields: { ACL: $acl } }) { doc { objectId } } }`, { acl }), 123);
       }
       expect((await s.ok(`{ docs { count } }`)).docs.count).toBe(before);
@@ -154,28 +173,44 @@ describe('ACL storage and the anonymous caller', () => {
     it('update and delete of an object it may not write are 101, and the object is unchanged', async () => {
       for (const target of [privateDoc, readOnlyDoc]) {
         for (const id of [target.id, target.objectId]) {
-          expectError(await s.anon(`mutation($id: ID!) { updateDoc(input: { id: $id, fields: { title: "hacked" } }) { doc { title } } }`, { id }), 101, /^Object not found\.$/);
+          expectError(
+            await s.anon(`mutation($id: ID!) { updateDoc(input: { id: $id, fields: { title: "hacked" } }) { doc { title } } }`, { id }),
+            101,
+            /^Object not found\.$/,
+          );
           expectError(await s.anon(`mutation($id: ID!) { deleteDoc(input: { id: $id }) { doc { title } } }`, { id }), 101, /^Object not found\.$/);
           expectError(
-            await s.anon(`mutation($id: ID!) { updateDoc(input: { id: $id, fields: { ACL: { public: { read: true, write: true } } } }) { doc { title } } }`, { id }),
+            await s.anon(`mutation($id: ID!) { updateDoc(input: { id: $id, fields: { ACL: { public: { read: true, write: true } } } }) { doc { title } } }`, {
+              id,
+            }),
             101,
           );
         }
       }
-      const rows = await s.plinth.db.query<{ title: string }>(`SELECT "title" FROM "Doc" WHERE "objectId" = ANY($1::text[]) ORDER BY "title"`, [[privateDoc.objectId, readOnlyDoc.objectId]]);
+      const rows = await s.plinth.db.query<{ title: string }>(`SELECT "title" FROM "Doc" WHERE "objectId" = ANY($1::text[]) ORDER BY "title"`, [
+        [privateDoc.objectId, readOnlyDoc.objectId],
+      ]);
       expect(rows.map((r) => r.title)).toEqual(['anon-private', 'anon-readonly']);
       expect(await perms(readOnlyDoc.objectId)).toEqual({ _rperm: ['*'], _wperm: [] });
     });
 
     it('an unwritable object’s relations cannot be changed either', async () => {
       const p = (await s.ok(`mutation { createPerson(input: { fields: { name: "r" } }) { person { id } } }`)).createPerson.person;
-      expectError(await s.anon(`mutation($id: ID!, $p: ID!) { updateDoc(input: { id: $id, fields: { readers: { add: [$p] } } }) { doc { objectId } } }`, { id: readOnlyDoc.id, p: p.id }), 101);
+      expectError(
+        await s.anon(`mutation($id: ID!, $p: ID!) { updateDoc(input: { id: $id, fields: { readers: { add: [$p] } } }) { doc { objectId } } }`, {
+          id: readOnlyDoc.id,
+          p: p.id,
+        }),
+        101,
+      );
       expect(await s.plinth.db.query(`SELECT 1 FROM "_Join:readers:Doc" WHERE "owningId" = $1`, [readOnlyDoc.objectId])).toHaveLength(0);
     });
 
     it('publicly writable objects (and objects without an ACL) can be updated and deleted', async () => {
       for (const target of [openDoc, noAclDoc]) {
-        const u = await s.anon(`mutation($id: ID!) { updateDoc(input: { id: $id, fields: { title: "anon-edited" } }) { doc { title } } }`, { id: target.objectId });
+        const u = await s.anon(`mutation($id: ID!) { updateDoc(input: { id: $id, fields: { title: "anon-edited" } }) { doc { title } } }`, {
+          id: target.objectId,
+        });
         expect(u.errors).toBeUndefined();
         expect(u.data!.updateDoc.doc.title).toBe('anon-edited');
       }
@@ -188,12 +223,17 @@ describe('ACL storage and the anonymous caller', () => {
     it('the master key reads, updates and deletes objects whatever their ACL', async () => {
       const locked = await doc('locked', {});
       expect((await s.ok(`query($id: ID!) { doc(id: $id) { title } }`, { id: locked.id })).doc.title).toBe('locked');
-      expect((await s.ok(`mutation($id: ID!) { updateDoc(input: { id: $id, fields: { title: "locked2" } }) { doc { title } } }`, { id: locked.id })).updateDoc.doc.title).toBe('locked2');
+      expect(
+        (await s.ok(`mutation($id: ID!) { updateDoc(input: { id: $id, fields: { title: "locked2" } }) { doc { title } } }`, { id: locked.id })).updateDoc.doc
+          .title,
+      ).toBe('locked2');
       expect((await s.ok(`mutation($id: ID!) { deleteDoc(input: { id: $id }) { doc { title } } }`, { id: locked.id })).deleteDoc.doc.title).toBe('locked2');
     });
 
     it('an anonymous caller may create objects, with an ACL that locks itself out', async () => {
-      const r = await s.anon(`mutation { createDoc(input: { fields: { title: "mine", ACL: { users: [{ userId: "someone", read: true, write: true }] } } }) { doc { objectId title } } }`);
+      const r = await s.anon(
+        `mutation { createDoc(input: { fields: { title: "mine", ACL: { users: [{ userId: "someone", read: true, write: true }] } } }) { doc { objectId title } } }`,
+      );
       expect(r.errors).toBeUndefined();
       const id = r.data!.createDoc.doc.objectId;
       expect(await perms(id)).toEqual({ _rperm: ['someone'], _wperm: ['someone'] });

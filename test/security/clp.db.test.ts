@@ -28,16 +28,26 @@ describe('class-level permissions', () => {
   async function operations(className: string, caller: Caller): Promise<Record<string, Outcome>> {
     const t = className;
     const lower = t[0].toLowerCase() + t.slice(1);
-    const make = async () => (await s.ok(`mutation { create${t}(input: { fields: { title: "x" } }) { ${lower} { objectId } } }`))[`create${t}`][lower].objectId as string;
+    const make = async () =>
+      (await s.ok(`mutation { create${t}(input: { fields: { title: "x" } }) { ${lower} { objectId } } }`))[`create${t}`][lower].objectId as string;
     const id = await make();
     const gone = await make();
     return {
       get: await outcome(as(s, caller, `query($id: ID!) { ${lower}(id: $id) { title } }`, { id }), (d) => d[lower].title),
       find: await outcome(as(s, caller, `{ ${lower}s(first: 1) { edges { node { title } } } }`), (d) => d[`${lower}s`].edges.length),
       count: await outcome(as(s, caller, `{ ${lower}s { count } }`), (d) => typeof d[`${lower}s`].count),
-      create: await outcome(as(s, caller, `mutation { create${t}(input: { fields: { title: "y" } }) { ${lower} { objectId } } }`), (d) => typeof d[`create${t}`][lower].objectId),
-      update: await outcome(as(s, caller, `mutation($id: ID!) { update${t}(input: { id: $id, fields: { title: "z" } }) { ${lower} { objectId } } }`, { id }), (d) => d[`update${t}`][lower].objectId === id),
-      delete: await outcome(as(s, caller, `mutation($id: ID!) { delete${t}(input: { id: $id }) { ${lower} { objectId } } }`, { id: gone }), (d) => d[`delete${t}`][lower].objectId === gone),
+      create: await outcome(
+        as(s, caller, `mutation { create${t}(input: { fields: { title: "y" } }) { ${lower} { objectId } } }`),
+        (d) => typeof d[`create${t}`][lower].objectId,
+      ),
+      update: await outcome(
+        as(s, caller, `mutation($id: ID!) { update${t}(input: { id: $id, fields: { title: "z" } }) { ${lower} { objectId } } }`, { id }),
+        (d) => d[`update${t}`][lower].objectId === id,
+      ),
+      delete: await outcome(
+        as(s, caller, `mutation($id: ID!) { delete${t}(input: { id: $id }) { ${lower} { objectId } } }`, { id: gone }),
+        (d) => d[`delete${t}`][lower].objectId === gone,
+      ),
     };
   }
 
@@ -75,13 +85,20 @@ describe('class-level permissions', () => {
     let ids: { split: string; holder: string };
     beforeAll(async () => {
       await createClass(s, 'Split', 'addStrings: [{ name: "title" }]');
-      await createClass(s, 'Box', `addStrings: [{ name: "label" }], addPointers: [{ name: "split", targetClassName: "Split" }], addRelations: [{ name: "splits", targetClassName: "Split" }], addArrays: [{ name: "list" }]`);
+      await createClass(
+        s,
+        'Box',
+        `addStrings: [{ name: "label" }], addPointers: [{ name: "split", targetClassName: "Split" }], addRelations: [{ name: "splits", targetClassName: "Split" }], addArrays: [{ name: "list" }]`,
+      );
       const split = (await s.ok(`mutation { createSplit(input: { fields: { title: "t" } }) { split { objectId } } }`)).createSplit.split.objectId;
       const holder = (
-        await s.ok(`mutation($id: ID!, $l: [Any]) { createBox(input: { fields: { label: "b", split: { link: $id }, splits: { add: [$id] }, list: $l } }) { box { objectId } } }`, {
-          id: split,
-          l: [{ __type: 'Pointer', className: 'Split', objectId: split }],
-        })
+        await s.ok(
+          `mutation($id: ID!, $l: [Any]) { createBox(input: { fields: { label: "b", split: { link: $id }, splits: { add: [$id] }, list: $l } }) { box { objectId } } }`,
+          {
+            id: split,
+            l: [{ __type: 'Pointer', className: 'Split', objectId: split }],
+          },
+        )
       ).createBox.box.objectId;
       ids = { split, holder };
     });
@@ -89,24 +106,48 @@ describe('class-level permissions', () => {
     /** Every path that touches Split, as the stranger; the outcome of each. */
     async function paths(): Promise<Record<string, string>> {
       const { split, holder } = ids;
-      const make = async () => (await s.ok(`mutation { createSplit(input: { fields: { title: "t" } }) { split { objectId } } }`)).createSplit.split.objectId as string;
+      const make = async () =>
+        (await s.ok(`mutation { createSplit(input: { fields: { title: "t" } }) { split { objectId } } }`)).createSplit.split.objectId as string;
       const runs: Record<string, () => Promise<Outcome>> = {
         getById: () => outcome(as(s, stranger, `query($id: ID!) { split(id: $id) { title } }`, { id: split }), (d) => d.split.title),
-        node: () => outcome(as(s, stranger, `query($id: ID!) { node(id: $id) { ... on Split { title } } }`, { id: globalId('Split', split) }), (d) => d.node.title),
+        node: () =>
+          outcome(as(s, stranger, `query($id: ID!) { node(id: $id) { ... on Split { title } } }`, { id: globalId('Split', split) }), (d) => d.node.title),
         list: () => outcome(as(s, stranger, `{ splits(first: 1) { edges { node { title } } } }`), (d) => d.splits.edges.length),
         countOnly: () => outcome(as(s, stranger, `{ splits { count } }`), (d) => d.splits.count > 0),
         listWithCount: () => outcome(as(s, stranger, `{ splits(first: 1) { count edges { node { title } } } }`), (d) => d.splits.count > 0),
         joinedPointer: () => outcome(as(s, stranger, `{ boxes { edges { node { split { title } } } } }`), (d) => d.boxes.edges[0].node.split?.title),
         pointerById: () => outcome(as(s, stranger, `query($id: ID!) { box(id: $id) { split { title } } }`, { id: holder }), (d) => d.box.split?.title),
-        arrayPointer: () => outcome(as(s, stranger, `query($id: ID!) { box(id: $id) { list { ... on Split { title } } } }`, { id: holder }), (d) => d.box.list[0]?.title),
-        relationPage: () => outcome(as(s, stranger, `query($id: ID!) { box(id: $id) { splits { edges { node { title } } } } }`, { id: holder }), (d) => d.box.splits.edges.length),
+        arrayPointer: () =>
+          outcome(as(s, stranger, `query($id: ID!) { box(id: $id) { list { ... on Split { title } } } }`, { id: holder }), (d) => d.box.list[0]?.title),
+        relationPage: () =>
+          outcome(
+            as(s, stranger, `query($id: ID!) { box(id: $id) { splits { edges { node { title } } } } }`, { id: holder }),
+            (d) => d.box.splits.edges.length,
+          ),
         relationCount: () => outcome(as(s, stranger, `query($id: ID!) { box(id: $id) { splits { count } } }`, { id: holder }), (d) => d.box.splits.count),
         whereSubquery: () => outcome(as(s, stranger, `{ boxes(where: { split: { have: { title: { equalTo: "t" } } } }) { count } }`), (d) => d.boxes.count),
-        create: () => outcome(as(s, stranger, `mutation { createSplit(input: { fields: { title: "n" } }) { split { objectId } } }`), (d) => !!d.createSplit.split.objectId),
-        updateId: () => outcome(as(s, stranger, `mutation($id: ID!) { updateSplit(input: { id: $id, fields: { title: "t" } }) { split { objectId updatedAt } } }`, { id: split }), (d) => !!d.updateSplit.split.updatedAt),
-        updateField: () => outcome(as(s, stranger, `mutation($id: ID!) { updateSplit(input: { id: $id, fields: { title: "changed" } }) { split { title } } }`, { id: split }), (d) => d.updateSplit.split.title),
-        deleteId: async () => outcome(as(s, stranger, `mutation($id: ID!) { deleteSplit(input: { id: $id }) { split { objectId } } }`, { id: await make() }), (d) => !!d.deleteSplit.split.objectId),
-        deleteField: async () => outcome(as(s, stranger, `mutation($id: ID!) { deleteSplit(input: { id: $id }) { split { title } } }`, { id: await make() }), (d) => d.deleteSplit.split.title),
+        create: () =>
+          outcome(as(s, stranger, `mutation { createSplit(input: { fields: { title: "n" } }) { split { objectId } } }`), (d) => !!d.createSplit.split.objectId),
+        updateId: () =>
+          outcome(
+            as(s, stranger, `mutation($id: ID!) { updateSplit(input: { id: $id, fields: { title: "t" } }) { split { objectId updatedAt } } }`, { id: split }),
+            (d) => !!d.updateSplit.split.updatedAt,
+          ),
+        updateField: () =>
+          outcome(
+            as(s, stranger, `mutation($id: ID!) { updateSplit(input: { id: $id, fields: { title: "changed" } }) { split { title } } }`, { id: split }),
+            (d) => d.updateSplit.split.title,
+          ),
+        deleteId: async () =>
+          outcome(
+            as(s, stranger, `mutation($id: ID!) { deleteSplit(input: { id: $id }) { split { objectId } } }`, { id: await make() }),
+            (d) => !!d.deleteSplit.split.objectId,
+          ),
+        deleteField: async () =>
+          outcome(
+            as(s, stranger, `mutation($id: ID!) { deleteSplit(input: { id: $id }) { split { title } } }`, { id: await make() }),
+            (d) => d.deleteSplit.split.title,
+          ),
       };
       const out: Record<string, string> = {};
       for (const [name, run] of Object.entries(runs)) {
@@ -151,9 +192,14 @@ describe('class-level permissions', () => {
     await createClass(s, 'Drop', 'addStrings: [{ name: "title" }]');
     await setClp(s, 'Drop', clp({ create: { 'role:A': true }, get: {} }));
     const before = (await s.plinth.db.query<{ n: number }>(`SELECT count(*)::int AS "n" FROM "Drop"`))[0].n;
-    expect(await outcome(as(s, stranger, `mutation { createDrop(input: { fields: { title: "n" } }) { drop { objectId } } }`), (d) => d)).toEqual(forbidden('create', 'Drop'));
+    expect(await outcome(as(s, stranger, `mutation { createDrop(input: { fields: { title: "n" } }) { drop { objectId } } }`), (d) => d)).toEqual(
+      forbidden('create', 'Drop'),
+    );
     expect((await s.plinth.db.query<{ n: number }>(`SELECT count(*)::int AS "n" FROM "Drop"`))[0].n).toBe(before);
-    const made = await outcome(as(s, memberB, `mutation { createDrop(input: { fields: { title: "n" } }) { drop { objectId createdAt } } }`), (d) => typeof d.createDrop.drop.objectId);
+    const made = await outcome(
+      as(s, memberB, `mutation { createDrop(input: { fields: { title: "n" } }) { drop { objectId createdAt } } }`),
+      (d) => typeof d.createDrop.drop.objectId,
+    );
     expect(made).toEqual(ok('string'));
   });
 

@@ -32,7 +32,8 @@ describe('_User passwords and unique values', () => {
   });
 
   it('an update replaces the hash; other updates leave it alone', async () => {
-    const user = (await s.ok(`mutation { createUser(input: { fields: { username: "bob", password: "first-password" } }) { user { id objectId } } }`)).createUser.user;
+    const user = (await s.ok(`mutation { createUser(input: { fields: { username: "bob", password: "first-password" } }) { user { id objectId } } }`)).createUser
+      .user;
     const first = await hashOf(user.objectId);
     await s.ok(`mutation($id: ID!) { updateUser(input: { id: $id, fields: { email: "bob@example.com" } }) { user { objectId } } }`, { id: user.id });
     expect(await hashOf(user.objectId)).toBe(first);
@@ -44,15 +45,21 @@ describe('_User passwords and unique values', () => {
 
   it('an empty password is refused (201 on create, as Parse: "password is required"); null is refused with 111', async () => {
     expectError(await s.master(`mutation { createUser(input: { fields: { username: "carl", password: "" } }) { user { objectId } } }`), 201);
-    const user = (await s.ok(`mutation { createUser(input: { fields: { username: "dora", password: "long-enough-1" } }) { user { id objectId } } }`)).createUser.user;
+    const user = (await s.ok(`mutation { createUser(input: { fields: { username: "dora", password: "long-enough-1" } }) { user { id objectId } } }`)).createUser
+      .user;
     const before = await hashOf(user.objectId);
-    expectError(await s.master(`mutation($id: ID!) { updateUser(input: { id: $id, fields: { password: null } }) { user { objectId } } }`, { id: user.id }), 111);
+    expectError(
+      await s.master(`mutation($id: ID!) { updateUser(input: { id: $id, fields: { password: null } }) { user { objectId } } }`, { id: user.id }),
+      111,
+    );
     expect(await hashOf(user.objectId)).toBe(before);
     expect(await s.plinth.db.query(`SELECT 1 FROM "_User" WHERE "username" = 'carl'`)).toHaveLength(0);
   });
 
   it('users created inside another mutation are hashed too', async () => {
-    const d = await s.ok(`mutation { createAccount(input: { fields: { user: { createAndLink: { username: "eve", password: "hidden-password" } } } }) { account { user { objectId username } } } }`);
+    const d = await s.ok(
+      `mutation { createAccount(input: { fields: { user: { createAndLink: { username: "eve", password: "hidden-password" } } } }) { account { user { objectId username } } } }`,
+    );
     expect(d.createAccount.account.user.username).toBe('eve');
     expect(await hashOf(d.createAccount.account.user.objectId)).toMatch(/^\$argon2id\$/);
   });
@@ -65,12 +72,29 @@ describe('_User passwords and unique values', () => {
 
   it('taken usernames and emails are 202 and 203; other unique values 137', async () => {
     await s.ok(`mutation { createUser(input: { fields: { username: "frank", email: "f@example.com", password: "long-enough-1" } }) { user { objectId } } }`);
-    expectError(await s.master(`mutation { createUser(input: { fields: { username: "frank", password: "long-enough-1" } }) { user { objectId } } }`), 202, 'Account already exists for this username.');
-    expectError(await s.master(`mutation { createUser(input: { fields: { username: "frank2", email: "f@example.com", password: "long-enough-1" } }) { user { objectId } } }`), 203, 'Account already exists for this email address.');
+    expectError(
+      await s.master(`mutation { createUser(input: { fields: { username: "frank", password: "long-enough-1" } }) { user { objectId } } }`),
+      202,
+      'Account already exists for this username.',
+    );
+    expectError(
+      await s.master(
+        `mutation { createUser(input: { fields: { username: "frank2", email: "f@example.com", password: "long-enough-1" } }) { user { objectId } } }`,
+      ),
+      203,
+      'Account already exists for this email address.',
+    );
     await s.ok(`mutation { createRole(input: { fields: { name: "Admins" } }) { role { objectId } } }`);
-    expectError(await s.master(`mutation { createRole(input: { fields: { name: "Admins" } }) { role { objectId } } }`), 137, 'A duplicate value for a field with unique values was provided');
+    expectError(
+      await s.master(`mutation { createRole(input: { fields: { name: "Admins" } }) { role { objectId } } }`),
+      137,
+      'A duplicate value for a field with unique values was provided',
+    );
     const other = (await s.ok(`mutation { createUser(input: { fields: { username: "gina", password: "long-enough-1" } }) { user { id } } }`)).createUser.user;
-    expectError(await s.master(`mutation($id: ID!) { updateUser(input: { id: $id, fields: { username: "frank" } }) { user { objectId } } }`, { id: other.id }), 202);
+    expectError(
+      await s.master(`mutation($id: ID!) { updateUser(input: { id: $id, fields: { username: "frank" } }) { user { objectId } } }`, { id: other.id }),
+      202,
+    );
   });
 });
 
@@ -88,12 +112,16 @@ describe('a password change ends the other sessions once it commits', () => {
   afterAll(() => s?.close());
 
   it('announces the revocation after COMMIT, and not at all when the write rolls back', async () => {
-    const user = (await s.ok(`mutation { createUser(input: { fields: { username: "cat", password: "first-password" } }) { user { id objectId } } }`)).createUser.user;
+    const user = (await s.ok(`mutation { createUser(input: { fields: { username: "cat", password: "first-password" } }) { user { id objectId } } }`)).createUser
+      .user;
     const session = await s.plinth.sessions.create(user.objectId, { action: 'login' });
     const heard: unknown[] = [];
     const off = s.plinth.sessions.onEnded((ended) => heard.push(ended));
     try {
-      const failed = await s.master(`mutation($id: ID!) { updateUser(input: { id: $id, fields: { password: "second-password", username: "refused" } }) { user { objectId } } }`, { id: user.id });
+      const failed = await s.master(
+        `mutation($id: ID!) { updateUser(input: { id: $id, fields: { password: "second-password", username: "refused" } }) { user { objectId } } }`,
+        { id: user.id },
+      );
       expect(failed.errors?.length).toBe(1);
       expect(heard).toEqual([]);
       expect(await s.plinth.sessions.validate(session.token)).toBeDefined();

@@ -23,26 +23,34 @@ describe('pointer permissions', () => {
     editor = await signedInUser(s, 'editor');
     stranger = await signedInUser(s, 'stranger');
     callers = [ANONYMOUS, owner, editor, stranger, MASTER];
-    await createClass(s, 'Note', 'addStrings: [{ name: "title" }], addPointers: [{ name: "owner", targetClassName: "_User" }], addArrays: [{ name: "editors" }]');
-    await createClass(s, 'Box', 'addStrings: [{ name: "label" }], addPointers: [{ name: "note", targetClassName: "Note" }], addRelations: [{ name: "notes", targetClassName: "Note" }]');
+    await createClass(
+      s,
+      'Note',
+      'addStrings: [{ name: "title" }], addPointers: [{ name: "owner", targetClassName: "_User" }], addArrays: [{ name: "editors" }]',
+    );
+    await createClass(
+      s,
+      'Box',
+      'addStrings: [{ name: "label" }], addPointers: [{ name: "note", targetClassName: "Note" }], addRelations: [{ name: "notes", targetClassName: "Note" }]',
+    );
     const make = async (title: string, fields: Record<string, unknown>) =>
-      (await s.ok(`mutation($f: CreateNoteFieldsInput) { createNote(input: { fields: $f }) { note { objectId } } }`, { f: { title, ...fields } })).createNote.note.objectId;
+      (await s.ok(`mutation($f: CreateNoteFieldsInput) { createNote(input: { fields: $f }) { note { objectId } } }`, { f: { title, ...fields } })).createNote
+        .note.objectId;
     notes.owned = await make('owned', { owner: { link: owner.userId }, editors: [user(editor)] });
     notes.strangers = await make('strangers', { owner: { link: stranger.userId } });
     notes.orphan = await make('orphan', {});
     // The owner's ACL shuts them out: pointer permissions never widen the ACL.
     notes.shut = await make('shut', { owner: { link: owner.userId }, ACL: { users: [{ userId: editor.userId, read: true, write: true }] } });
     box = (
-      await s.ok(`mutation($n: ID!, $all: [ID!]) { createBox(input: { fields: { label: "b", note: { link: $n }, notes: { add: $all } } }) { box { objectId } } }`, {
-        n: notes.owned,
-        all: Object.values(notes),
-      })
+      await s.ok(
+        `mutation($n: ID!, $all: [ID!]) { createBox(input: { fields: { label: "b", note: { link: $n }, notes: { add: $all } } }) { box { objectId } } }`,
+        {
+          n: notes.owned,
+          all: Object.values(notes),
+        },
+      )
     ).createBox.box.objectId;
-    await setClp(
-      s,
-      'Note',
-      clp({ get: {}, find: {}, count: {}, update: {}, delete: {}, readUserFields: ['owner', 'editors'], writeUserFields: ['owner'] }),
-    );
+    await setClp(s, 'Note', clp({ get: {}, find: {}, count: {}, update: {}, delete: {}, readUserFields: ['owner', 'editors'], writeUserFields: ['owner'] }));
   });
   afterAll(() => s?.close());
 
@@ -57,7 +65,13 @@ describe('pointer permissions', () => {
     stranger: ['strangers'],
     master: ['orphan', 'owned', 'shut', 'strangers'],
   };
-  const WRITES: Record<string, string[]> = { anonymous: [], owner: ['owned'], editor: [], stranger: ['strangers'], master: ['orphan', 'owned', 'shut', 'strangers'] };
+  const WRITES: Record<string, string[]> = {
+    anonymous: [],
+    owner: ['owned'],
+    editor: [],
+    stranger: ['strangers'],
+    master: ['orphan', 'owned', 'shut', 'strangers'],
+  };
 
   it('read paths: get (101), find, count, joined and loaded pointers (null), relation pages, subqueries', async () => {
     for (const caller of callers) {
@@ -67,13 +81,16 @@ describe('pointer permissions', () => {
         const r = await outcome(as(s, caller, `query($id: ID!) { note(id: $id) { title } }`, { id }), (d) => d.note.title);
         got[`get ${title}`] = r;
       }
-      got.find = await outcome(as(s, caller, `{ notes(order: [title_ASC]) { count edges { node { title } } } }`), (d) => [d.notes.count, d.notes.edges.map((e: any) => e.node.title)]);
+      got.find = await outcome(as(s, caller, `{ notes(order: [title_ASC]) { count edges { node { title } } } }`), (d) => [
+        d.notes.count,
+        d.notes.edges.map((e: any) => e.node.title),
+      ]);
       got.joined = await outcome(as(s, caller, `{ boxes { edges { node { note { title } } } } }`), (d) => d.boxes.edges[0].node.note?.title ?? null);
       got.loaded = await outcome(as(s, caller, `query($id: ID!) { box(id: $id) { note { title } } }`, { id: box }), (d) => d.box.note?.title ?? null);
-      got.relation = await outcome(as(s, caller, `query($id: ID!) { box(id: $id) { notes(order: [title_ASC]) { count edges { node { title } } } } }`, { id: box }), (d) => [
-        d.box.notes.count,
-        d.box.notes.edges.map((e: any) => e.node.title),
-      ]);
+      got.relation = await outcome(
+        as(s, caller, `query($id: ID!) { box(id: $id) { notes(order: [title_ASC]) { count edges { node { title } } } } }`, { id: box }),
+        (d) => [d.box.notes.count, d.box.notes.edges.map((e: any) => e.node.title)],
+      );
       got.subquery = await outcome(as(s, caller, `{ boxes(where: { note: { have: { title: { equalTo: "owned" } } } }) { count } }`), (d) => d.boxes.count);
 
       const want: Record<string, unknown> = {};
@@ -100,53 +117,97 @@ describe('pointer permissions', () => {
   it('writes: update and delete only where writeUserFields hold the caller (101 otherwise, nothing written)', async () => {
     for (const caller of callers) {
       for (const [title, id] of Object.entries(notes)) {
-        const got = await outcome(as(s, caller, `mutation($id: ID!) { updateNote(input: { id: $id, fields: { title: "changed" } }) { note { objectId } } }`, { id }), (d) => d.updateNote.note.objectId);
+        const got = await outcome(
+          as(s, caller, `mutation($id: ID!) { updateNote(input: { id: $id, fields: { title: "changed" } }) { note { objectId } } }`, { id }),
+          (d) => d.updateNote.note.objectId,
+        );
         const stored = (await s.plinth.db.query<{ title: string }>(`SELECT "title" FROM "Note" WHERE "objectId" = $1`, [id]))[0].title;
         const writes = WRITES[caller.name].includes(title);
-        expect({ caller: caller.name, title, got, stored }).toEqual({ caller: caller.name, title, got: writes ? ok(id) : notFound, stored: writes ? 'changed' : title });
+        expect({ caller: caller.name, title, got, stored }).toEqual({
+          caller: caller.name,
+          title,
+          got: writes ? ok(id) : notFound,
+          stored: writes ? 'changed' : title,
+        });
         await s.plinth.db.execute(`UPDATE "Note" SET "title" = $2 WHERE "objectId" = $1`, [id, title]);
       }
       const fresh = (
         await s.ok(`mutation($o: ID!) { createNote(input: { fields: { title: "tmp", owner: { link: $o } } }) { note { objectId } } }`, { o: owner.userId })
       ).createNote.note.objectId;
-      const deleted = await outcome(as(s, caller, `mutation($id: ID!) { deleteNote(input: { id: $id }) { note { objectId } } }`, { id: fresh }), (d) => d.deleteNote.note.objectId);
+      const deleted = await outcome(
+        as(s, caller, `mutation($id: ID!) { deleteNote(input: { id: $id }) { note { objectId } } }`, { id: fresh }),
+        (d) => d.deleteNote.note.objectId,
+      );
       expect({ caller: caller.name, deleted }).toEqual({ caller: caller.name, deleted: caller === owner || caller === MASTER ? ok(fresh) : notFound });
       await s.plinth.db.execute(`DELETE FROM "Note" WHERE "objectId" = $1`, [fresh]);
     }
   });
 
   it('an update that hands the object to someone else cannot read its payload back (101, nothing written)', async () => {
-    const id = (await s.ok(`mutation($o: ID!) { createNote(input: { fields: { title: "mine", owner: { link: $o } } }) { note { objectId } } }`, { o: owner.userId })).createNote.note.objectId;
-    const away = await outcome(as(s, owner, `mutation($id: ID!, $o: ID!) { updateNote(input: { id: $id, fields: { owner: { link: $o } } }) { note { title } } }`, { id, o: stranger.userId }), (d) => d);
+    const id = (
+      await s.ok(`mutation($o: ID!) { createNote(input: { fields: { title: "mine", owner: { link: $o } } }) { note { objectId } } }`, { o: owner.userId })
+    ).createNote.note.objectId;
+    const away = await outcome(
+      as(s, owner, `mutation($id: ID!, $o: ID!) { updateNote(input: { id: $id, fields: { owner: { link: $o } } }) { note { title } } }`, {
+        id,
+        o: stranger.userId,
+      }),
+      (d) => d,
+    );
     expect(away).toEqual(notFound);
     expect((await s.plinth.db.query(`SELECT "owner" FROM "Note" WHERE "objectId" = $1`, [id]))[0]).toEqual({ owner: owner.userId });
     // Keeping read access through another field (the editors array) lets the payload be read.
     const kept = await outcome(
-      as(s, owner, `mutation($id: ID!, $o: ID!, $e: [Any]) { updateNote(input: { id: $id, fields: { owner: { link: $o }, editors: $e } }) { note { title } } }`, {
-        id,
-        o: stranger.userId,
-        e: [user(owner)],
-      }),
+      as(
+        s,
+        owner,
+        `mutation($id: ID!, $o: ID!, $e: [Any]) { updateNote(input: { id: $id, fields: { owner: { link: $o }, editors: $e } }) { note { title } } }`,
+        {
+          id,
+          o: stranger.userId,
+          e: [user(owner)],
+        },
+      ),
       (d) => d.updateNote.note.title,
     );
     expect(kept).toEqual(ok('mine'));
   });
 
-  it('create: granted by the create CLP only — writeUserFields never grant it (Parse\'s write lockdown)', async () => {
-    expect(await outcome(as(s, owner, `mutation($o: ID!) { createNote(input: { fields: { title: "n", owner: { link: $o } } }) { note { objectId } } }`, { o: owner.userId }), (d) => typeof d.createNote.note.objectId)).toEqual(ok('string'));
+  it("create: granted by the create CLP only — writeUserFields never grant it (Parse's write lockdown)", async () => {
+    expect(
+      await outcome(
+        as(s, owner, `mutation($o: ID!) { createNote(input: { fields: { title: "n", owner: { link: $o } } }) { note { objectId } } }`, { o: owner.userId }),
+        (d) => typeof d.createNote.note.objectId,
+      ),
+    ).toEqual(ok('string'));
     await createClass(s, 'Locked', 'addStrings: [{ name: "title" }], addPointers: [{ name: "owner", targetClassName: "_User" }]');
     await setClp(s, 'Locked', clp({ create: {}, writeUserFields: ['owner'] }));
-    const res = await outcome(as(s, owner, `mutation($o: ID!) { createLocked(input: { fields: { title: "n", owner: { link: $o } } }) { locked { objectId } } }`, { o: owner.userId }), (d) => d);
+    const res = await outcome(
+      as(s, owner, `mutation($o: ID!) { createLocked(input: { fields: { title: "n", owner: { link: $o } } }) { locked { objectId } } }`, { o: owner.userId }),
+      (d) => d,
+    );
     expect(res).toEqual(forbidden('create', 'Locked'));
   });
 
-  it('requiresAuthentication with readUserFields: anonymous 101, users only their own objects; an operation\'s own pointerFields', async () => {
-    await createClass(s, 'Memo', 'addStrings: [{ name: "title" }], addPointers: [{ name: "owner", targetClassName: "_User" }, { name: "reviewer", targetClassName: "_User" }]');
-    for (const [title, o, r] of [['a', owner, stranger], ['b', stranger, owner], ['c', editor, editor]] as const) {
-      await s.ok(`mutation($o: ID!, $r: ID!, $t: String) { createMemo(input: { fields: { title: $t, owner: { link: $o }, reviewer: { link: $r } } }) { memo { objectId } } }`, { o: o.userId, r: r.userId, t: title });
+  it("requiresAuthentication with readUserFields: anonymous 101, users only their own objects; an operation's own pointerFields", async () => {
+    await createClass(
+      s,
+      'Memo',
+      'addStrings: [{ name: "title" }], addPointers: [{ name: "owner", targetClassName: "_User" }, { name: "reviewer", targetClassName: "_User" }]',
+    );
+    for (const [title, o, r] of [
+      ['a', owner, stranger],
+      ['b', stranger, owner],
+      ['c', editor, editor],
+    ] as const) {
+      await s.ok(
+        `mutation($o: ID!, $r: ID!, $t: String) { createMemo(input: { fields: { title: $t, owner: { link: $o }, reviewer: { link: $r } } }) { memo { objectId } } }`,
+        { o: o.userId, r: r.userId, t: title },
+      );
     }
     await setClp(s, 'Memo', clp({ find: { requiresAuthentication: true }, count: { pointerFields: ['reviewer'] }, readUserFields: ['owner'] }));
-    const titles = (c: Caller) => outcome(as(s, c, `{ memos(order: [title_ASC]) { edges { node { title } } } }`), (d) => d.memos.edges.map((e: any) => e.node.title));
+    const titles = (c: Caller) =>
+      outcome(as(s, c, `{ memos(order: [title_ASC]) { edges { node { title } } } }`), (d) => d.memos.edges.map((e: any) => e.node.title));
     const count = (c: Caller) => outcome(as(s, c, `{ memos { count } }`), (d) => d.memos.count);
     expect(await titles(ANONYMOUS)).toEqual(needsLogin);
     expect(await titles(owner)).toEqual(ok(['a']));

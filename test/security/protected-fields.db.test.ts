@@ -28,14 +28,29 @@ describe('protected fields', () => {
     const b = await createRole(s, 'B', { users: [memberB.userId!] });
     await createRole(s, 'A', { users: [memberA.userId!], roles: [b] });
     callers = [ANONYMOUS, stranger, memberA, memberB, owner, special, MASTER];
-    await createClass(s, 'Item', 'addStrings: [{ name: "a" }, { name: "b" }, { name: "c" }, { name: "d" }], addPointers: [{ name: "owner", targetClassName: "_User" }]');
-    await createClass(s, 'Box', 'addStrings: [{ name: "label" }], addPointers: [{ name: "item", targetClassName: "Item" }], addRelations: [{ name: "items", targetClassName: "Item" }], addArrays: [{ name: "list" }]');
-    item = (await s.ok(`mutation($o: ID!) { createItem(input: { fields: { a: "A", b: "B", c: "C", d: "D", owner: { link: $o } } }) { item { objectId } } }`, { o: owner.userId })).createItem.item.objectId;
-    box = (
-      await s.ok(`mutation($i: ID!, $l: [Any]) { createBox(input: { fields: { label: "x", item: { link: $i }, items: { add: [$i] }, list: $l } }) { box { objectId } } }`, {
-        i: item,
-        l: [{ __type: 'Pointer', className: 'Item', objectId: item }],
+    await createClass(
+      s,
+      'Item',
+      'addStrings: [{ name: "a" }, { name: "b" }, { name: "c" }, { name: "d" }], addPointers: [{ name: "owner", targetClassName: "_User" }]',
+    );
+    await createClass(
+      s,
+      'Box',
+      'addStrings: [{ name: "label" }], addPointers: [{ name: "item", targetClassName: "Item" }], addRelations: [{ name: "items", targetClassName: "Item" }], addArrays: [{ name: "list" }]',
+    );
+    item = (
+      await s.ok(`mutation($o: ID!) { createItem(input: { fields: { a: "A", b: "B", c: "C", d: "D", owner: { link: $o } } }) { item { objectId } } }`, {
+        o: owner.userId,
       })
+    ).createItem.item.objectId;
+    box = (
+      await s.ok(
+        `mutation($i: ID!, $l: [Any]) { createBox(input: { fields: { label: "x", item: { link: $i }, items: { add: [$i] }, list: $l } }) { box { objectId } } }`,
+        {
+          i: item,
+          l: [{ __type: 'Pointer', className: 'Item', objectId: item }],
+        },
+      )
     ).createBox.box.objectId;
     await setClp(
       s,
@@ -74,11 +89,22 @@ describe('protected fields', () => {
         joined: await outcome(as(s, caller, `{ boxes { edges { node { item { ${SELECT} } } } } }`), (d) => d.boxes.edges[0].node.item),
         loaded: await outcome(as(s, caller, `query($id: ID!) { box(id: $id) { item { ${SELECT} } } }`, { id: box }), (d) => d.box.item),
         array: await outcome(as(s, caller, `query($id: ID!) { box(id: $id) { list { ... on Item { ${SELECT} } } } }`, { id: box }), (d) => d.box.list[0]),
-        relation: await outcome(as(s, caller, `query($id: ID!) { box(id: $id) { items { edges { node { ${SELECT} } } } } }`, { id: box }), (d) => d.box.items.edges[0].node),
-        update: await outcome(as(s, caller, `mutation($id: ID!) { updateItem(input: { id: $id, fields: { owner: { link: "${owner.userId}" } } }) { item { ${SELECT} } } }`, { id: item }), (d) => d.updateItem.item),
+        relation: await outcome(
+          as(s, caller, `query($id: ID!) { box(id: $id) { items { edges { node { ${SELECT} } } } } }`, { id: box }),
+          (d) => d.box.items.edges[0].node,
+        ),
+        update: await outcome(
+          as(s, caller, `mutation($id: ID!) { updateItem(input: { id: $id, fields: { owner: { link: "${owner.userId}" } } }) { item { ${SELECT} } } }`, {
+            id: item,
+          }),
+          (d) => d.updateItem.item,
+        ),
       };
       const want = ok(visible(caller));
-      expect({ caller: caller.name, got }).toEqual({ caller: caller.name, got: { get: want, find: want, joined: want, loaded: want, array: want, relation: want, update: want } });
+      expect({ caller: caller.name, got }).toEqual({
+        caller: caller.name,
+        got: { get: want, find: want, joined: want, loaded: want, array: want, relation: want, update: want },
+      });
     }
   });
 
@@ -90,13 +116,20 @@ describe('protected fields', () => {
   it('hidden fields cannot filter or sort (119), on the class and inside subqueries', async () => {
     const stranger119 = (key: string, cls = 'Item') => ({ error: 119, message: `This user is not allowed to query ${key} on class ${cls}` });
     expect(await outcome(as(s, stranger, `{ items(where: { b: { equalTo: "B" } }) { count } }`), (d) => d)).toEqual(stranger119('b'));
-    expect(await outcome(as(s, stranger, `{ items(where: { OR: [{ a: { exists: true } }, { c: { equalTo: "C" } }] }) { count } }`), (d) => d)).toEqual(stranger119('c'));
-    expect(await outcome(as(s, stranger, `{ items(order: [c_ASC]) { edges { node { a } } } }`), (d) => d)).toEqual({ error: 119, message: 'This user is not allowed to sort by c on class Item' });
+    expect(await outcome(as(s, stranger, `{ items(where: { OR: [{ a: { exists: true } }, { c: { equalTo: "C" } }] }) { count } }`), (d) => d)).toEqual(
+      stranger119('c'),
+    );
+    expect(await outcome(as(s, stranger, `{ items(order: [c_ASC]) { edges { node { a } } } }`), (d) => d)).toEqual({
+      error: 119,
+      message: 'This user is not allowed to sort by c on class Item',
+    });
     expect(await outcome(as(s, stranger, `{ boxes(where: { item: { have: { b: { equalTo: "B" } } } }) { count } }`), (d) => d)).toEqual(stranger119('b'));
     expect(
       await outcome(as(s, stranger, `{ boxes(where: { label: { inQueryKey: { key: "c", query: { className: "Item", where: {} } } } }) { count } }`), (d) => d),
     ).toEqual(stranger119('c'));
-    expect(await outcome(as(s, stranger, `query($id: ID!) { box(id: $id) { items(where: { c: { exists: true } }) { count } } }`, { id: box }), (d) => d)).toEqual(stranger119('c'));
+    expect(
+      await outcome(as(s, stranger, `query($id: ID!) { box(id: $id) { items(where: { c: { exists: true } }) { count } } }`, { id: box }), (d) => d),
+    ).toEqual(stranger119('c'));
     // Visible fields filter as usual; the master key filters by anything.
     expect(await outcome(as(s, stranger, `{ items(where: { a: { equalTo: "A" }, d: { equalTo: "D" } }) { count } }`), (d) => d.items.count)).toEqual(ok(1));
     expect(await outcome(as(s, MASTER, `{ items(where: { b: { equalTo: "B" } }, order: [c_ASC]) { count } }`), (d) => d.items.count)).toEqual(ok(1));
@@ -114,12 +147,21 @@ describe('protected fields', () => {
   it('mutation payloads echo what the caller wrote, but not other protected values', async () => {
     await createClass(s, 'Form', 'addStrings: [{ name: "open" }, { name: "secret" }, { name: "other" }]');
     await setClp(s, 'Form', clp({ protectedFields: { '*': ['secret', 'other'] } }));
-    const made = await outcome(as(s, stranger, `mutation { createForm(input: { fields: { open: "o", secret: "s", other: "x" } }) { form { objectId open secret other } } }`), (d) => d.createForm.form);
+    const made = await outcome(
+      as(s, stranger, `mutation { createForm(input: { fields: { open: "o", secret: "s", other: "x" } }) { form { objectId open secret other } } }`),
+      (d) => d.createForm.form,
+    );
     expect(made).toMatchObject(ok({ open: 'o', secret: 's', other: 'x' }));
     const id = (made as { ok: { objectId: string } }).ok.objectId;
-    const updated = await outcome(as(s, stranger, `mutation($id: ID!) { updateForm(input: { id: $id, fields: { secret: "t" } }) { form { open secret other } } }`, { id }), (d) => d.updateForm.form);
+    const updated = await outcome(
+      as(s, stranger, `mutation($id: ID!) { updateForm(input: { id: $id, fields: { secret: "t" } }) { form { open secret other } } }`, { id }),
+      (d) => d.updateForm.form,
+    );
     expect(updated).toEqual(ok({ open: 'o', secret: 't', other: null }));
-    const deleted = await outcome(as(s, stranger, `mutation($id: ID!) { deleteForm(input: { id: $id }) { form { open secret other } } }`, { id }), (d) => d.deleteForm.form);
+    const deleted = await outcome(
+      as(s, stranger, `mutation($id: ID!) { deleteForm(input: { id: $id }) { form { open secret other } } }`, { id }),
+      (d) => d.deleteForm.form,
+    );
     expect(deleted).toEqual(ok({ open: 'o', secret: null, other: null }));
   });
 

@@ -36,7 +36,9 @@ describe('role sets: cached, and dropped when roles change', () => {
     docs = {};
     for (const name of Object.keys(roles)) {
       const acl = { roles: [{ roleName: name, read: true, write: false }] };
-      docs[name] = (await s.ok(`mutation($f: CreateDocFieldsInput) { createDoc(input: { fields: $f }) { doc { objectId } } }`, { f: { title: name, ACL: acl } })).createDoc.doc.objectId;
+      docs[name] = (
+        await s.ok(`mutation($f: CreateDocFieldsInput) { createDoc(input: { fields: $f }) { doc { objectId } } }`, { f: { title: name, ACL: acl } })
+      ).createDoc.doc.objectId;
     }
   });
   afterAll(() => s?.close());
@@ -45,11 +47,14 @@ describe('role sets: cached, and dropped when roles change', () => {
     expect(await read('Editors')).toEqual(notFound); // the empty role set is now cached
     await addToRole(s, roles.Editors, { users: [user.userId!] });
     expect(await read('Editors')).toEqual(ok('Editors'));
-    await s.ok(`mutation($id: ID!, $u: ID!) { updateRole(input: { id: $id, fields: { users: { remove: [$u] } } }) { role { objectId } } }`, { id: roles.Editors, u: user.userId });
+    await s.ok(`mutation($id: ID!, $u: ID!) { updateRole(input: { id: $id, fields: { users: { remove: [$u] } } }) { role { objectId } } }`, {
+      id: roles.Editors,
+      u: user.userId,
+    });
     expect(await read('Editors')).toEqual(notFound);
   });
 
-  it('inheritance through the API: a role put inside another role\'s roles', async () => {
+  it("inheritance through the API: a role put inside another role's roles", async () => {
     await addToRole(s, roles.Editors, { users: [user.userId!] });
     expect(await read('Staff')).toEqual(notFound);
     await addToRole(s, roles.Staff, { roles: [roles.Editors] });
@@ -65,7 +70,12 @@ describe('role sets: cached, and dropped when roles change', () => {
     await within(POLL_MS * 2 + 400, async () => 'ok' in (await read('Sql')));
     // …and an inherited role added in SQL, at depth two (Sql ⊂ Staff ⊂ Top).
     expect(await read('Top')).toEqual(notFound);
-    await s.plinth.db.execute(`INSERT INTO "_Join:roles:_Role" ("relatedId", "owningId") VALUES ($1, $2), ($3, $4)`, [roles.Sql, roles.Staff, roles.Staff, roles.Top]);
+    await s.plinth.db.execute(`INSERT INTO "_Join:roles:_Role" ("relatedId", "owningId") VALUES ($1, $2), ($3, $4)`, [
+      roles.Sql,
+      roles.Staff,
+      roles.Staff,
+      roles.Top,
+    ]);
     await within(POLL_MS * 2 + 400, async () => 'ok' in (await read('Top')));
     await s.plinth.db.execute(`DELETE FROM "_Join:users:_Role" WHERE "relatedId" = $1`, [user.userId]);
     await within(POLL_MS * 2 + 400, async () => 'error' in (await read('Top')));

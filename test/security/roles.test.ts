@@ -32,7 +32,7 @@ function fakeDb(roles: Map<string, string[]>) {
 }
 
 describe('RoleResolver', () => {
-  it('caches a user\'s roles, and concurrent lookups share one query', async () => {
+  it("caches a user's roles, and concurrent lookups share one query", async () => {
     const f = fakeDb(new Map([['u1', ['A', 'B']]]));
     const r = new RoleResolver(f.db);
     const [a, b] = await Promise.all([r.rolesOf('u1'), r.rolesOf('u1')]);

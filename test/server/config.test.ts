@@ -52,7 +52,10 @@ describe('environment', () => {
   });
 
   it('an empty variable counts as unset', () => {
-    const config = loadConfig({ PORT: '', HOST: '', PLINTH_APP_ID: '', PLINTH_DATA_DIR: '', DATABASE_URL: '', PLINTH_MASTER_KEY: '', NODE_ENV: 'development' }, { dataDir: dir });
+    const config = loadConfig(
+      { PORT: '', HOST: '', PLINTH_APP_ID: '', PLINTH_DATA_DIR: '', DATABASE_URL: '', PLINTH_MASTER_KEY: '', NODE_ENV: 'development' },
+      { dataDir: dir },
+    );
     expect(config).toMatchObject({ port: 1337, host: '0.0.0.0', appId: 'plinth', databaseUrl: undefined, masterKeyGenerated: true });
   });
 
@@ -69,7 +72,10 @@ describe('bad values give a readable error', () => {
     [{ PORT: '-1' }, /^PORT must be an integer/],
     [{ PORT: '80.5' }, /^PORT must be an integer/],
     [{ PORT: '1e3' }, /^PORT must be an integer/],
-    [{ DATABASE_URL: 'mysql://root@localhost/db' }, /^DATABASE_URL must be a postgres:\/\/user:password@host:port\/database URL, got "mysql:\/\/root@localhost\/db"$/],
+    [
+      { DATABASE_URL: 'mysql://root@localhost/db' },
+      /^DATABASE_URL must be a postgres:\/\/user:password@host:port\/database URL, got "mysql:\/\/root@localhost\/db"$/,
+    ],
     [{ DATABASE_URL: 'localhost:5432' }, /^DATABASE_URL must be a postgres:\/\//],
     [{ DATABASE_URL: 'postgres://' }, /^DATABASE_URL must be a postgres:\/\//],
     [{ PLINTH_APP_ID: 'my app' }, /^PLINTH_APP_ID must be printable ASCII without spaces/],
@@ -129,7 +135,9 @@ describe('the master key in development', () => {
 
   it('a key file without a usable key is an error, not a silently new key', () => {
     writeFileSync(path.join(dir, MASTER_KEY_FILE), '\n');
-    expect(() => loadConfig({ PLINTH_DATA_DIR: dir })).toThrow(/master-key holds no valid master key; delete it to generate a new one, or set PLINTH_MASTER_KEY/);
+    expect(() => loadConfig({ PLINTH_DATA_DIR: dir })).toThrow(
+      /master-key holds no valid master key; delete it to generate a new one, or set PLINTH_MASTER_KEY/,
+    );
   });
 });
 
@@ -155,7 +163,10 @@ describe('production (NODE_ENV=production)', () => {
 
 describe('loadDatabaseConfig (plinth migrate)', () => {
   it('reads PLINTH_DATA_DIR and DATABASE_URL and needs no master key, even in production', () => {
-    expect(loadDatabaseConfig({ NODE_ENV: 'production', PLINTH_DATA_DIR: dir, DATABASE_URL: 'postgres://db/plinth' })).toEqual({ dataDir: dir, databaseUrl: 'postgres://db/plinth' });
+    expect(loadDatabaseConfig({ NODE_ENV: 'production', PLINTH_DATA_DIR: dir, DATABASE_URL: 'postgres://db/plinth' })).toEqual({
+      dataDir: dir,
+      databaseUrl: 'postgres://db/plinth',
+    });
   });
 
   it('does not create a master key file', () => {

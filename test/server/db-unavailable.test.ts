@@ -8,7 +8,10 @@ describe('database outages at the boundary', () => {
   const outages = [
     new DatabaseError('terminating connection due to administrator command', '57P01', 'SELECT 1'),
     new DatabaseError('connection failure', '08006', 'SELECT 1'),
-    new DatabaseError('database error', undefined, 'SELECT 1', { name: 'DriverAdapterError', cause: { kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 5432 } }),
+    new DatabaseError('database error', undefined, 'SELECT 1', {
+      name: 'DriverAdapterError',
+      cause: { kind: 'DatabaseNotReachable', host: '127.0.0.1', port: 5432 },
+    }),
     new Error('Connection terminated unexpectedly'),
   ];
 

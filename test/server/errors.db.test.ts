@@ -108,7 +108,17 @@ describe('unexpected errors: code 1 "Internal server error", the detail only in 
   it('the session store unreachable (its database down) is a retryable 503, code 1, logged as a warning', async () => {
     const sessions = failingSessions(new Error('session store unreachable: connect ECONNREFUSED 10.0.0.7:5432'));
     const { config, logger, core, schemaStore, accounts, emailFlows } = s.plinth;
-    const handler = createGraphQLHandler({ config, logger, core, schemaStore, schemas: new SchemaHolder(schemaStore), sessions, accounts, emailFlows, routes: [] });
+    const handler = createGraphQLHandler({
+      config,
+      logger,
+      core,
+      schemaStore,
+      schemas: new SchemaHolder(schemaStore),
+      sessions,
+      accounts,
+      emailFlows,
+      routes: [],
+    });
     const res = await readResponse(
       await handler.fetch(
         new Request('http://plinth.test/graphql', {
@@ -128,7 +138,17 @@ describe('unexpected errors: code 1 "Internal server error", the detail only in 
     // The session store failing in a way that is not an outage — not an invalid token either.
     const sessions = failingSessions(new Error('session store broke: unexpected reply'));
     const { config, logger, core, schemaStore, accounts, emailFlows } = s.plinth;
-    const handler = createGraphQLHandler({ config, logger, core, schemaStore, schemas: new SchemaHolder(schemaStore), sessions, accounts, emailFlows, routes: [] });
+    const handler = createGraphQLHandler({
+      config,
+      logger,
+      core,
+      schemaStore,
+      schemas: new SchemaHolder(schemaStore),
+      sessions,
+      accounts,
+      emailFlows,
+      routes: [],
+    });
     const res = await readResponse(
       await handler.fetch(
         new Request('http://plinth.test/graphql', {
@@ -218,7 +238,9 @@ describe('malformed requests get a clear error, never a crash, a hang or a stack
     expect(errorsOf(selection)[0].message).toMatch(/Cannot query field "nope" on type "ItemConnection"/);
     const literal = await track(s.graphql('mutation { createItem(input: { fields: { bogus: 1 } }) { item { objectId } } }'));
     expect(errorsOf(literal)[0].message).toMatch(/"bogus"/);
-    const variable = await track(s.graphql('mutation($f: CreateItemFieldsInput) { createItem(input: { fields: $f }) { item { objectId } } }', { f: { bogus: 1 } }));
+    const variable = await track(
+      s.graphql('mutation($f: CreateItemFieldsInput) { createItem(input: { fields: $f }) { item { objectId } } }', { f: { bogus: 1 } }),
+    );
     expect(errorsOf(variable)[0]).toMatchObject({ extensions: { code: 111 } });
     expect(errorsOf(variable)[0].message).toMatch(/Field "bogus" is not defined by type "?CreateItemFieldsInput"?/);
   });
@@ -287,7 +309,10 @@ describe('malformed requests get a clear error, never a crash, a hang or a stack
   it('a body over the size limit → 413, with or without a Content-Length, and nothing is written', async () => {
     const limit = s.plinth.config.limits.maxBodyBytes;
     const before = await itemCount();
-    const body = JSON.stringify({ query: 'mutation($l: String) { createItem(input: { fields: { label: $l } }) { item { objectId } } }', variables: { l: 'x'.repeat(limit) } });
+    const body = JSON.stringify({
+      query: 'mutation($l: String) { createItem(input: { fields: { label: $l } }) { item { objectId } } }',
+      variables: { l: 'x'.repeat(limit) },
+    });
     const withLength = await track(post(body, { 'content-length': String(Buffer.byteLength(body)) }));
     expect(withLength.status).toBe(413);
     expect(errorsOf(withLength)[0].message).toMatch(/too large/i);
@@ -299,7 +324,12 @@ describe('malformed requests get a clear error, never a crash, a hang or a stack
       },
     });
     const streamed = await track(
-      s.send('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-parse-application-id': APP_ID }, body: stream, duplex: 'half' } as RequestInit),
+      s.send('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-parse-application-id': APP_ID },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
     );
     expect(streamed.status).toBe(413);
     expect(await itemCount()).toBe(before);

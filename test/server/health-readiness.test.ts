@@ -62,7 +62,11 @@ describe('Readiness', () => {
     const readiness = new Readiness({ db, schemaVersion: () => '1', logger: logSink().logger, timeoutMs: 20 });
     await readiness.start();
     hang = true;
-    expect(await readiness.check()).toMatchObject({ ready: false, reason: 'the database is unreachable', checks: { database: 'unreachable', migrations: 'unknown' } });
+    expect(await readiness.check()).toMatchObject({
+      ready: false,
+      reason: 'the database is unreachable',
+      checks: { database: 'unreachable', migrations: 'unknown' },
+    });
   });
 
   it('answers probes that arrive together with one query', async () => {

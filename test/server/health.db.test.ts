@@ -46,7 +46,11 @@ describe('GET /ready', () => {
   });
 
   it('is not GraphQL: the app id is not needed, and a GraphQL request on the same server still needs it', async () => {
-    const refused = await s.send('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ health }' }) });
+    const refused = await s.send('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ health }' }),
+    });
     expect(refused.status).toBe(403);
     const ok = await s.graphql('{ health }');
     expect(ok.body).toEqual({ data: { health: true } });

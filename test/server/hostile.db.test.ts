@@ -87,7 +87,7 @@ describe('a document that fails to parse or validate: HTTP 400, its errors and n
   });
 });
 
-describe('malformed bodies: 400 with a plain message, never the JSON parser\'s own text or position', () => {
+describe("malformed bodies: 400 with a plain message, never the JSON parser's own text or position", () => {
   const INVALID_JSON = { errors: [{ message: 'POST body sent invalid JSON.', extensions: { code: 'BAD_REQUEST' } }] };
   const valid = '{"query":"{ health }"}';
   const bodies: [string, BodyInit][] = [
@@ -118,11 +118,13 @@ describe('malformed bodies: 400 with a plain message, never the JSON parser\'s o
     const NOT_JSON = { errors: [{ message: 'The variables or extensions sent are not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] };
     const viaGet = await get({ query: 'query($n: Int) { items(first: $n) { count } }', variables: '{"n": 1' });
     expect({ status: viaGet.status, body: viaGet.body }).toEqual({ status: 400, body: NOT_JSON });
-    const viaForm = await post(new URLSearchParams({ query: '{ health }', extensions: '{oops' }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+    const viaForm = await post(new URLSearchParams({ query: '{ health }', extensions: '{oops' }).toString(), {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect({ status: viaForm.status, body: viaForm.body }).toEqual({ status: 400, body: NOT_JSON });
   });
 
-  it('a multipart body that cannot be read: 400 without the multipart parser\'s message', async () => {
+  it("a multipart body that cannot be read: 400 without the multipart parser's message", async () => {
     const r = await post('--x\r\nnot a part at all', { 'content-type': 'multipart/form-data; boundary=x' });
     expect(r.status).toBe(400);
     expect(r.body).toEqual({ errors: [{ message: 'POST body sent invalid multipart data.', extensions: { code: 'BAD_REQUEST' } }] });
@@ -137,7 +139,9 @@ describe('the document size is capped before parsing', () => {
     expect(s.plinth.config.limits.maxDocumentBytes).toBe(limit);
     const env = { PLINTH_MAX_DOCUMENT_BYTES: '1000' };
     expect(loadConfig(env, { masterKey: MASTER_KEY, dataDir: '/tmp/plinth-test-unused' }).limits.maxDocumentBytes).toBe(1000);
-    expect(() => loadConfig({ PLINTH_MAX_DOCUMENT_BYTES: '0' }, { masterKey: MASTER_KEY, dataDir: '/tmp/plinth-test-unused' })).toThrow(/PLINTH_MAX_DOCUMENT_BYTES/);
+    expect(() => loadConfig({ PLINTH_MAX_DOCUMENT_BYTES: '0' }, { masterKey: MASTER_KEY, dataDir: '/tmp/plinth-test-unused' })).toThrow(
+      /PLINTH_MAX_DOCUMENT_BYTES/,
+    );
   });
 
   it('a megabyte of white space or of comments around a valid operation is refused (neither counts as a token)', async () => {
@@ -169,7 +173,7 @@ describe('the document size is capped before parsing', () => {
   });
 });
 
-describe('values PostgreSQL cannot store: 111 naming the field, before any SQL, never PostgreSQL\'s text', () => {
+describe("values PostgreSQL cannot store: 111 naming the field, before any SQL, never PostgreSQL's text", () => {
   const CREATE = 'mutation($f: CreateItemFieldsInput) { createItem(input: { fields: $f }) { item { objectId } } }';
   const expect111 = (r: RawResponse, message: string) => {
     expect(r.status).toBe(200);
@@ -197,25 +201,51 @@ describe('values PostgreSQL cannot store: 111 naming the field, before any SQL, 
 
   it('in where values: comparisons, keys into an Object, text search, regular expressions', async () => {
     const cases: [string, Record<string, unknown>, string][] = [
-      ['query($v: String) { items(where: { label: { equalTo: $v } }) { count } }', { v: 'a\ud800' }, 'Invalid value for field label: text cannot contain a lone UTF-16 surrogate (\\ud800)'],
-      ['query($v: [String]) { items(where: { label: { in: $v } }) { count } }', { v: ['ok', 'a\u0000'] }, 'Invalid value for field label: text cannot contain the NUL character (\\u0000)'],
-      ['query($k: String!) { items(where: { meta: { equalTo: { key: $k, value: 1 } } }) { count } }', { k: 'a\udc00' }, 'Invalid value for field meta: keys cannot contain a lone UTF-16 surrogate (\\udc00)'],
-      ['query($t: String!) { items(where: { label: { text: { search: { term: $t } } } }) { count } }', { t: 'x\ud800' }, 'Invalid value for field label: text cannot contain a lone UTF-16 surrogate (\\ud800)'],
-      ['query($p: String) { items(where: { label: { matchesRegex: $p } }) { count } }', { p: '^\ud800' }, 'Invalid value for field label: text cannot contain a lone UTF-16 surrogate (\\ud800)'],
+      [
+        'query($v: String) { items(where: { label: { equalTo: $v } }) { count } }',
+        { v: 'a\ud800' },
+        'Invalid value for field label: text cannot contain a lone UTF-16 surrogate (\\ud800)',
+      ],
+      [
+        'query($v: [String]) { items(where: { label: { in: $v } }) { count } }',
+        { v: ['ok', 'a\u0000'] },
+        'Invalid value for field label: text cannot contain the NUL character (\\u0000)',
+      ],
+      [
+        'query($k: String!) { items(where: { meta: { equalTo: { key: $k, value: 1 } } }) { count } }',
+        { k: 'a\udc00' },
+        'Invalid value for field meta: keys cannot contain a lone UTF-16 surrogate (\\udc00)',
+      ],
+      [
+        'query($t: String!) { items(where: { label: { text: { search: { term: $t } } } }) { count } }',
+        { t: 'x\ud800' },
+        'Invalid value for field label: text cannot contain a lone UTF-16 surrogate (\\ud800)',
+      ],
+      [
+        'query($p: String) { items(where: { label: { matchesRegex: $p } }) { count } }',
+        { p: '^\ud800' },
+        'Invalid value for field label: text cannot contain a lone UTF-16 surrogate (\\ud800)',
+      ],
     ];
     for (const [query, variables, message] of cases) expect111(await track(s.graphql(query, variables)), message);
     expect(refusedByDatabase()).toEqual([]);
   });
 
   it('in signUp and logIn: the field is named, and a name no row can hold logs nobody in', async () => {
-    const signUp = await track(s.graphql('mutation($u: String) { signUp(input: { fields: { username: $u, password: "long enough" } }) { viewer { sessionToken } } }', { u: 'bad\u0000name' }));
+    const signUp = await track(
+      s.graphql('mutation($u: String) { signUp(input: { fields: { username: $u, password: "long enough" } }) { viewer { sessionToken } } }', {
+        u: 'bad\u0000name',
+      }),
+    );
     expect111(signUp, 'Invalid value for field username: text cannot contain the NUL character (\\u0000)');
-    const logIn = await track(s.graphql('mutation($u: String!) { logIn(input: { username: $u, password: "long enough" }) { viewer { sessionToken } } }', { u: 'bad\u0000name' }));
+    const logIn = await track(
+      s.graphql('mutation($u: String!) { logIn(input: { username: $u, password: "long enough" }) { viewer { sessionToken } } }', { u: 'bad\u0000name' }),
+    );
     expect(logIn.body.errors).toEqual([expect.objectContaining({ message: 'Invalid username/password.', extensions: { code: 101 } })]);
     expect(refusedByDatabase()).toEqual([]);
   });
 
-  it('a value the database refuses that no check caught: 111 without PostgreSQL\'s text, which is logged', async () => {
+  it("a value the database refuses that no check caught: 111 without PostgreSQL's text, which is logged", async () => {
     const unregister = s.plinth.hooks.register('Item', {
       async inTransaction(_op, tx) {
         await tx.query(`SELECT 'not a number'::int`);

@@ -39,7 +39,10 @@ describe('pretty format', () => {
 
   it('hides secrets as the JSON format does', () => {
     const out = sink();
-    createLogger('info', out.stream, 'pretty').warn({ headers: { 'x-parse-master-key': KEY, authorization: 'Bearer r:abc' }, user: { sessionToken: 'r:abc', password: 'hunter2' } }, 'refused');
+    createLogger('info', out.stream, 'pretty').warn(
+      { headers: { 'x-parse-master-key': KEY, authorization: 'Bearer r:abc' }, user: { sessionToken: 'r:abc', password: 'hunter2' } },
+      'refused',
+    );
     expect(out.text()).toContain('[redacted]');
     for (const secret of [KEY, 'r:abc', 'hunter2']) expect(out.text()).not.toContain(secret);
   });
@@ -60,8 +63,15 @@ describe('json format', () => {
     const logger = createLogger('info', out.stream);
     logger.info({ url: 'http://x' }, 'Plinth is serving');
     logger.error({ err: new Error('boom') }, 'failed');
-    const lines = out.text().trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines).toEqual([expect.objectContaining({ level: 30, msg: 'Plinth is serving', url: 'http://x' }), expect.objectContaining({ level: 50, msg: 'failed', err: expect.objectContaining({ message: 'boom' }) })]);
+    const lines = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 30, msg: 'Plinth is serving', url: 'http://x' }),
+      expect.objectContaining({ level: 50, msg: 'failed', err: expect.objectContaining({ message: 'boom' }) }),
+    ]);
   });
 });
 

@@ -108,7 +108,11 @@ describe('GET /metrics', () => {
     expect({ hello, fails, failures, trigger }).toEqual({ hello: 1, fails: 1, failures: 1, trigger: 1 });
     const { text } = await scrape();
     expect(sample(text, 'plinth_cloud_duration_seconds_sum', { type: 'function', name: 'hello' })).toBeGreaterThan(0);
-    expect([sample(text, 'plinth_cloud_registered', { type: 'function' }), sample(text, 'plinth_cloud_registered', { type: 'trigger' }), sample(text, 'plinth_cloud_registered', { type: 'job' })]).toEqual([2, 1, 0]);
+    expect([
+      sample(text, 'plinth_cloud_registered', { type: 'function' }),
+      sample(text, 'plinth_cloud_registered', { type: 'trigger' }),
+      sample(text, 'plinth_cloud_registered', { type: 'job' }),
+    ]).toEqual([2, 1, 0]);
   });
 
   it('reports the catalog version and classes served', async () => {
@@ -136,17 +140,29 @@ describe('GET /metrics', () => {
 
   it('counts live connections and subscriptions over graphql-ws while they are open', async () => {
     const running: RunningServer = await listen(server.plinth, 0, '127.0.0.1');
-    const client = createClient({ url: running.url.replace(/^http:/, 'ws:'), webSocketImpl: WebSocket, connectionParams: { applicationId: APP_ID }, retryAttempts: 0, lazy: true });
+    const client = createClient({
+      url: running.url.replace(/^http:/, 'ws:'),
+      webSocketImpl: WebSocket,
+      connectionParams: { applicationId: APP_ID },
+      retryAttempts: 0,
+      lazy: true,
+    });
     try {
       const gauges = async () => {
         const { text } = await scrape();
-        return { connections: sample(text, 'plinth_live_connections', { transport: 'ws' }), subscriptions: sample(text, 'plinth_live_subscriptions', { transport: 'ws' }) };
+        return {
+          connections: sample(text, 'plinth_live_connections', { transport: 'ws' }),
+          subscriptions: sample(text, 'plinth_live_subscriptions', { transport: 'ws' }),
+        };
       };
       const before = (await scrape()).text;
       const live = stream(client, 'subscription { notes(first: 1) { count } }');
       await live.next(1);
       expect(await gauges()).toEqual({ connections: 1, subscriptions: 1 });
-      expect(sample((await scrape()).text, 'plinth_graphql_requests_total', { operation: 'subscription' })! - (sample(before, 'plinth_graphql_requests_total', { operation: 'subscription' }) ?? 0)).toBe(1);
+      expect(
+        sample((await scrape()).text, 'plinth_graphql_requests_total', { operation: 'subscription' })! -
+          (sample(before, 'plinth_graphql_requests_total', { operation: 'subscription' }) ?? 0),
+      ).toBe(1);
       live.stop();
       await until(async () => (await gauges()).subscriptions === 0, 5000, 'the subscription to end');
       await client.dispose();
@@ -184,7 +200,13 @@ describe('GET /metrics with PLINTH_METRICS_TOKEN', () => {
     const token = 'a-scrape-token-0123456789';
     const guarded = await startTestServer({ ops: { metrics: true, metricsToken: token } });
     try {
-      const refused: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: token }, { authorization: `Basic ${token}` }, { 'x-parse-master-key': MASTER_KEY }];
+      const refused: Record<string, string>[] = [
+        {},
+        { authorization: 'Bearer wrong-token-0123456789' },
+        { authorization: token },
+        { authorization: `Basic ${token}` },
+        { 'x-parse-master-key': MASTER_KEY },
+      ];
       for (const headers of refused) {
         const r = await scrape(guarded, headers);
         expect({ headers, status: r.status }).toEqual({ headers, status: 401 });
@@ -218,7 +240,10 @@ describe('settings', () => {
   const env = { PLINTH_MASTER_KEY: MASTER_KEY, PLINTH_DATA_DIR: '/tmp/plinth-test-unused' };
   it('PLINTH_METRICS turns metrics on (off by default); PLINTH_METRICS_TOKEN guards them', () => {
     expect(loadConfig(env).ops).toMatchObject({ metrics: false, metricsToken: undefined });
-    expect(loadConfig({ ...env, PLINTH_METRICS: 'true', PLINTH_METRICS_TOKEN: 'a-scrape-token-0123456789' }).ops).toMatchObject({ metrics: true, metricsToken: 'a-scrape-token-0123456789' });
+    expect(loadConfig({ ...env, PLINTH_METRICS: 'true', PLINTH_METRICS_TOKEN: 'a-scrape-token-0123456789' }).ops).toMatchObject({
+      metrics: true,
+      metricsToken: 'a-scrape-token-0123456789',
+    });
     expect(() => loadConfig({ ...env, PLINTH_METRICS: 'maybe' })).toThrow('PLINTH_METRICS must be true or false, got "maybe"');
   });
 

@@ -17,7 +17,11 @@ process.stdout.write(printSchema(builtInSchema()) + '\\n');`;
 
 describe('schema.graphql', () => {
   it('equals the printed built-in schema (run `npm run schema:print` to regenerate it)', () => {
-    const printed = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', PRINT], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'development' } });
+    const printed = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', PRINT], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_ENV: 'development' },
+    });
     expect(printed).toMatch(/^type Query \{/m);
     const committed = readFileSync(new URL('schema.graphql', `file://${ROOT}`), 'utf8');
     expect(committed).toBe(printed);

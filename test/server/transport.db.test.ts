@@ -5,7 +5,11 @@ import { APP_ID, MASTER_KEY, startLoggedServer, type LoggedServer } from './help
 let s: LoggedServer;
 beforeAll(async () => {
   s = await startLoggedServer();
-  await s.graphql(`mutation { createClass(input: { name: "Note", schemaFields: { addStrings: [{ name: "text" }] } }) { class { name } } }`, {}, { 'x-parse-master-key': MASTER_KEY });
+  await s.graphql(
+    `mutation { createClass(input: { name: "Note", schemaFields: { addStrings: [{ name: "text" }] } }) { class { name } } }`,
+    {},
+    { 'x-parse-master-key': MASTER_KEY },
+  );
   await s.graphql(`mutation { createNote(input: { fields: { text: "public" } }) { note { objectId } } }`);
 });
 afterAll(() => s?.close());
@@ -98,7 +102,12 @@ describe('session tokens (there are no sessions yet: every non-empty token is un
   });
 
   it('an empty token header counts as anonymous', async () => {
-    const emptyHeaders: Record<string, string>[] = [{ 'x-parse-session-token': '' }, { 'x-parse-session-token': '   ' }, { authorization: 'Bearer ' }, { authorization: '' }];
+    const emptyHeaders: Record<string, string>[] = [
+      { 'x-parse-session-token': '' },
+      { 'x-parse-session-token': '   ' },
+      { authorization: 'Bearer ' },
+      { authorization: '' },
+    ];
     for (const headers of emptyHeaders) {
       const r = await s.graphql('{ notes { count } }', {}, headers);
       expect({ headers, status: r.status, body: r.body }).toEqual({ headers, status: 200, body: { data: { notes: { count: 1 } } } });
@@ -133,7 +142,16 @@ describe('CORS', () => {
     expect(r.headers.get('access-control-allow-origin')).toBe(origin);
     expect(r.headers.get('access-control-allow-methods')).toMatch(/POST/);
     const allowed = (r.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(/\s*,\s*/);
-    for (const h of ['x-parse-application-id', 'x-parse-session-token', 'x-parse-master-key', 'x-parse-installation-id', 'x-parse-client-key', 'x-parse-cloud-context', 'authorization', 'content-type']) {
+    for (const h of [
+      'x-parse-application-id',
+      'x-parse-session-token',
+      'x-parse-master-key',
+      'x-parse-installation-id',
+      'x-parse-client-key',
+      'x-parse-cloud-context',
+      'authorization',
+      'content-type',
+    ]) {
       expect(allowed).toContain(h);
     }
   });

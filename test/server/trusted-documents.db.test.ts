@@ -28,7 +28,10 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'plinth-trusted-'));
   // Keys as codegen writes them: bare hashes; one with the `sha256:` prefix as well.
   const file = path.join(dir, 'persisted-documents.json');
-  writeFileSync(file, JSON.stringify({ [sha256(COUNT_NOTES)]: COUNT_NOTES, [`sha256:${sha256(CREATE_NOTE)}`]: CREATE_NOTE, [sha256(NOTE_EVENTS)]: NOTE_EVENTS }));
+  writeFileSync(
+    file,
+    JSON.stringify({ [sha256(COUNT_NOTES)]: COUNT_NOTES, [`sha256:${sha256(CREATE_NOTE)}`]: CREATE_NOTE, [sha256(NOTE_EVENTS)]: NOTE_EVENTS }),
+  );
   server = await startTestServer({ ops: { trustedDocumentsFile: file } });
   await server.ok(`mutation { createClass(input: { name: "Note", schemaFields: { addStrings: [{ name: "text" }] } }) { clientMutationId } }`);
 });
@@ -39,12 +42,19 @@ afterAll(async () => {
 
 async function post(body: Record<string, unknown>, headers: Record<string, string> = {}) {
   const res = await server.plinth.fetch(
-    new Request('http://plinth.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', 'x-parse-application-id': APP_ID, ...headers }, body: JSON.stringify(body) }),
+    new Request('http://plinth.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-parse-application-id': APP_ID, ...headers },
+      body: JSON.stringify(body),
+    }),
   );
   return { status: res.status, body: await res.json() };
 }
 
-const NOT_ALLOWED = { status: 400, body: { errors: [{ message: 'PersistedQueryOnly: this server runs only trusted documents', extensions: { code: 'PERSISTED_QUERY_ONLY' } }] } };
+const NOT_ALLOWED = {
+  status: 400,
+  body: { errors: [{ message: 'PersistedQueryOnly: this server runs only trusted documents', extensions: { code: 'PERSISTED_QUERY_ONLY' } }] },
+};
 const NOT_FOUND = { status: 200, body: { errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] } };
 
 describe('callers without the master key', () => {
@@ -52,16 +62,25 @@ describe('callers without the master key', () => {
     expect(await post({ documentId: `sha256:${sha256(COUNT_NOTES)}` })).toEqual({ status: 200, body: { data: { notes: { count: 0 } } } });
     expect(await post({ documentId: sha256(COUNT_NOTES) })).toEqual({ status: 200, body: { data: { notes: { count: 0 } } } });
     // A key written with the prefix is found by the bare hash too.
-    expect(await post({ documentId: sha256(CREATE_NOTE), variables: { text: 'a' } })).toEqual({ status: 200, body: { data: { createNote: { note: { text: 'a' } } } } });
+    expect(await post({ documentId: sha256(CREATE_NOTE), variables: { text: 'a' } })).toEqual({
+      status: 200,
+      body: { data: { createNote: { note: { text: 'a' } } } },
+    });
   });
 
   it("run a trusted document by Apollo's extensions.persistedQuery.sha256Hash", async () => {
-    const r = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(CREATE_NOTE) } }, variables: { text: 'b' }, operationName: 'CreateNote' });
+    const r = await post({
+      extensions: { persistedQuery: { version: 1, sha256Hash: sha256(CREATE_NOTE) } },
+      variables: { text: 'b' },
+      operationName: 'CreateNote',
+    });
     expect(r).toEqual({ status: 200, body: { data: { createNote: { note: { text: 'b' } } } } });
   });
 
   it('run a trusted query by GET with documentId in the URL', async () => {
-    const res = await server.plinth.fetch(new Request(`http://plinth.test/graphql?documentId=sha256:${sha256(COUNT_NOTES)}`, { headers: { 'x-parse-application-id': APP_ID } }));
+    const res = await server.plinth.fetch(
+      new Request(`http://plinth.test/graphql?documentId=sha256:${sha256(COUNT_NOTES)}`, { headers: { 'x-parse-application-id': APP_ID } }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ data: { notes: { count: 2 } } });
   });
@@ -106,7 +125,13 @@ describe('over graphql-ws', () => {
   let running: RunningServer;
   const clients: Client[] = [];
   const client = (params: Record<string, unknown> = {}) => {
-    const c = createClient({ url: running.url.replace(/^http:/, 'ws:'), webSocketImpl: WebSocket, connectionParams: { applicationId: APP_ID, ...params }, retryAttempts: 0, lazy: true });
+    const c = createClient({
+      url: running.url.replace(/^http:/, 'ws:'),
+      webSocketImpl: WebSocket,
+      connectionParams: { applicationId: APP_ID, ...params },
+      retryAttempts: 0,
+      lazy: true,
+    });
     clients.push(c);
     return c;
   };
@@ -124,11 +149,17 @@ describe('over graphql-ws', () => {
     // graphql-ws requires a query string: the id travels in the extensions.
     const query = await new Promise((resolve, reject) => {
       let result: unknown;
-      c.subscribe({ query: '', extensions: { persistedQuery: { version: 1, sha256Hash: sha256(COUNT_NOTES) } } }, { next: (r) => (result = r), error: reject, complete: () => resolve(result) });
+      c.subscribe(
+        { query: '', extensions: { persistedQuery: { version: 1, sha256Hash: sha256(COUNT_NOTES) } } },
+        { next: (r) => (result = r), error: reject, complete: () => resolve(result) },
+      );
     });
     expect(query).toEqual({ data: { notes: { count: 2 } } });
     const events = await new Promise((resolve, reject) => {
-      const stop = c.subscribe({ query: '', extensions: { persistedQuery: { version: 1, sha256Hash: sha256(NOTE_EVENTS) } } }, { next: (r) => (stop(), resolve(r)), error: reject, complete: () => undefined });
+      const stop = c.subscribe(
+        { query: '', extensions: { persistedQuery: { version: 1, sha256Hash: sha256(NOTE_EVENTS) } } },
+        { next: (r) => (stop(), resolve(r)), error: reject, complete: () => undefined },
+      );
     });
     expect(events).toEqual({ data: { notes: { count: 2 } } });
   });
@@ -138,7 +169,9 @@ describe('over graphql-ws', () => {
     expect(await anonymous.next(1)).toEqual({ data: { notes: { count: 2 } } });
     const refused = stream(client(), '{ health }');
     await refused.ended();
-    expect(refused.error).toEqual([expect.objectContaining({ message: 'PersistedQueryOnly: this server runs only trusted documents', extensions: { code: 'PERSISTED_QUERY_ONLY' } })]);
+    expect(refused.error).toEqual([
+      expect.objectContaining({ message: 'PersistedQueryOnly: this server runs only trusted documents', extensions: { code: 'PERSISTED_QUERY_ONLY' } }),
+    ]);
     const master = stream(client({ masterKey: MASTER_KEY }), '{ health }');
     expect(await master.next(1)).toEqual({ data: { health: true } });
   });
@@ -149,8 +182,14 @@ describe('the file', () => {
     const file = path.join(dir, 'bad.json');
     writeFileSync(file, '{"a": "{ notes { "}');
     const used: string[] = [];
-    const db = new Proxy({ close: async () => undefined }, { get: (target, key) => (key === 'close' ? target.close : (used.push(String(key)), undefined)) }) as unknown as Database;
-    const config = loadConfig({}, { appId: APP_ID, masterKey: MASTER_KEY, dataDir: '/tmp/plinth-test-unused', logLevel: 'silent', ops: { trustedDocumentsFile: file } });
+    const db = new Proxy(
+      { close: async () => undefined },
+      { get: (target, key) => (key === 'close' ? target.close : (used.push(String(key)), undefined)) },
+    ) as unknown as Database;
+    const config = loadConfig(
+      {},
+      { appId: APP_ID, masterKey: MASTER_KEY, dataDir: '/tmp/plinth-test-unused', logLevel: 'silent', ops: { trustedDocumentsFile: file } },
+    );
     await expect(createPlinth(config, { db })).rejects.toThrow(/PLINTH_TRUSTED_DOCUMENTS: the document "a" in .*bad\.json is not GraphQL/);
     expect(used).toEqual([]);
   });

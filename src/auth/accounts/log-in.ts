@@ -53,7 +53,11 @@ async function refused(a: AccountContext, startedAt: number, setsPace: boolean):
 /** Replaces an outdated hash (bcrypt from Parse) — unless the password changed meanwhile. */
 async function rehash(a: AccountContext, user: LoginUser, password: string): Promise<void> {
   try {
-    await a.db.execute('UPDATE "_User" SET "_hashed_password" = $2 WHERE "objectId" = $1 AND "_hashed_password" = $3', [user.objectId, await hashPassword(password), user.hash]);
+    await a.db.execute('UPDATE "_User" SET "_hashed_password" = $2 WHERE "objectId" = $1 AND "_hashed_password" = $3', [
+      user.objectId,
+      await hashPassword(password),
+      user.hash,
+    ]);
   } catch (error) {
     // The login stands: the old hash still verifies, and the next login tries again.
     a.logger.warn({ err: error, userId: user.objectId }, 'could not upgrade a password hash');

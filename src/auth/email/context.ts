@@ -23,7 +23,10 @@ export function flowContext(deps: EmailFlowDeps): FlowContext {
     ...deps,
     deliver(message, userId) {
       if (!perRecipient.take(message.to.toLowerCase())) {
-        deps.logger.warn({ userId, subject: message.subject }, 'account email not sent: too many for this recipient within the hour (PLINTH_MAIL_PER_RECIPIENT_PER_HOUR)');
+        deps.logger.warn(
+          { userId, subject: message.subject },
+          'account email not sent: too many for this recipient within the hour (PLINTH_MAIL_PER_RECIPIENT_PER_HOUR)',
+        );
         return;
       }
       deps.mail.send(message).then(

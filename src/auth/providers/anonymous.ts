@@ -13,9 +13,7 @@ export function anonymousProvider(): Provider {
     async validate(entry) {
       const id = entry.id;
       if (typeof id !== 'string' || !ANONYMOUS_ID.test(id)) {
-        throw providerErrors.invalid(
-          'authData.anonymous.id must be a random id (a UUID, for example): 16 to 128 letters, digits, ".", "_", ":" or "-".',
-        );
+        throw providerErrors.invalid('authData.anonymous.id must be a random id (a UUID, for example): 16 to 128 letters, digits, ".", "_", ":" or "-".');
       }
       return { id, stored: { id } };
     },

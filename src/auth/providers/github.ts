@@ -52,7 +52,8 @@ export function createGitHubProvider(config: NonNullable<AuthConfig['github']>, 
       const id = typeof entry.id === 'number' && Number.isSafeInteger(entry.id) ? String(entry.id) : entry.id;
       if (typeof id !== 'string' || !GITHUB_ID.test(id)) throw providerErrors.invalid('authData.github.id must be the numeric id of the GitHub user.');
       const token = entry.access_token;
-      if (typeof token !== 'string' || !ACCESS_TOKEN.test(token)) throw providerErrors.invalid('GitHub auth is invalid for this user: authData.github.access_token is missing.');
+      if (typeof token !== 'string' || !ACCESS_TOKEN.test(token))
+        throw providerErrors.invalid('GitHub auth is invalid for this user: authData.github.access_token is missing.');
       const user = await fetchUser(token);
       const githubId = user?.id;
       if (typeof githubId !== 'number' && typeof githubId !== 'string') throw unavailable('GitHub sent an unexpected answer');

@@ -34,7 +34,9 @@ export function createAuthProviders(config: AuthConfig, logger: Logger, options:
      * stops the rest.
      */
     async validate(authData) {
-      const names = Object.keys(authData).filter((name) => authData[name] !== null).sort();
+      const names = Object.keys(authData)
+        .filter((name) => authData[name] !== null)
+        .sort();
       for (const name of names) if (!providers.has(name)) throw providerErrors.unsupported();
       const validated: ValidatedAuth[] = [];
       for (const name of names) {

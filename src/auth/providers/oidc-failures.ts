@@ -31,6 +31,9 @@ export function describeVerifyFailure(name: string, error: unknown, logger: Logg
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) return invalid('its signing algorithm is not accepted');
   if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return invalid('it is not a well-formed JWT');
   // What is left comes from downloading the keys: a timeout, an HTTP error, not a key set.
-  logger.warn({ provider: name, reason: isTimeout(error) || error instanceof errors.JWKSTimeout ? 'timeout' : String(error) }, 'could not fetch the signing keys of an OpenID Connect provider');
+  logger.warn(
+    { provider: name, reason: isTimeout(error) || error instanceof errors.JWKSTimeout ? 'timeout' : String(error) },
+    'could not fetch the signing keys of an OpenID Connect provider',
+  );
   return providerErrors.unavailable(`The ${name} sign-in provider could not be reached to check the id token; try again later.`);
 }

@@ -73,7 +73,10 @@ export class DataApi implements CloudData {
   async update(className: string, objectId: string, fields: Record<string, unknown>, options: DataOptions = {}): Promise<CloudObject> {
     const auth = await this.authFor(options);
     const input = this.deps.objects.inputFor(className, fields);
-    return this.deps.objects.fromStored(className, await this.deps.core.update(auth, className, this.id(objectId), input, { fields: ['objectId', 'createdAt', 'updatedAt', ...Object.keys(input)] }));
+    return this.deps.objects.fromStored(
+      className,
+      await this.deps.core.update(auth, className, this.id(objectId), input, { fields: ['objectId', 'createdAt', 'updatedAt', ...Object.keys(input)] }),
+    );
   }
 
   async delete(className: string, objectId: string, options: DataOptions = {}): Promise<void> {
@@ -97,7 +100,12 @@ export class DataApi implements CloudData {
     const def = Object.hasOwn(cls.fields, field) ? cls.fields[field] : undefined;
     if (def?.type !== 'Relation' || !def.targetClass) throw errors.invalidQuery(`${field} is not a Relation field of ${className}`);
     const parts = findParts(this.requireClass(def.targetClass), this.deps.classes(), where, options);
-    const results = await this.deps.core.findRelated(auth, className, field, [this.id(objectId)], { ...parts, wantObjects: true, wantCount: false, wantHasNext: false });
+    const results = await this.deps.core.findRelated(auth, className, field, [this.id(objectId)], {
+      ...parts,
+      wantObjects: true,
+      wantCount: false,
+      wantHasNext: false,
+    });
     return (results.get(objectId)?.objects ?? []).map((o) => this.deps.objects.fromStored(def.targetClass!, o));
   }
 
@@ -129,7 +137,8 @@ export class DataApi implements CloudData {
     // meet the depth guard.
     const request = this.request?.() ?? this.auth.request;
     if (options.context !== undefined) {
-      if (typeof options.context !== 'object' || options.context === null || Array.isArray(options.context)) throw errors.invalidJson('Invalid object for context.');
+      if (typeof options.context !== 'object' || options.context === null || Array.isArray(options.context))
+        throw errors.invalidJson('Invalid object for context.');
       return auth.withRequest({ ...(request ?? {}), context: options.context });
     }
     return request && request !== auth.request ? auth.withRequest(request) : auth;

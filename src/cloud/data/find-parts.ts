@@ -30,7 +30,9 @@ interface RestQuery {
 }
 
 function isCloudQuery(where: unknown): where is CloudQuery {
-  return typeof where === 'object' && where !== null && typeof (where as CloudQuery).toJSON === 'function' && typeof (where as CloudQuery).className === 'string';
+  return (
+    typeof where === 'object' && where !== null && typeof (where as CloudQuery).toJSON === 'function' && typeof (where as CloudQuery).className === 'string'
+  );
 }
 
 function list(value: string | string[] | undefined): string[] | undefined {

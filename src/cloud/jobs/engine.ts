@@ -87,10 +87,12 @@ export class CloudJobs {
   /** On every registry swap: start working once jobs exist, and re-read the schedules. */
   private follow(): void {
     if (this.options.holder.current.jobs.size === 0) return;
-    this.working ??= this.queue.work<CloudJobData>(CLOUD_JOB_QUEUE, (job) => this.execute(job), { concurrency: this.options.config.concurrency }).catch((error) => {
-      this.working = undefined;
-      this.options.logger?.error({ err: error }, 'cloud jobs: the run queue could not be started');
-    });
+    this.working ??= this.queue
+      .work<CloudJobData>(CLOUD_JOB_QUEUE, (job) => this.execute(job), { concurrency: this.options.config.concurrency })
+      .catch((error) => {
+        this.working = undefined;
+        this.options.logger?.error({ err: error }, 'cloud jobs: the run queue could not be started');
+      });
     this.scheduler.start();
     this.scheduler.refresh();
   }
@@ -134,7 +136,13 @@ export class CloudJobs {
     const entry = this.options.holder.current.jobs.get(jobName);
     // The code changed since the run was queued (or differs on this instance).
     if (!entry) throw new ParseError(ErrorCode.SCRIPT_FAILED, 'Invalid job.');
-    return this.options.run(entry, { jobId: statusId, params: params ?? {}, source, attempt: job.attempt, message: messageWriter(this.options.db.raw, statusId) });
+    return this.options.run(entry, {
+      jobId: statusId,
+      params: params ?? {},
+      source,
+      attempt: job.attempt,
+      message: messageWriter(this.options.db.raw, statusId),
+    });
   }
 
   private async schedulesInForce(reload: boolean): Promise<ScheduledJob[]> {

@@ -15,7 +15,8 @@ function checkSchedule(op: WriteOperation, holder: CloudHolder): void {
   if (op.kind === 'create' || input.jobName !== undefined) {
     const name = input.jobName;
     // Parse's CloudCodeRouter refuses a schedule for a job the server does not have.
-    if (typeof name !== 'string' || !holder.current.jobs.has(name)) throw new ParseError(ErrorCode.INTERNAL_SERVER_ERROR, 'Cannot Schedule a job that is not deployed');
+    if (typeof name !== 'string' || !holder.current.jobs.has(name))
+      throw new ParseError(ErrorCode.INTERNAL_SERVER_ERROR, 'Cannot Schedule a job that is not deployed');
   }
   if (input.params !== undefined && input.params !== null) {
     let params: unknown;
@@ -24,7 +25,8 @@ function checkSchedule(op: WriteOperation, holder: CloudHolder): void {
     } catch {
       params = undefined;
     }
-    if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new ParseError(ErrorCode.INVALID_JSON, 'The params of a job schedule must be a JSON object, as text');
+    if (typeof params !== 'object' || params === null || Array.isArray(params))
+      throw new ParseError(ErrorCode.INVALID_JSON, 'The params of a job schedule must be a JSON object, as text');
   }
   const fields: ScheduleFields = {};
   for (const key of SCHEDULE_FIELDS) if (input[key] !== undefined && plain(input[key])) (fields as Record<string, unknown>)[key] = input[key];
@@ -33,7 +35,8 @@ function checkSchedule(op: WriteOperation, holder: CloudHolder): void {
   if (op.kind === 'create') compileSchedule(fields);
   else if (fields.cron) compileSchedule({ cron: fields.cron, timeZone: fields.timeZone });
   else if (fields.timeZone) compileSchedule({ cron: '* * * * *', timeZone: fields.timeZone });
-  else if (fields.startAfter || fields.timeOfDay || fields.daysOfWeek) compileSchedule({ ...fields, startAfter: fields.startAfter ?? new Date(0).toISOString() });
+  else if (fields.startAfter || fields.timeOfDay || fields.daysOfWeek)
+    compileSchedule({ ...fields, startAfter: fields.startAfter ?? new Date(0).toISOString() });
 }
 
 /**

@@ -56,7 +56,8 @@ function parseTimeOfDay(text: string): number {
 function parseDays(value: unknown): Set<number> | undefined {
   if (value === undefined || value === null) return undefined;
   const days = Array.isArray(value) ? value.map(Number) : [];
-  if (!Array.isArray(value) || days.some((d) => !Number.isInteger(d) || d < 0 || d > 6)) throw invalid('Invalid daysOfWeek (numbers from 0, Sunday, to 6 are expected)');
+  if (!Array.isArray(value) || days.some((d) => !Number.isInteger(d) || d < 0 || d > 6))
+    throw invalid('Invalid daysOfWeek (numbers from 0, Sunday, to 6 are expected)');
   return days.length ? new Set(days) : undefined;
 }
 

@@ -73,15 +73,18 @@ export class Scheduler {
 
   private wakeAt(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.cycle = this.look()
-        .catch((error) => this.deps.logger?.warn({ err: error }, 'job scheduler: a look at the schedules failed'))
-        .finally(() => {
-          this.cycle = undefined;
-          if (!this.stopped && !this.timer) this.wakeAt(this.nextDelay());
-        });
-    }, Math.max(0, delayMs));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.cycle = this.look()
+          .catch((error) => this.deps.logger?.warn({ err: error }, 'job scheduler: a look at the schedules failed'))
+          .finally(() => {
+            this.cycle = undefined;
+            if (!this.stopped && !this.timer) this.wakeAt(this.nextDelay());
+          });
+      },
+      Math.max(0, delayMs),
+    );
     this.timer.unref();
   }
 

@@ -67,7 +67,10 @@ export class ScheduleSources {
       const compiled = compileSchedule({ ...row, repeatMinutes: row.repeatMinutes === null ? null : Number(row.repeatMinutes) });
       return { key: `db:${row.objectId}`, jobName: row.jobName, origin: 'database', id: row.objectId, params, compiled };
     } catch (error) {
-      this.logger?.error({ schedule: row.objectId, job: row.jobName, err: error }, `_JobSchedule ${row.objectId} is not valid and does not run: ${(error as Error).message}`);
+      this.logger?.error(
+        { schedule: row.objectId, job: row.jobName, err: error },
+        `_JobSchedule ${row.objectId} is not valid and does not run: ${(error as Error).message}`,
+      );
       return null;
     }
   }

@@ -37,7 +37,11 @@ export async function loadCloudModule(entry: string): Promise<LoadedCloudModule>
   }
   const setup = defaultExport(exports);
   if (setup === undefined) throw watching(files, new CloudLoadError('no default export: export default defineCloud((cloud) => { … })', { file }));
-  if (typeof setup !== 'function') throw watching(files, new CloudLoadError(`the default export must be a function (cloud) => { … }, not ${setup === null ? 'null' : typeof setup}`, { file }));
+  if (typeof setup !== 'function')
+    throw watching(
+      files,
+      new CloudLoadError(`the default export must be a function (cloud) => { … }, not ${setup === null ? 'null' : typeof setup}`, { file }),
+    );
   return { setup: setup as CloudSetup, files: [...files] };
 }
 

@@ -37,7 +37,8 @@ export function planSet(state: ObjectState, key: unknown, value: unknown): Plann
     if (value instanceof CloudRelationRef) return { kind: 'skip' };
     return { kind: 'change', key, change: relationChange(key, value) };
   }
-  if (key === 'ACL') return { kind: 'change', key, change: { op: 'set', value: value instanceof CloudAcl ? value : new CloudAcl(value as Record<string, never>) } };
+  if (key === 'ACL')
+    return { kind: 'change', key, change: { op: 'set', value: value instanceof CloudAcl ? value : new CloudAcl(value as Record<string, never>) } };
   return { kind: 'change', key, change: { op: 'set', value: toSdkValue(field, value, key, state.env, false) } };
 }
 

@@ -62,7 +62,8 @@ function toPointer(field: FieldDef, value: unknown, key: string, env: CloudEnv):
   else if (isPlainObject(value) && (value.__type === 'Pointer' || value.__type === 'Object')) obj = decodeJson(value, env);
   else if (isCloudObject(value)) obj = value;
   if (!isCloudObject(obj)) return wrong(key, `a pointer to ${target}`);
-  if (target && obj.className !== target) throw errors.incorrectType(`Invalid value for field ${key}: expected a pointer to ${target}, got a pointer to ${obj.className}`);
+  if (target && obj.className !== target)
+    throw errors.incorrectType(`Invalid value for field ${key}: expected a pointer to ${target}, got a pointer to ${obj.className}`);
   return obj;
 }
 

@@ -35,7 +35,8 @@ function decode(value: unknown, env: CloudEnv, drop: boolean, depth: number): un
       return date;
     }
     case 'Pointer':
-      if (typeof value.className !== 'string' || value.className === '' || typeof value.objectId !== 'string') throw errors.invalidPointer('Invalid Pointer: expected {__type: "Pointer", className, objectId}');
+      if (typeof value.className !== 'string' || value.className === '' || typeof value.objectId !== 'string')
+        throw errors.invalidPointer('Invalid Pointer: expected {__type: "Pointer", className, objectId}');
       return new CloudObjectImpl(value.className, env, value.objectId);
     case 'Object':
       if (typeof value.className !== 'string' || value.className === '') throw errors.invalidJson('Invalid Object: expected {__type: "Object", className, …}');
@@ -115,7 +116,8 @@ function encode(value: unknown, options: EncodeOptions, ancestors: object[], dep
     if (Number.isNaN(value.getTime())) throw errors.incorrectType('Cannot encode an invalid Date');
     return { __type: 'Date', iso: value.toISOString() };
   }
-  if (value instanceof CloudAcl || value instanceof CloudFileValue || value instanceof CloudGeoPointValue || value instanceof CloudRelationRef) return value.toJSON();
+  if (value instanceof CloudAcl || value instanceof CloudFileValue || value instanceof CloudGeoPointValue || value instanceof CloudRelationRef)
+    return value.toJSON();
   if (value instanceof RegExp) return value.source;
   if (value instanceof Uint8Array) return { __type: 'Bytes', base64: Buffer.from(value).toString('base64') };
   if (ancestors.includes(value)) throw errors.invalidJson('Cannot encode a circular structure as JSON');

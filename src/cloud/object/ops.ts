@@ -44,7 +44,8 @@ export function applyChange(key: string, current: unknown, change: FieldChange, 
       if (typeof current !== 'number') throw errors.incorrectType(`Cannot increment ${key}: its value is not a number`);
       return current + change.amount;
     default: {
-      if (current !== undefined && current !== null && !Array.isArray(current)) throw errors.incorrectType(`Cannot ${change.op} on ${key}: its value is not an array`);
+      if (current !== undefined && current !== null && !Array.isArray(current))
+        throw errors.incorrectType(`Cannot ${change.op} on ${key}: its value is not an array`);
       const list = (current as unknown[] | null | undefined) ?? [];
       if (change.op === 'add') return [...list, ...change.items];
       if (change.op === 'addUnique') return [...list, ...unique(change.items, json).filter((i) => !list.some((v) => sameElement(v, i, json)))];

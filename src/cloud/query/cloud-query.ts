@@ -171,7 +171,9 @@ export class CloudQueryImpl implements CloudQuery {
   }
   /** Inside a polygon: a list of points (or a Polygon's JSON). */
   withinPolygon(key: string, points: Point[] | Record<string, unknown>): this {
-    return this.#add(key, '$geoWithin', { $polygon: Array.isArray(points) ? points.map((p) => (Array.isArray(p) ? p : pointOperand(p, key))) : restOperand(points) });
+    return this.#add(key, '$geoWithin', {
+      $polygon: Array.isArray(points) ? points.map((p) => (Array.isArray(p) ? p : pointOperand(p, key))) : restOperand(points),
+    });
   }
   /** A Polygon field that contains the point. */
   polygonContains(key: string, point: Point): this {

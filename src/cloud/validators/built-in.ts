@@ -24,7 +24,10 @@ async function roleNames(rule: ValidatorOptions['requireAnyUserRoles'], name: st
 }
 
 async function checkRoles(options: ValidatorOptions, roles: readonly string[]): Promise<void> {
-  const [any, all] = await Promise.all([roleNames(options.requireAnyUserRoles, 'requireAnyUserRoles'), roleNames(options.requireAllUserRoles, 'requireAllUserRoles')]);
+  const [any, all] = await Promise.all([
+    roleNames(options.requireAnyUserRoles, 'requireAnyUserRoles'),
+    roleNames(options.requireAllUserRoles, 'requireAllUserRoles'),
+  ]);
   // As in Parse, an empty list of "any" roles matches no user.
   if (any && !any.some((role) => roles.includes(role))) throw validationError('Validation failed. User does not match the required roles.');
   if (all && !all.every((role) => roles.includes(role))) throw validationError('Validation failed. User does not match all the required roles.');

@@ -29,7 +29,17 @@ const FIELD_RULE_KEYS: Record<string, readonly Kind[]> = {
 
 /** Parse's rate-limit options; requestPath, requestMethods and redisUrl are accepted and ignored
  * (the limit belongs to its handler, and shared counting comes from REDIS_URL). */
-const RATE_LIMIT_KEYS = new Set(['requestCount', 'requestTimeWindow', 'errorResponseMessage', 'includeMasterKey', 'includeInternalRequests', 'zone', 'requestPath', 'requestMethods', 'redisUrl']);
+const RATE_LIMIT_KEYS = new Set([
+  'requestCount',
+  'requestTimeWindow',
+  'errorResponseMessage',
+  'includeMasterKey',
+  'includeInternalRequests',
+  'zone',
+  'requestPath',
+  'requestMethods',
+  'redisUrl',
+]);
 export const RATE_LIMIT_ZONES = ['global', 'session', 'user', 'ip'] as const;
 
 function kindOf(value: unknown): string {

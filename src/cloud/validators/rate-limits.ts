@@ -53,7 +53,11 @@ export class CloudRateLimits {
    * Master-key calls are not counted unless `includeMasterKey`, nor the server's own calls
    * unless `includeInternalRequests`.
    */
-  async check(handlerKey: string, limit: RateLimitOptions, request: Pick<ValidatorRequest, 'master' | 'internal' | 'user' | 'ip' | 'sessionId'>): Promise<void> {
+  async check(
+    handlerKey: string,
+    limit: RateLimitOptions,
+    request: Pick<ValidatorRequest, 'master' | 'internal' | 'user' | 'ip' | 'sessionId'>,
+  ): Promise<void> {
     if (request.internal && !limit.includeInternalRequests) return;
     if (request.master && !limit.includeMasterKey) return;
     const client = clientOf(limit.zone, request);

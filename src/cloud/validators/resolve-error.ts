@@ -12,7 +12,10 @@ export function validationError(message: string): ParseError {
  * (`throw undefined`, a rejected promise without a reason) becomes the fallback itself.
  * Runs where a validator's or handler's failure leaves cloud code.
  */
-export function resolveError(thrown: unknown, fallback: { code: number; message: string } = { code: ErrorCode.VALIDATION_ERROR, message: 'Validation failed.' }): ParseError {
+export function resolveError(
+  thrown: unknown,
+  fallback: { code: number; message: string } = { code: ErrorCode.VALIDATION_ERROR, message: 'Validation failed.' },
+): ParseError {
   if (thrown instanceof ParseError) return thrown;
   if (!thrown) return new ParseError(fallback.code, fallback.message);
   const code = typeof (thrown as { code?: unknown }).code === 'number' ? (thrown as { code: number }).code : fallback.code;

@@ -13,9 +13,7 @@ export interface CallOptions {
  * (or a failure) is an error with that message. `retryable` tells a delivery whether another
  * attempt may succeed (no answer, a timeout, 5xx, 408, 429) or the receiver refused for good.
  */
-export type CallOutcome =
-  | { ok: true; status: number; success: unknown }
-  | { ok: false; status?: number; message: string; retryable: boolean; detail?: string };
+export type CallOutcome = { ok: true; status: number; success: unknown } | { ok: false; status?: number; message: string; retryable: boolean; detail?: string };
 
 /** Parse's message for an answer that is not JSON. */
 export const MALFORMED = 'Malformed response';

@@ -30,7 +30,10 @@ export class WebhookRegistry extends CloudRegistry {
     for (const [entry, hook] of deliveredHooks) {
       const k = keyOf(entry.kind, entry.className);
       this.delivered.set(k, hook);
-      this.inProcess.set(k, super.triggersFor(entry.kind, entry.className).filter((t) => !deliveredHooks.has(t)));
+      this.inProcess.set(
+        k,
+        super.triggersFor(entry.kind, entry.className).filter((t) => !deliveredHooks.has(t)),
+      );
     }
   }
 

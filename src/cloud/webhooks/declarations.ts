@@ -9,8 +9,19 @@ export const invalidDeclaration = () => webhookError('invalid hook declaration')
 
 /** Parse's trigger names (triggers.Types): a hook for one Plinth does not call over HTTP is refused with its own message. */
 const PARSE_TRIGGERS = new Set([
-  'beforeLogin', 'afterLogin', 'afterLogout', 'beforePasswordResetRequest', 'beforeSave', 'afterSave', 'beforeDelete', 'afterDelete',
-  'beforeFind', 'afterFind', 'beforeConnect', 'beforeSubscribe', 'afterEvent',
+  'beforeLogin',
+  'afterLogin',
+  'afterLogout',
+  'beforePasswordResetRequest',
+  'beforeSave',
+  'afterSave',
+  'beforeDelete',
+  'afterDelete',
+  'beforeFind',
+  'afterFind',
+  'beforeConnect',
+  'beforeSubscribe',
+  'afterEvent',
 ]);
 const SUPPORTED: ReadonlySet<string> = new Set(HOOK_TRIGGERS);
 
@@ -28,7 +39,8 @@ export function targetOf(declaration: HookDeclaration): HookTarget {
     if (declaration.functionName.length > 200) throw invalidDeclaration();
     return { kind: 'function', functionName: declaration.functionName };
   }
-  if (given(declaration.className) && given(declaration.triggerName)) return { kind: 'trigger', className: declaration.className, triggerName: declaration.triggerName };
+  if (given(declaration.className) && given(declaration.triggerName))
+    return { kind: 'trigger', className: declaration.className, triggerName: declaration.triggerName };
   throw invalidDeclaration();
 }
 
@@ -44,7 +56,8 @@ function checkedUrl(value: unknown): string {
   } catch {
     throw webhookError(`invalid hook url: ${JSON.stringify(value)} is not an absolute URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw webhookError(`invalid hook url: only http and https URLs are allowed, got ${url.protocol.replace(/:$/, '')}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw webhookError(`invalid hook url: only http and https URLs are allowed, got ${url.protocol.replace(/:$/, '')}`);
   if (!url.hostname) throw webhookError(`invalid hook url: ${JSON.stringify(value)} has no host`);
   return value;
 }

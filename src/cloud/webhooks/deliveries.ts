@@ -70,10 +70,12 @@ export class Deliveries {
   async prepare(): Promise<void> {
     const { queue, config, logger } = this.options;
     await queue.prepare(WEBHOOK_QUEUE);
-    this.working ??= queue.work<DeliveryData>(WEBHOOK_QUEUE, (job) => this.deliver(job), { concurrency: config.concurrency }).catch((error) => {
-      this.working = undefined;
-      logger.error({ err: error }, 'webhooks: the delivery queue could not be worked');
-    });
+    this.working ??= queue
+      .work<DeliveryData>(WEBHOOK_QUEUE, (job) => this.deliver(job), { concurrency: config.concurrency })
+      .catch((error) => {
+        this.working = undefined;
+        logger.error({ err: error }, 'webhooks: the delivery queue could not be worked');
+      });
     await this.working;
   }
 
@@ -121,11 +123,24 @@ export class Deliveries {
   }
 
   /** Parse's trigger body for the object as saved (as it was, for a delete) and, on update, as it was before. */
-  private body(op: WriteOperation, triggerName: string, object: ParseObject, original: ParseObject | undefined, base: BaseRequest | undefined): Record<string, unknown> {
+  private body(
+    op: WriteOperation,
+    triggerName: string,
+    object: ParseObject,
+    original: ParseObject | undefined,
+    base: BaseRequest | undefined,
+  ): Record<string, unknown> {
     const objects = this.options.runtime.objects;
     const request = op.auth.request;
     const part = requestPart(
-      base ?? { master: op.auth.isMaster, user: undefined, installationId: request?.installationId, ip: request?.ip, headers: {}, context: request?.context ?? {} },
+      base ?? {
+        master: op.auth.isMaster,
+        user: undefined,
+        installationId: request?.installationId,
+        ip: request?.ip,
+        headers: {},
+        context: request?.context ?? {},
+      },
     );
     const before = op.kind === 'update' && original ? objects.fromStored(op.className, original) : undefined;
     return triggerBody(triggerName, objects.fromStored(op.className, object), before, part);

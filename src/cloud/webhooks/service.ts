@@ -16,7 +16,15 @@ import { checkDeclaration, hookOfRow, targetOf, webhookError, type HookTarget } 
 import { Deliveries } from './deliveries.ts';
 import type { WebhookCaller } from './handlers.ts';
 import * as sql from './sql.ts';
-import { DELIVERED_TRIGGERS, isFunctionHook, type FunctionHook, type HookDeclaration, type StoredHook, type TriggerHook, type WebhookFailure } from './types.ts';
+import {
+  DELIVERED_TRIGGERS,
+  isFunctionHook,
+  type FunctionHook,
+  type HookDeclaration,
+  type StoredHook,
+  type TriggerHook,
+  type WebhookFailure,
+} from './types.ts';
 
 export interface WebhooksOptions {
   db: Database;
@@ -37,7 +45,9 @@ const notFound = (target: HookTarget) =>
   webhookError(target.kind === 'function' ? `no function named: ${target.functionName} is defined` : `class ${target.className} does not exist`);
 
 const duplicate = (target: HookTarget) =>
-  webhookError(target.kind === 'function' ? `function name: ${target.functionName} already exists` : `class ${target.className} already has trigger ${target.triggerName}`);
+  webhookError(
+    target.kind === 'function' ? `function name: ${target.functionName} already exists` : `class ${target.className} already has trigger ${target.triggerName}`,
+  );
 
 /**
  * Webhooks as Parse's Hooks API: functions and triggers that POST to a URL registered with the
@@ -174,7 +184,9 @@ export class Webhooks {
     requireMaster(auth);
     const { rows } = await this.options.db.raw.query(sql.DELETE_TRIGGER, [className, triggerName]);
     if (rows.length) await this.refresh(true);
-    return rows[0] ? { className: rows[0].className as string, triggerName: rows[0].triggerName as TriggerHook['triggerName'], url: rows[0].url as string } : undefined;
+    return rows[0]
+      ? { className: rows[0].className as string, triggerName: rows[0].triggerName as TriggerHook['triggerName'], url: rows[0].url as string }
+      : undefined;
   }
 
   /** After-trigger deliveries that failed for good, newest first. */
@@ -284,7 +296,10 @@ export class Webhooks {
     const key = JSON.stringify([row.functionName, row.className, row.triggerName, row.url]);
     if (this.unservable.has(key)) return;
     this.unservable.add(key);
-    this.options.logger.warn({ hook: { functionName: row.functionName, className: row.className, triggerName: row.triggerName, url: row.url } }, 'webhooks: a stored hook is not served (unsupported trigger or invalid URL)');
+    this.options.logger.warn(
+      { hook: { functionName: row.functionName, className: row.className, triggerName: row.triggerName, url: row.url } },
+      'webhooks: a stored hook is not served (unsupported trigger or invalid URL)',
+    );
   }
 }
 

@@ -19,6 +19,11 @@ export function rawBossDb(raw: RawQueryable): BossDb {
  */
 export function sqlBossDb(sql: Sql): BossDb {
   return {
-    executeSql: async (text, values = []) => ({ rows: await sql.query(text, values.map((v) => (v === undefined ? null : v))) }),
+    executeSql: async (text, values = []) => ({
+      rows: await sql.query(
+        text,
+        values.map((v) => (v === undefined ? null : v)),
+      ),
+    }),
   };
 }

@@ -88,10 +88,7 @@ export class QueueWorker<T> {
     await this.loopDone;
     if (this.running.size) {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.allSettled([...this.running.values()].map((r) => r.done)),
-        new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
-      ]);
+      await Promise.race([Promise.allSettled([...this.running.values()].map((r) => r.done)), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
       clearTimeout(timer);
     }
     return [...this.running.values()].map((r) => r.job);

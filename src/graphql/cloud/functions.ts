@@ -39,7 +39,11 @@ export function defineCloudFunctionTypes(builder: Ref, refs: Refs, functionNames
     'CallCloudCodePayload',
     builder.objectRef('CallCloudCodePayload').implement({
       fields: (t: Ref) => ({
-        result: t.field({ ...out(refs.get('Any'), ''), description: 'This is the result value of the cloud code function execution.', resolve: (p: { result: unknown }) => p.result }),
+        result: t.field({
+          ...out(refs.get('Any'), ''),
+          description: 'This is the result value of the cloud code function execution.',
+          resolve: (p: { result: unknown }) => p.result,
+        }),
         clientMutationId: t.field({ ...out('String', ''), resolve: (p: { clientMutationId?: string | null }) => p.clientMutationId ?? null }),
       }),
     }),

@@ -13,13 +13,22 @@ import { inp, out, type Spec } from '../type-spec.ts';
 
 /** The types this file defines, reserved against class names (collisions.ts). */
 export const WEBHOOK_TYPE_NAMES = [
-  'FunctionHook', 'TriggerHook', 'WebhookFailure',
+  'FunctionHook',
+  'TriggerHook',
+  'WebhookFailure',
   ...['Create', 'Update', 'Delete'].flatMap((verb) => ['Function', 'Trigger'].flatMap((kind) => [`${verb}${kind}HookInput`, `${verb}${kind}HookPayload`])),
 ] as const;
 
 /** Root fields this file defines, reserved against class names. */
 export const WEBHOOK_QUERIES = ['functionHooks', 'triggerHooks', 'webhookFailures'] as const;
-export const WEBHOOK_MUTATIONS = ['createFunctionHook', 'updateFunctionHook', 'deleteFunctionHook', 'createTriggerHook', 'updateTriggerHook', 'deleteTriggerHook'] as const;
+export const WEBHOOK_MUTATIONS = [
+  'createFunctionHook',
+  'updateFunctionHook',
+  'deleteFunctionHook',
+  'createTriggerHook',
+  'updateTriggerHook',
+  'deleteTriggerHook',
+] as const;
 
 type Fields = Record<string, [type: string, spec: Spec, description?: string]>;
 
@@ -49,7 +58,8 @@ const CLIENT_ID: Fields = { clientMutationId: ['String', ''] };
 
 /** Defines the hook types (in every schema: the fields answer even while no hook exists). */
 export function defineWebhookTypes(builder: Ref, refs: Refs): void {
-  const object = (name: string, description: string, spec: Fields) => refs.set(name, builder.objectRef(name).implement({ description, fields: (t: Ref) => fields(t, refs, spec) }));
+  const object = (name: string, description: string, spec: Fields) =>
+    refs.set(name, builder.objectRef(name).implement({ description, fields: (t: Ref) => fields(t, refs, spec) }));
   object('FunctionHook', 'A cloud function served by a webhook.', FUNCTION);
   object('TriggerHook', 'A trigger served by a webhook.', TRIGGER);
   object('WebhookFailure', 'An after-trigger delivery that failed for good (attempts exhausted, or refused by the receiver).', {
@@ -113,7 +123,12 @@ type Input = { functionName?: string; className?: string; triggerName?: string; 
 
 /** The six hook mutations (master key only; Parse's rules and messages, 143). */
 export function webhookMutationFields(refs: Refs, t: Ref): Record<string, Ref> {
-  const field = (verb: 'Create' | 'Update' | 'Delete', kind: 'Function' | 'Trigger', description: string, run: (c: GraphQLContext, input: Input) => Promise<StoredHook | undefined>) =>
+  const field = (
+    verb: 'Create' | 'Update' | 'Delete',
+    kind: 'Function' | 'Trigger',
+    description: string,
+    run: (c: GraphQLContext, input: Input) => Promise<StoredHook | undefined>,
+  ) =>
     t.field({
       ...out(refs.get(`${verb}${kind}HookPayload`), ''),
       description,
@@ -125,11 +140,22 @@ export function webhookMutationFields(refs: Refs, t: Ref): Record<string, Ref> {
     });
   const declared = ({ clientMutationId: _id, ...declaration }: Input) => declaration;
   return {
-    createFunctionHook: field('Create', 'Function', 'Serves a cloud function by a webhook: calls POST Parse’s function body to the URL (master key only).', (c, i) => service(c).create(c.auth, declared(i))),
+    createFunctionHook: field(
+      'Create',
+      'Function',
+      'Serves a cloud function by a webhook: calls POST Parse’s function body to the URL (master key only).',
+      (c, i) => service(c).create(c.auth, declared(i)),
+    ),
     updateFunctionHook: field('Update', 'Function', 'Changes the URL of a function hook (master key only).', (c, i) => service(c).update(c.auth, declared(i))),
-    deleteFunctionHook: field('Delete', 'Function', 'Removes a function hook; answers it as it was, or null when there was none (master key only).', (c, i) => service(c).deleteFunction(c.auth, i.functionName!)),
-    createTriggerHook: field('Create', 'Trigger', 'Serves a trigger of a class by a webhook (master key only).', (c, i) => service(c).create(c.auth, declared(i))),
+    deleteFunctionHook: field('Delete', 'Function', 'Removes a function hook; answers it as it was, or null when there was none (master key only).', (c, i) =>
+      service(c).deleteFunction(c.auth, i.functionName!),
+    ),
+    createTriggerHook: field('Create', 'Trigger', 'Serves a trigger of a class by a webhook (master key only).', (c, i) =>
+      service(c).create(c.auth, declared(i)),
+    ),
     updateTriggerHook: field('Update', 'Trigger', 'Changes the URL of a trigger hook (master key only).', (c, i) => service(c).update(c.auth, declared(i))),
-    deleteTriggerHook: field('Delete', 'Trigger', 'Removes a trigger hook; answers it as it was, or null when there was none (master key only).', (c, i) => service(c).deleteTrigger(c.auth, i.className!, i.triggerName!)),
+    deleteTriggerHook: field('Delete', 'Trigger', 'Removes a trigger hook; answers it as it was, or null when there was none (master key only).', (c, i) =>
+      service(c).deleteTrigger(c.auth, i.className!, i.triggerName!),
+    ),
   };
 }

@@ -1,4 +1,12 @@
-import { Kind, type ASTNode, type DefinitionNode, type DirectiveNode, type DocumentNode, type FieldDefinitionNode, type InputValueDefinitionNode } from 'graphql';
+import {
+  Kind,
+  type ASTNode,
+  type DefinitionNode,
+  type DirectiveNode,
+  type DocumentNode,
+  type FieldDefinitionNode,
+  type InputValueDefinitionNode,
+} from 'graphql';
 import { STATIC_TYPE_NAMES } from '../collisions.ts';
 import { CUSTOM_DIRECTIVES } from './directives.ts';
 import { placeOf, sdlError } from './sdl-error.ts';
@@ -50,7 +58,8 @@ export function checkDocument(file: string, document: DocumentNode): DocumentNam
   for (const [typeName, fields] of names.extensions) {
     const defined = names.types.get(typeName);
     const extended = [...fields.values()][0];
-    if (defined && extended) throw sdlError(file, extended, `type ${typeName} is defined in this file (line ${defined.line}) and extended as well; put its fields in its definition`);
+    if (defined && extended)
+      throw sdlError(file, extended, `type ${typeName} is defined in this file (line ${defined.line}) and extended as well; put its fields in its definition`);
   }
   return names;
 }
@@ -61,7 +70,12 @@ type Fail = (node: ASTNode, message: string) => never;
 function checkTypeDefinition(def: TypeDefinition, names: DocumentNames, fail: Fail): void {
   const name = def.name.value;
   if (ROOTS.has(name)) {
-    fail(def.name, EXTENSIBLE_ROOTS.has(name) ? `type ${name} is the API's own root type: write "extend type ${name} { … }" to add fields to it` : `subscriptions cannot be added by a custom schema`);
+    fail(
+      def.name,
+      EXTENSIBLE_ROOTS.has(name)
+        ? `type ${name} is the API's own root type: write "extend type ${name} { … }" to add fields to it`
+        : `subscriptions cannot be added by a custom schema`,
+    );
   }
   if (name.startsWith('__')) fail(def.name, `type ${name}: names starting with "__" are reserved by GraphQL`);
   if (STATIC_TYPE_NAMES.has(name)) fail(def.name, `type ${name} clashes with a built-in type of the API; rename it`);
@@ -78,7 +92,8 @@ function checkTypeDefinition(def: TypeDefinition, names: DocumentNames, fail: Fa
 function checkExtension(def: Extract<DefinitionNode, { kind: Kind.OBJECT_TYPE_EXTENSION }>, names: DocumentNames, fail: Fail): void {
   const name = def.name.value;
   if (name === 'Subscription') fail(def, 'subscriptions cannot be added by a custom schema');
-  if (STATIC_TYPE_NAMES.has(name) && !EXTENSIBLE_ROOTS.has(name)) fail(def, `type ${name} is a built-in type of the API; only Query, Mutation and class types can be extended`);
+  if (STATIC_TYPE_NAMES.has(name) && !EXTENSIBLE_ROOTS.has(name))
+    fail(def, `type ${name} is a built-in type of the API; only Query, Mutation and class types can be extended`);
   if (def.interfaces?.length || def.directives?.length) fail(def, `extend type ${name} may only add fields (no interfaces or directives)`);
   let fields = names.extensions.get(name);
   if (!fields) names.extensions.set(name, (fields = new Map()));
@@ -99,7 +114,7 @@ function checkField(field: FieldDefinitionNode, onObject: boolean, fail: Fail): 
     if (d.name.value === 'resolve') {
       for (const a of args) {
         if (a.name.value !== 'to') fail(a, `@resolve takes only "to" (the cloud function's name), not "${a.name.value}"`);
-        if (a.value.kind !== Kind.STRING) fail(a, '@resolve(to:) must be a string: the cloud function\'s name');
+        if (a.value.kind !== Kind.STRING) fail(a, "@resolve(to:) must be a string: the cloud function's name");
       }
     }
     if (d.name.value === 'mock') {

@@ -27,11 +27,13 @@ export function refuseClashes(generated: GraphQLSchema, custom: CustomSchema, cl
     if (!type) continue; // a class not created yet: its fields are left out for now
     const [first] = fields.values();
     const root = typeName === 'Query' || typeName === 'Mutation';
-    if (!root && !isClassType(type)) throw sdlError(custom.file, first, `type ${typeName} is ${whatIs(type, classNameOf)}; only Query, Mutation and class types can be extended`);
+    if (!root && !isClassType(type))
+      throw sdlError(custom.file, first, `type ${typeName} is ${whatIs(type, classNameOf)}; only Query, Mutation and class types can be extended`);
     if (!isObjectType(type)) continue;
     const taken = type.getFields();
     for (const [field, place] of fields) {
-      if (Object.hasOwn(taken, field)) throw sdlError(custom.file, place, `field ${typeName}.${field} clashes with a ${root ? 'root field' : 'field'} of the generated API; rename it`);
+      if (Object.hasOwn(taken, field))
+        throw sdlError(custom.file, place, `field ${typeName}.${field} clashes with a ${root ? 'root field' : 'field'} of the generated API; rename it`);
     }
   }
 }

@@ -64,7 +64,12 @@ export function pointerClass(pointer: { className?: string }, expected: GraphQLO
  * the class type the field returns; undefined under an interface or union, where the value
  * must name its class. A value of another class, or without an objectId, is refused (141).
  */
-export function toStoredObject(value: unknown, expected: GraphQLObjectType | undefined, classNameOf: ClassNameOf, typeOf: (name: string) => GraphQLNamedType | undefined): ParseObject | null {
+export function toStoredObject(
+  value: unknown,
+  expected: GraphQLObjectType | undefined,
+  classNameOf: ClassNameOf,
+  typeOf: (name: string) => GraphQLNamedType | undefined,
+): ParseObject | null {
   if (value === null || value === undefined) return null;
   const expectedName = expected?.name ?? 'class object';
   let stored: ParseObject;
@@ -117,7 +122,10 @@ function storedValue(field: GraphQLField<unknown, unknown>, v: unknown): unknown
     case 'ACL':
       return typeof json?.toJSON === 'function' ? (json.toJSON as () => unknown)() : v;
     case 'GeoPoint':
-      if (isListType(unwrapped)) return json?.__type === 'Polygon' && Array.isArray(json.coordinates) ? json.coordinates.map(([latitude, longitude]: number[]) => ({ latitude, longitude })) : v;
+      if (isListType(unwrapped))
+        return json?.__type === 'Polygon' && Array.isArray(json.coordinates)
+          ? json.coordinates.map(([latitude, longitude]: number[]) => ({ latitude, longitude }))
+          : v;
       return json ? { latitude: json.latitude, longitude: json.longitude } : v;
     default:
       // A pointer given as {__type: 'Pointer'}: the generated resolver loads it by id.

@@ -1,4 +1,12 @@
-import { Kind, type DefinitionNode, type DocumentNode, type FieldDefinitionNode, type GraphQLSchema, type InputValueDefinitionNode, type TypeNode } from 'graphql';
+import {
+  Kind,
+  type DefinitionNode,
+  type DocumentNode,
+  type FieldDefinitionNode,
+  type GraphQLSchema,
+  type InputValueDefinitionNode,
+  type TypeNode,
+} from 'graphql';
 import { placeOf, where } from './sdl-error.ts';
 import type { CustomSchema } from './types.ts';
 

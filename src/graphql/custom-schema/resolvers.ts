@@ -1,4 +1,15 @@
-import { Kind, type DocumentNode, type GraphQLField, type GraphQLFieldResolver, type GraphQLInterfaceType, type GraphQLResolveInfo, type GraphQLObjectType, type GraphQLSchema, type GraphQLTypeResolver, type GraphQLUnionType } from 'graphql';
+import {
+  Kind,
+  type DocumentNode,
+  type GraphQLField,
+  type GraphQLFieldResolver,
+  type GraphQLInterfaceType,
+  type GraphQLResolveInfo,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type GraphQLTypeResolver,
+  type GraphQLUnionType,
+} from 'graphql';
 import { CLASS } from '../../core/index.ts';
 import { ErrorCode, ParseError } from '../../errors/index.ts';
 import type { GraphQLContext } from '../context.ts';
@@ -47,7 +58,9 @@ function resolverFor(source: FieldSource, field: Field, onCustomType: boolean, c
     default:
       // A custom type's plain field reads its parent's property, shaped to the field's type.
       // On Query, Mutation and class types GraphQL's default resolver stays (null, or the stored value).
-      return onCustomType ? (parent, _args, c, info) => shapeValue(field.type, (parent as Record<string, unknown> | null)?.[field.name], callOf(c, info), ctx) : undefined;
+      return onCustomType
+        ? (parent, _args, c, info) => shapeValue(field.type, (parent as Record<string, unknown> | null)?.[field.name], callOf(c, info), ctx)
+        : undefined;
   }
 }
 

@@ -61,7 +61,10 @@ function objectField(ctx: GenContext, t: Ref, cls: ClassDef, name: string, field
         },
       });
     case 'Array':
-      return t.field({ ...out(ctx.refs.get('ArrayResult'), field.required ? '[]!' : '[]'), resolve: (o: ParseObject, _a: unknown, c: GraphQLContext, info: GraphQLResolveInfo) => arrayElements(ctx, o[name], c, info) });
+      return t.field({
+        ...out(ctx.refs.get('ArrayResult'), field.required ? '[]!' : '[]'),
+        resolve: (o: ParseObject, _a: unknown, c: GraphQLContext, info: GraphQLResolveInfo) => arrayElements(ctx, o[name], c, info),
+      });
     case 'Pointer':
       if (!targetExposed(ctx, field)) return undefined;
       return t.field({

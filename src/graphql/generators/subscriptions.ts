@@ -79,4 +79,3 @@ function eventFields(info: GraphQLResolveInfo, cls: ClassDef): string[] {
   }
   return [...fields];
 }
-

@@ -41,9 +41,13 @@ export function sessionMutations(ctx: GenContext, user: ClassDef, t: Ref): Recor
         return viewerPayload(await c.accounts.logInWith(input.authData, fields, originOf(c), viewerUserFields(info, user, 'LogInWithPayload'), c.auth), input);
       },
     ),
-    logIn: field('LogIn', 'The logIn mutation can be used to log in an existing user.', async (input: WithId & { username: string; password: string }, c, info) => {
-      return viewerPayload(await c.accounts.logIn(input.username, input.password, originOf(c), viewerUserFields(info, user, 'LogInPayload')), input);
-    }),
+    logIn: field(
+      'LogIn',
+      'The logIn mutation can be used to log in an existing user.',
+      async (input: WithId & { username: string; password: string }, c, info) => {
+        return viewerPayload(await c.accounts.logIn(input.username, input.password, originOf(c), viewerUserFields(info, user, 'LogInPayload')), input);
+      },
+    ),
     logOut: field('LogOut', 'The logOut mutation can be used to log out an existing user.', async (input: WithId, c) => {
       await c.accounts.logOut(c.auth);
       return { ok: true, clientMutationId: input.clientMutationId ?? null };

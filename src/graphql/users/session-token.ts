@@ -23,6 +23,7 @@ export function sessionTokenField(t: Ref): Ref {
   return t.field({
     ...out('String', ''),
     description: "The session's token: the request's own on the session it came with, else null (only the token's SHA-256 is stored).",
-    resolve: (o: ParseObject, _a: unknown, c: GraphQLContext) => (c.auth.sessionId !== undefined && o.objectId === c.auth.sessionId ? (requestSessionToken(c) ?? null) : null),
+    resolve: (o: ParseObject, _a: unknown, c: GraphQLContext) =>
+      c.auth.sessionId !== undefined && o.objectId === c.auth.sessionId ? (requestSessionToken(c) ?? null) : null,
   });
 }

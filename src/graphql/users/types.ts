@@ -60,7 +60,10 @@ export function defineUsersTypes(ctx: GenContext, user: ClassDef): void {
     refs.set(
       name,
       b.objectRef(name).implement({
-        fields: (t: Ref) => ({ viewer: t.field({ ...out(refs.get('Viewer'), '!'), resolve: (p: { viewer: ViewerValue }) => p.viewer }), clientMutationId: echo(t) }),
+        fields: (t: Ref) => ({
+          viewer: t.field({ ...out(refs.get('Viewer'), '!'), resolve: (p: { viewer: ViewerValue }) => p.viewer }),
+          clientMutationId: echo(t),
+        }),
       }),
     );
 
@@ -110,7 +113,11 @@ export function defineUsersTypes(ctx: GenContext, user: ClassDef): void {
     'ChallengePayload',
     b.objectRef('ChallengePayload').implement({
       fields: (t: Ref) => ({
-        challengeData: t.field({ ...out('Object', ''), description: 'Challenge response from configured auth adapters.', resolve: (p: { challengeData: unknown }) => p.challengeData }),
+        challengeData: t.field({
+          ...out('Object', ''),
+          description: 'Challenge response from configured auth adapters.',
+          resolve: (p: { challengeData: unknown }) => p.challengeData,
+        }),
         clientMutationId: echo(t),
       }),
     }),

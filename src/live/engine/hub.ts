@@ -3,7 +3,16 @@ import { errors, ParseError } from '../../errors/index.ts';
 import type { ClassDef, SchemaStore } from '../../schema/index.ts';
 import { compileMatcher } from '../../query/index.ts';
 import { guardWhere, readPolicy, type RoleResolver } from '../../security/index.ts';
-import { channels, type ChangeFeed, type EventSubscriptionRequest, type LiveChange, type LiveEvent, type LiveEvents, type PubSub, type SessionsEnded } from '../types.ts';
+import {
+  channels,
+  type ChangeFeed,
+  type EventSubscriptionRequest,
+  type LiveChange,
+  type LiveEvent,
+  type LiveEvents,
+  type PubSub,
+  type SessionsEnded,
+} from '../types.ts';
 import { decide, prepareChange } from './decide.ts';
 import { FeedRouter } from './feed.ts';
 import { refreshRoles } from './role-refresh.ts';

@@ -44,5 +44,11 @@ export function parseProject(spec: unknown, shape: Shape): { stage: Stage; shape
   } else {
     for (const f of shape.fields.values()) if (!dropped.has(f.name) && (keepId || f.name !== 'objectId')) fields.push({ output: f, source: f });
   }
-  return { stage: { kind: 'project', fields }, shape: derivedShape(shape, fields.map((f) => f.output)) };
+  return {
+    stage: { kind: 'project', fields },
+    shape: derivedShape(
+      shape,
+      fields.map((f) => f.output),
+    ),
+  };
 }

@@ -26,7 +26,8 @@ export function compileCompare(field: FieldRef, op: CompareOp, value: unknown): 
 function compareScalar(field: FieldRef, get: Getter, op: CompareOp, value: unknown): Predicate {
   const kind = scalarKind(field.type);
   const target = kind?.key(value);
-  if (!kind || target === undefined) throw errors.incorrectType(`Invalid value for field ${field.name}: cannot compare a ${field.type} with ${JSON.stringify(value)}`);
+  if (!kind || target === undefined)
+    throw errors.incorrectType(`Invalid value for field ${field.name}: cannot compare a ${field.type} with ${JSON.stringify(value)}`);
   const { key, order } = kind;
   if (op === 'eq') return (o) => key(get(o)) === target;
   if (op === 'ne') return (o) => key(get(o)) !== target;

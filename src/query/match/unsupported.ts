@@ -18,7 +18,8 @@ function reasonFor(cond: Condition): string | undefined {
       return `text search on field ${cond.field.name} cannot be used in a subscription: it depends on the database's text search dictionaries (use matchesRegex instead)`;
     case 'compare':
     case 'in':
-      if (!cond.field.path && !COMPARABLE.has(cond.field.type)) return `${cond.kind === 'in' ? 'in' : 'comparison'} on ${cond.field.type} field ${cond.field.name} is not supported`;
+      if (!cond.field.path && !COMPARABLE.has(cond.field.type))
+        return `${cond.kind === 'in' ? 'in' : 'comparison'} on ${cond.field.type} field ${cond.field.name} is not supported`;
       return undefined;
     default:
       return undefined;

@@ -26,7 +26,8 @@ export function parseReferenceOps(cls: ClassDef, field: FieldRef, ops: Record<st
       if (!target) invalid(`Target class ${field.targetClass} of ${field.name} does not exist`);
       // Parse REST's $inQuery carries {where, className}; GraphQL's have is the where itself.
       const rest = isObject(operand) && isObject(operand.where) && typeof operand.className === 'string';
-      if (rest && operand.className !== target.className) invalid(`${op} on ${field.name} must query class ${target.className}, not ${String(operand.className)}`);
+      if (rest && operand.className !== target.className)
+        invalid(`${op} on ${field.name} must query class ${target.className}, not ${String(operand.className)}`);
       const where = rest ? operand.where : operand;
       const sub = state.parseNested(where, target, depth + 1);
       parts.push(

@@ -15,7 +15,9 @@ function where(field: FieldRef, value: unknown): RestWhere {
 }
 
 function inexpressible(condition: Condition, why: string): never {
-  throw errors.invalidQuery(`A ${condition.kind} condition on ${'field' in condition ? restKey(condition.field) : 'the query'} cannot be written in Parse's REST form: ${why}`);
+  throw errors.invalidQuery(
+    `A ${condition.kind} condition on ${'field' in condition ? restKey(condition.field) : 'the query'} cannot be written in Parse's REST form: ${why}`,
+  );
 }
 
 /**
@@ -52,7 +54,9 @@ export function conditionToRest(condition: Condition): RestWhere {
       return where(condition.field, condition.options ? { $regex: condition.pattern, $options: condition.options } : { $regex: condition.pattern });
     case 'text': {
       const { term, language, caseSensitive, diacriticSensitive } = condition;
-      return where(condition.field, { $text: { $search: { $term: term, $language: language, $caseSensitive: caseSensitive, $diacriticSensitive: diacriticSensitive } } });
+      return where(condition.field, {
+        $text: { $search: { $term: term, $language: language, $caseSensitive: caseSensitive, $diacriticSensitive: diacriticSensitive } },
+      });
     }
     case 'containsAll':
       return where(condition.field, { $all: condition.values });
@@ -97,7 +101,8 @@ function compareToRest(condition: Extract<Condition, { kind: 'compare' }>): Rest
   const encoded = restValue(field, value);
   if (field.type === 'Object' && !field.path?.length) {
     // A whole Object field takes only a literal: equality, or its negation under $nor.
-    if ((op !== 'eq' && op !== 'ne') || !isLiteral(encoded)) inexpressible(condition, op === 'eq' || op === 'ne' ? 'the value is a plain object' : 'Object fields are ordered only by a key inside them');
+    if ((op !== 'eq' && op !== 'ne') || !isLiteral(encoded))
+      inexpressible(condition, op === 'eq' || op === 'ne' ? 'the value is a plain object' : 'Object fields are ordered only by a key inside them');
     return op === 'eq' ? where(field, encoded) : { $nor: [where(field, encoded)] };
   }
   if (op === 'eq' && isLiteral(encoded)) return where(field, encoded);

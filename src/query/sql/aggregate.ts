@@ -34,7 +34,8 @@ function group(before: Level, stage: Of<'group'>, ctx: SqlContext): Level {
   }
   const fields = new Map<string, LevelField>();
   if (stage.keyOutput) fields.set(stage.keyOutput.name, { sql: keySql, field: stage.keyOutput });
-  for (const acc of stage.accumulators) fields.set(acc.output.name, { sql: accumulatorSql(acc, acc.source && sqlOf(level, acc.source), ctx), field: acc.output });
+  for (const acc of stage.accumulators)
+    fields.set(acc.output.name, { sql: accumulatorSql(acc, acc.source && sqlOf(level, acc.source), ctx), field: acc.output });
   // One group of everything: SQL would return a row for no input at all, MongoDB returns none.
   const having = key.kind === 'none' ? 'count(*) > 0' : undefined;
   return { ...level, fields, plain: false, groupBy, having, orderBy: [] };

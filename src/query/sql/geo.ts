@@ -34,6 +34,7 @@ export function withinBoxSql(column: string, bottomLeft: GeoPoint, upperRight: G
   const lat = `${column}[1] BETWEEN ${num(bottomLeft.latitude)} AND ${num(upperRight.latitude)}`;
   const west = num(bottomLeft.longitude);
   const east = num(upperRight.longitude);
-  const lng = bottomLeft.longitude <= upperRight.longitude ? `${column}[0] BETWEEN ${west} AND ${east}` : `(${column}[0] >= ${west} OR ${column}[0] <= ${east})`;
+  const lng =
+    bottomLeft.longitude <= upperRight.longitude ? `${column}[0] BETWEEN ${west} AND ${east}` : `(${column}[0] >= ${west} OR ${column}[0] <= ${east})`;
   return `COALESCE(${lat} AND ${lng}, FALSE)`;
 }

@@ -93,7 +93,13 @@ export function compileFind(q: FindSql, ctx: SqlContext): string {
  * are `q.columns`. `offsets` gives each owner its own offset (a `last` page placed by each
  * owner's count); otherwise every owner skips `q.offset`.
  */
-export function compileRelatedFind(q: Omit<FindSql, 'relation'>, joinTable: string, ownerIds: readonly string[], offsets: readonly number[] | undefined, ctx: SqlContext): string {
+export function compileRelatedFind(
+  q: Omit<FindSql, 'relation'>,
+  joinTable: string,
+  ownerIds: readonly string[],
+  offsets: readonly number[] | undefined,
+  ctx: SqlContext,
+): string {
   const owners = ctx.params.add(ownerIds) + '::text[]';
   const source = offsets ? `unnest(${owners}, ${ctx.params.add(offsets)}::int8[]) AS o("owner", "skip")` : `unnest(${owners}) AS o("owner")`;
   const inner = compileFind({ ...q, offset: offsets ? { sql: 'o."skip"' } : q.offset, relation: { joinTable, ownerSql: 'o."owner"' } }, ctx);
@@ -129,7 +135,14 @@ export function compileCount(cls: ClassDef, where: Condition, ctx: SqlContext, a
 }
 
 /** Counts the related objects of many owners in one grouped statement (owners without any are absent). */
-export function compileRelatedCount(cls: ClassDef, joinTable: string, ownerIds: readonly string[], where: Condition, ctx: SqlContext, after?: CountAfter): string {
+export function compileRelatedCount(
+  cls: ClassDef,
+  joinTable: string,
+  ownerIds: readonly string[],
+  where: Condition,
+  ctx: SqlContext,
+  after?: CountAfter,
+): string {
   const filters = [`j."owningId" = ANY(${ctx.params.add(ownerIds)}::text[])`, ...filtersOf(where, 't', ctx)];
   const following = followingColumn(after, 't', ctx);
   return (

@@ -13,7 +13,8 @@ export interface CloudLabels {
  */
 export function cloudLabels(key: string): CloudLabels {
   const [head, ...rest] = key.split(':');
-  if (head === 'webhook') return rest[0] === 'function' ? { type: 'function', name: rest.slice(1).join(':') } : { type: 'trigger', name: `${rest[0]} ${rest[1]}` };
+  if (head === 'webhook')
+    return rest[0] === 'function' ? { type: 'function', name: rest.slice(1).join(':') } : { type: 'trigger', name: `${rest[0]} ${rest[1]}` };
   if (head === 'function' || head === 'job') return { type: head, name: rest.join(':') };
   if (head === 'trigger') return { type: 'trigger', name: `${rest[0]} ${rest[1]}` };
   return { type: 'other', name: key };

@@ -50,9 +50,24 @@ export class PlinthMetrics {
       labelNames: ['operation'],
       registers,
     });
-    this.errors = new Counter({ name: 'plinth_graphql_errors_total', help: 'Errors in GraphQL results, by operation kind and error code (Parse numeric codes, or GraphQL request codes)', labelNames: ['operation', 'code'], registers });
-    this.cloudDuration = new Histogram({ name: 'plinth_cloud_duration_seconds', help: 'Cloud code runs (count) and their durations, by type and name', labelNames: ['type', 'name'], registers });
-    this.cloudErrors = new Counter({ name: 'plinth_cloud_errors_total', help: 'Cloud code runs that threw or timed out, by type and name', labelNames: ['type', 'name'], registers });
+    this.errors = new Counter({
+      name: 'plinth_graphql_errors_total',
+      help: 'Errors in GraphQL results, by operation kind and error code (Parse numeric codes, or GraphQL request codes)',
+      labelNames: ['operation', 'code'],
+      registers,
+    });
+    this.cloudDuration = new Histogram({
+      name: 'plinth_cloud_duration_seconds',
+      help: 'Cloud code runs (count) and their durations, by type and name',
+      labelNames: ['type', 'name'],
+      registers,
+    });
+    this.cloudErrors = new Counter({
+      name: 'plinth_cloud_errors_total',
+      help: 'Cloud code runs that threw or timed out, by type and name',
+      labelNames: ['type', 'name'],
+      registers,
+    });
     this.stopObserving = sources.cloudStats.observe((key, ms, failed) => {
       const labels = cloudLabels(key);
       this.cloudDuration.observe(labels, ms / 1000);

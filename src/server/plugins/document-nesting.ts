@@ -36,7 +36,8 @@ function skipString(source: string, i: number): number {
   while (i < source.length) {
     const c = source.charCodeAt(i);
     if (c === 0x5c /* \ */) i += 2;
-    else if (c === 0x22 || c === 0x0a || c === 0x0d) return i + 1; // an unterminated string ends at the line (a syntax error for the parser)
+    else if (c === 0x22 || c === 0x0a || c === 0x0d)
+      return i + 1; // an unterminated string ends at the line (a syntax error for the parser)
     else i++;
   }
   return i;

@@ -22,12 +22,19 @@ export function maskError(logger?: Logger) {
     const graphqlError = isGraphQLError(error) ? error : undefined;
     const original = graphqlError ? (graphqlError.originalError ?? undefined) : error;
     const withCode = (code: number, msg: string) =>
-      createGraphQLError(msg, { nodes: graphqlError?.nodes, source: graphqlError?.source, positions: graphqlError?.positions, path: graphqlError?.path, extensions: { code } });
+      createGraphQLError(msg, {
+        nodes: graphqlError?.nodes,
+        source: graphqlError?.source,
+        positions: graphqlError?.positions,
+        path: graphqlError?.path,
+        extensions: { code },
+      });
     if (original instanceof ParseError) return withCode(original.code, original.message);
     if (original instanceof DatabaseError) {
       // A pattern JavaScript accepts but PostgreSQL's engine does not (a repetition over 255, …):
       // its reason, under the one prefix that query/parse/regex.ts gives JavaScript's refusals.
-      if (original.code === SqlState.INVALID_REGEX) return withCode(ErrorCode.INVALID_QUERY, `Invalid regular expression: ${original.message.replace(/^invalid regular expression:\s*/i, '')}`);
+      if (original.code === SqlState.INVALID_REGEX)
+        return withCode(ErrorCode.INVALID_QUERY, `Invalid regular expression: ${original.message.replace(/^invalid regular expression:\s*/i, '')}`);
       if (original.code === '42704') return withCode(ErrorCode.INVALID_QUERY, `Invalid query: ${original.message}`);
       if (original.code === SqlState.QUERY_CANCELED) return withCode(ErrorCode.INVALID_QUERY, 'The query took too long and was cancelled.');
       // Class 22 "data exception": a value the database cannot take that no check before SQL

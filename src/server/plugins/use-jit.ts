@@ -121,7 +121,8 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 /** Each event of `source` mapped through `run`; ending the result ends the source. */
 function mapEvents<T>(source: AsyncIterable<unknown>, run: (event: unknown) => T | Promise<T>): AsyncIterableIterator<T> {
   const it = source[Symbol.asyncIterator]();
-  const map = async (r: IteratorResult<unknown>): Promise<IteratorResult<T>> => (r.done ? { done: true, value: undefined } : { done: false, value: await run(r.value) });
+  const map = async (r: IteratorResult<unknown>): Promise<IteratorResult<T>> =>
+    r.done ? { done: true, value: undefined } : { done: false, value: await run(r.value) };
   return {
     next: async () => map(await it.next()),
     return: async () => (it.return ? map(await it.return()) : { done: true, value: undefined }),

@@ -46,7 +46,10 @@ function longerThan(document: string, max: number): boolean {
  * deeply its brackets nest, and how deeply its variables nest. Used for HTTP requests (below)
  * and graphql-ws operations (server/ws.ts).
  */
-export function paramsError(params: { query?: unknown; variables?: unknown }, limits: Pick<Limits, 'maxNesting' | 'maxInputDepth' | 'maxDocumentBytes'>): GraphQLError | undefined {
+export function paramsError(
+  params: { query?: unknown; variables?: unknown },
+  limits: Pick<Limits, 'maxNesting' | 'maxInputDepth' | 'maxDocumentBytes'>,
+): GraphQLError | undefined {
   if (typeof params.query === 'string' && longerThan(params.query, limits.maxDocumentBytes)) {
     return rejected(`The document is larger than ${limits.maxDocumentBytes} bytes (send large values as variables).`, ErrorCode.INVALID_QUERY);
   }

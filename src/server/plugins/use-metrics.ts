@@ -49,7 +49,9 @@ export function useMetrics(metrics: PlinthMetrics, options: MetricsOptions = {})
           return endResponse(json(401, { error: 'unauthorized' }, { 'www-authenticate': 'Bearer realm="metrics"' }));
         }
       }
-      return metrics.render().then(({ text, contentType }) => endResponse(new Response(request.method === 'HEAD' ? null : text, { headers: { 'content-type': contentType } })));
+      return metrics
+        .render()
+        .then(({ text, contentType }) => endResponse(new Response(request.method === 'HEAD' ? null : text, { headers: { 'content-type': contentType } })));
     },
     onParse() {
       return ({ result }) => {

@@ -79,7 +79,11 @@ export function useParseAuth(options: ParseAuthOptions): Plugin {
         return;
       }
       try {
-        const auth = await resolveAuth({ masterKey: request.headers.get('x-parse-master-key'), sessionToken: sessionTokenOf(request.headers) }, options.masterKey, options.sessions);
+        const auth = await resolveAuth(
+          { masterKey: request.headers.get('x-parse-master-key'), sessionToken: sessionTokenOf(request.headers) },
+          options.masterKey,
+          options.sessions,
+        );
         if (auth.isMaster && masterKeyIps) {
           const ip = remoteAddressOf(serverContext);
           if (!masterKeyIps.allows(ip)) {

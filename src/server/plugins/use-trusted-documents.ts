@@ -51,7 +51,8 @@ export class TrustedDocuments {
     } catch (error) {
       throw new Error(`PLINTH_TRUSTED_DOCUMENTS: cannot read ${file}: ${(error as Error).message}`);
     }
-    if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new Error(`PLINTH_TRUSTED_DOCUMENTS: ${file} must hold a JSON object of id → document`);
+    if (typeof map !== 'object' || map === null || Array.isArray(map))
+      throw new Error(`PLINTH_TRUSTED_DOCUMENTS: ${file} must hold a JSON object of id → document`);
     for (const [id, text] of Object.entries(map)) {
       if (typeof text !== 'string') throw new Error(`PLINTH_TRUSTED_DOCUMENTS: the document "${id}" in ${file} is not a string`);
       try {
@@ -89,7 +90,10 @@ export class TrustedDocuments {
  * that fails validation is.
  */
 export function refusalError(refusal: Refusal, overHttp = true): GraphQLError {
-  const [message, code, status] = refusal === 'not-found' ? ['PersistedQueryNotFound', 'PERSISTED_QUERY_NOT_FOUND', 200] : ['PersistedQueryOnly: this server runs only trusted documents', 'PERSISTED_QUERY_ONLY', 400];
+  const [message, code, status] =
+    refusal === 'not-found'
+      ? ['PersistedQueryNotFound', 'PERSISTED_QUERY_NOT_FOUND', 200]
+      : ['PersistedQueryOnly: this server runs only trusted documents', 'PERSISTED_QUERY_ONLY', 400];
   return createGraphQLError(message, { extensions: overHttp ? { code, http: { status } } : { code } });
 }
 

@@ -56,5 +56,9 @@ export function refused(v: ViewContext, status: number, title: string, reason: s
 }
 
 export function failed(v: ViewContext): Response {
-  return htmlPage(500, { title: 'Something went wrong', appName: v.appName, body: paragraph('The server could not complete this request. Please try again later.', 'error') });
+  return htmlPage(500, {
+    title: 'Something went wrong',
+    appName: v.appName,
+    body: paragraph('The server could not complete this request. Please try again later.', 'error'),
+  });
 }

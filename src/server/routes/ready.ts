@@ -70,7 +70,11 @@ export class Readiness {
 
   private async run(): Promise<ReadyReport> {
     const { sources } = this;
-    const report: ReadyReport = { ready: true, checks: { database: 'ok', migrations: 'ok', schema: 'ok', redis: 'not configured' }, schemaVersion: sources.schemaVersion() };
+    const report: ReadyReport = {
+      ready: true,
+      checks: { database: 'ok', migrations: 'ok', schema: 'ok', redis: 'not configured' },
+      schemaVersion: sources.schemaVersion(),
+    };
     const reasons: string[] = [];
     let failure: unknown;
     if (this.stopping) reasons.push('shutting down');
