@@ -40,6 +40,29 @@ export function runCloudScenario(opts, { url, serverPid, label, out }) {
 }
 
 /**
+ * The files scenario (files/files.mjs): upload and download of 1 MiB files, then one large upload,
+ * through Plinth's GraphQL multipart requests or Parse's REST file route (`mode` plinth or parse).
+ * `storePid`: the S3 server's process (pg-s3), whose CPU is recorded apart.
+ */
+export function runFilesScenario(opts, { url, serverPid, label, out, mode, storePid }) {
+  const env = {
+    ...process.env,
+    GQL_URL: url,
+    PARSE_APP_ID: APP_ID,
+    PARSE_MASTER_KEY: MASTER_KEY,
+    SERVER_PID: String(serverPid),
+    LABEL: label,
+    OUT: out,
+    FILES_MODE: mode,
+    FILES_LARGE_MIB: String(opts.files.largeMiB),
+    FILES_CONCURRENCY: String(opts.files.concurrency),
+    FILES_PARSE_STREAM: opts.files.parseStream,
+    FILES_STORE_PID: storePid ? String(storePid) : '',
+  };
+  return runToCompletion(process.execPath, [path.join(opts.benchDir, 'files/files.mjs')], { env });
+}
+
+/**
  * The live scenario (live/live.mjs): mutation → event at each subscriber, for each count of
  * `counts` in turn, over graphql-ws (Plinth) or Parse's LiveQuery protocol (`mode` parse).
  */

@@ -1,8 +1,14 @@
 // The live parts of the summary: event latency per step and subscriber count, by target with
 // Parse's 1-subscriber figure beside it, the memory of idle subscriptions, and issue 4's targets.
 
-const TITLE = { parse: 'Parse Server (LiveQuery)', pg: 'Plinth on PostgreSQL', 'pg-redis': 'Plinth on PostgreSQL + Redis', pglite: 'Plinth on PGlite' };
-const ORDER = ['parse', 'pg', 'pg-redis', 'pglite'];
+const TITLE = {
+  parse: 'Parse Server (LiveQuery)',
+  pg: 'Plinth on PostgreSQL',
+  'pg-redis': 'Plinth on PostgreSQL + Redis',
+  'pg-s3': 'Plinth on PostgreSQL, files in S3',
+  pglite: 'Plinth on PGlite',
+};
+const ORDER = ['parse', 'pg', 'pg-redis', 'pg-s3', 'pglite'];
 /** Issue 4's targets. */
 export const LIVE_GOALS = { p99At1000Ms: 50, idleMB: 300 };
 

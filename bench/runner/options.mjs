@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-/** Target names as they may be written in BENCH_TARGETS, mapped to the runner's four targets. */
+/** Target names as they may be written in BENCH_TARGETS, mapped to the runner's targets. */
 const TARGET_NAMES = {
   pg: 'pg',
   plinth: 'pg',
@@ -15,10 +15,16 @@ const TARGET_NAMES = {
   floor: 'floor',
   'pg-redis': 'pg-redis',
   'plinth-pg-redis': 'pg-redis',
+  'pg-s3': 'pg-s3',
+  'plinth-pg-s3': 'pg-s3',
 };
 
-/** Scenarios the runner knows: the harness's load scenarios, auth/auth.mjs, cloud/cloud.mjs, and the live ones (live/). */
-const KNOWN_SCENARIOS = ['read', 'list', 'create', 'auth', 'cloud', 'live', 'live-idle'];
+/**
+ * Scenarios the runner knows: the harness's load scenarios, auth/auth.mjs, cloud/cloud.mjs, the live
+ * ones (live/), and files/files.mjs — not among the defaults: it writes gigabytes, and Parse holds
+ * the whole large upload in memory.
+ */
+const KNOWN_SCENARIOS = ['read', 'list', 'create', 'auth', 'cloud', 'live', 'live-idle', 'files'];
 
 /** The credentials every target is started with (Parse's anchor defaults, so the floor's check.mjs works too). */
 export const APP_ID = 'benchApp';
@@ -55,6 +61,12 @@ export function loadOptions(env, { benchDir, repoDir }) {
       parseCounts: counts(env, 'PARSE_LIVE_COUNTS', '1'),
       redisUrl: env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379',
     },
+    files: {
+      // The large upload's size (0: none); the servers' upload limits are raised to take it.
+      largeMiB: integer(env, 'FILES_LARGE_MIB', 1024, 0),
+      concurrency: integer(env, 'FILES_CONCURRENCY', 8, 1),
+      parseStream: oneOf(env, 'FILES_PARSE_STREAM', ['large', 'all', 'none']),
+    },
     build: env.BENCH_SKIP_BUILD !== '1',
     keep: env.BENCH_KEEP === '1',
     outDir: path.resolve(env.BENCH_OUT || path.join(benchDir, 'results', timestamp())),
@@ -66,6 +78,20 @@ function counts(env, name, fallback) {
   const list = (env[name] || fallback).split(',').map((s) => Number(s.trim()));
   if (!list.length || list.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${name} must list positive integers, got "${env[name]}"`);
   return list;
+}
+
+/** An integer option ≥ `min`. */
+function integer(env, name, fallback, min) {
+  const n = Number(env[name] || fallback);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${env[name]}"`);
+  return n;
+}
+
+/** An option that takes one of `values`; the first is the default. */
+function oneOf(env, name, values) {
+  const value = env[name] || values[0];
+  if (!values.includes(value)) throw new Error(`${name} must be one of ${values.join(', ')}, got "${value}"`);
+  return value;
 }
 
 /** BENCH_TARGETS (or its alias BENCH_ORDER): the targets in the order they run; repeats allowed (A B A). */

@@ -4,8 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startS3Server } from '../files/s3.mjs';
 import { defer } from './cleanup.mjs';
-import { appendResult, runAuthScenario, runCloudScenario, runHarness, runLiveIdle, runLiveScenario } from './harness.mjs';
+import { appendResult, runAuthScenario, runCloudScenario, runFilesScenario, runHarness, runLiveIdle, runLiveScenario } from './harness.mjs';
 import { createDatabase, dropDatabase, vacuumAnalyze } from './postgres.mjs';
 import { freePort, rssMiB, sleep, startProcess, stopProcess, waitUntilServing } from './processes.mjs';
 import { floorServer, parseServer, plinthRedisServer, plinthServer } from './servers.mjs';
@@ -13,8 +14,10 @@ import { floorServer, parseServer, plinthRedisServer, plinthServer } from './ser
 const log = (msg) => process.stderr.write(`[run ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 
 /** Which server each target runs. The Plinth targets are the same server; only the storage (and Redis) differ. */
-const SERVER_OF = { pg: plinthServer, 'pg-redis': plinthRedisServer, pglite: plinthServer, parse: parseServer, floor: floorServer };
-const isPlinth = (target) => target === 'pg' || target === 'pg-redis' || target === 'pglite';
+const SERVER_OF = { pg: plinthServer, 'pg-redis': plinthRedisServer, 'pg-s3': plinthServer, pglite: plinthServer, parse: parseServer, floor: floorServer };
+const isPlinth = (target) => ['pg', 'pg-redis', 'pg-s3', 'pglite'].includes(target);
+/** Scenarios that use none of the harness's seed (Author, Post): with only these, there is no seed. */
+const SEEDLESS_SCENARIOS = ['files'];
 
 /**
  * Gives each entry of the target list a label (the target's name, numbered when it occurs more
@@ -64,7 +67,8 @@ export async function runStep(opts, step) {
 /** Seed (except for the floor), VACUUM ANALYZE, settle, idle RSS, then the load scenarios. */
 async function measure(opts, step, data, server, outcome) {
   const rssReady = rssMiB(server.pid);
-  if (step.target !== 'floor') {
+  const needsSeed = opts.loadScenarios.some((s) => !SEEDLESS_SCENARIOS.includes(s));
+  if (step.target !== 'floor' && needsSeed) {
     await harness(opts, server, step.label, ['seed'], step.file, outcome);
   }
   if (data.databaseUrl) await vacuumAnalyze(data.databaseUrl);
@@ -104,6 +108,13 @@ async function measure(opts, step, data, server, outcome) {
     outcome.harnessExitCodes.push(code);
     if (code !== 0 && code !== 1) throw new Error(`live scenario failed with exit code ${code}; see ${step.file}`);
   }
+  // After everything else: its large upload may take Parse down. The floor stores no files.
+  if (opts.loadScenarios.includes('files') && step.target !== 'floor') {
+    const mode = step.target === 'parse' ? 'parse' : 'plinth';
+    const code = await runFilesScenario(opts, { url: server.url, serverPid: server.pid, label: step.label, out: step.file, mode, storePid: data.s3?.pid });
+    outcome.harnessExitCodes.push(code);
+    if (code !== 0 && code !== 1) throw new Error(`files scenario failed with exit code ${code}; see ${step.file}`);
+  }
 }
 
 /** live-idle: a fresh Plinth process on the step's data holds 10,000 idle subscriptions (live/idle.mjs). */
@@ -126,12 +137,22 @@ async function harness(opts, server, label, scenarios, out, outcome) {
   if (code !== 0 && code !== 1) throw new Error(`harness (${scenarios.join(',')}) failed with exit code ${code}; see ${out}`);
 }
 
-/** A fresh database (pg, parse, floor) or PGlite data folder; both are removed after the step. */
+/**
+ * A fresh database (pg, parse, floor) or PGlite data folder, and for pg-s3 a fresh S3 server;
+ * all are removed after the step. The data directory also holds the step's files (Plinth's fs
+ * store, Parse's fs adapter, the S3 server's store).
+ */
 async function freshData(opts, step) {
   // Plinth keeps its data directory even on PostgreSQL; a temporary one keeps ./.plinth untouched.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `plinth-bench-${step.label}-`));
   const removeDir = defer(() => rmSync(dataDir, { recursive: true, force: true }));
   if (step.target === 'pglite') return { dataDir, cleanup: removeDir };
+  if (step.target === 'pg-s3') return withS3Server(opts, step, await freshDatabase(opts, step, dataDir, removeDir));
+  return freshDatabase(opts, step, dataDir, removeDir);
+}
+
+/** A fresh database on the PostgreSQL server, for a step whose data directory is made. */
+async function freshDatabase(opts, step, dataDir, removeDir) {
   const name = `plinth_bench_${process.pid}_${step.index}_${step.target.replace('-', '_')}`;
   let databaseUrl;
   try {
@@ -179,6 +200,26 @@ async function seedThroughParse(opts, step, data, outcome) {
   } finally {
     await parse.stop();
   }
+}
+
+/** pg-s3: an S3 server (s3rver) of the step's own, its store in the data directory; stopped before the rest is removed. */
+async function withS3Server(opts, step, data) {
+  let s3;
+  try {
+    s3 = await startS3Server({ directory: path.join(data.dataDir, 's3'), logFile: path.join(opts.outDir, `${step.label}.s3.log`) });
+  } catch (error) {
+    await data.cleanup();
+    throw error;
+  }
+  log(`S3 server: pid ${s3.pid} at ${s3.endpoint}, bucket ${s3.bucket}`);
+  return {
+    ...data,
+    s3,
+    cleanup: async () => {
+      await s3.stop();
+      await data.cleanup();
+    },
+  };
 }
 
 const redact = (url) => url.replace(/:[^:@/]*@/, ':***@');

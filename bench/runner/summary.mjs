@@ -1,18 +1,20 @@
 // The summary printed at the end of a run (and kept as summary.txt): every step, memory and
 // seed, then each target over all its runs with its ratios against Parse and the floor.
 import os from 'node:os';
+import { FILES_SCENARIOS, filesSummary } from '../files/summary.mjs';
 import { readResults } from './harness.mjs';
 import { liveProblems, liveSummary } from './live-summary.mjs';
 
 const LOAD_SCENARIOS = ['read', 'list', 'create', 'auth-read', 'auth-list'];
 /** cloud/cloud.mjs's runs: in the step table, and compared in a table of their own (cloudSummary). */
 const CLOUD_SCENARIOS = ['cloud-list-plain', 'cloud-list-hooked', 'cloud-create-plain', 'cloud-create-hooked', 'cloud-function'];
-const TARGET_ORDER = ['parse', 'floor', 'pg', 'pg-redis', 'pglite'];
+const TARGET_ORDER = ['parse', 'floor', 'pg', 'pg-redis', 'pg-s3', 'pglite'];
 const TARGET_TITLE = {
   parse: 'Parse Server',
   floor: 'floor',
   pg: 'Plinth on PostgreSQL',
   'pg-redis': 'Plinth on PostgreSQL + Redis',
+  'pg-s3': 'Plinth on PostgreSQL, files in S3',
   pglite: 'Plinth on PGlite',
 };
 
@@ -27,6 +29,7 @@ export function summarize(opts, outcomes) {
     goals(steps),
     cloudSummary(steps),
     liveSummary(steps, { table, ms, num }),
+    filesSummary(steps, { table, ms, num, order: TARGET_ORDER, title: TARGET_TITLE }),
     noise(steps),
     problems(steps),
     footnote(),
@@ -70,7 +73,7 @@ function header(opts, steps) {
 function stepTable(steps) {
   const rows = [];
   for (const step of steps) {
-    for (const scenario of [...LOAD_SCENARIOS, ...CLOUD_SCENARIOS]) {
+    for (const scenario of [...LOAD_SCENARIOS, ...CLOUD_SCENARIOS, ...FILES_SCENARIOS]) {
       const runs = runsOf(step, scenario);
       if (!runs.length) continue;
       rows.push([
@@ -88,7 +91,7 @@ function stepTable(steps) {
       ]);
     }
   }
-  if (!rows.length) return 'No load results (read, list, create, auth, cloud).';
+  if (!rows.length) return 'No load results (read, list, create, auth, cloud, files).';
   const head = ['step', 'scenario', 'req/s (range)', 'p50 ms', 'p99 ms', 'µs/req', 'srv CPU%', 'PG CPU%', 'RSS max', 'other CPU%', 'errors'];
   return 'Every step (mean of its runs)\n' + table(head, rows, 2);
 }

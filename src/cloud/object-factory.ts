@@ -30,6 +30,7 @@ import { CLASS } from '../core/index.ts';
 import { errors } from '../errors/index.ts';
 import { decodeJson, fromStored, isCloudObject, markSaved, newObject, toStored, toWriteInput, withChanges, type CloudEnv } from './object/index.ts';
 import type { CloudObjectImpl } from './object/index.ts';
+import { isPlainObject, setOwn } from './object/records.ts';
 
 /** The object model of cloud/object/ behind the ObjectFactory seam, for one server (its catalog and file URLs). */
 export function createObjectFactory(env: CloudEnv): ObjectFactory {
@@ -44,7 +45,11 @@ export function createObjectFactory(env: CloudEnv): ObjectFactory {
     inputFor(className, fields) {
       if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw errors.invalidJson('Fields must be an object');
       const object = newObject(className, {}, env);
-      object.set(decodeJson(fields, env, { dropDangerousKeys: true }) as Record<string, unknown>);
+      // The keys are field names (a class may have a field called `constructor`): kept as
+      // own keys; the values' own JSON loses its dangerous keys, as any client JSON does.
+      const decoded: Record<string, unknown> = {};
+      if (isPlainObject(fields)) for (const [key, value] of Object.entries(fields)) setOwn(decoded, key, decodeJson(value, env, { dropDangerousKeys: true }));
+      object.set(isPlainObject(fields) ? decoded : fields);
       return toWriteInput(object);
     },
     changesOf: (object) => toWriteInput(impl(object)),

@@ -298,14 +298,33 @@ export interface LiveEventRequest extends BaseRequest {
   subscriptions: number;
 }
 
-/** A file being saved or deleted (the files issue fills these in). */
+/**
+ * A file being saved or deleted. beforeSaveFile runs before the content is stored (nothing is
+ * stored yet): `file` has the name the client gave (cleaned, extension added) and no URL,
+ * `fileSize` is known only for a file that fits in the first bytes read. afterSaveFile gets
+ * the stored name (with its unique prefix), URL and size; the delete triggers what is stored.
+ */
 export interface FileRequest extends BaseRequest {
   triggerName: 'beforeSaveFile' | 'afterSaveFile' | 'beforeDeleteFile' | 'afterDeleteFile';
   file: CloudFile;
   fileSize: number | undefined;
   contentType: string | undefined;
+  /** String metadata stored with the file; beforeSaveFile may change it in place. */
   metadata: Record<string, unknown>;
   tags: Record<string, unknown>;
+}
+
+/**
+ * What beforeSaveFile may return to change the file before it is stored (return nothing to
+ * keep it): another name (the unique prefix is still added), content type or metadata, or
+ * another content — which is stored instead of the client's (a string is stored as UTF-8).
+ * Throw to refuse the upload.
+ */
+export interface FileChange {
+  name?: string;
+  contentType?: string;
+  metadata?: Record<string, unknown>;
+  content?: Uint8Array | string | AsyncIterable<Uint8Array>;
 }
 
 export interface JobRequest<Params = Record<string, any>> {
@@ -427,7 +446,7 @@ export interface CloudApi {
   beforeConnect(handler: Handler<ConnectRequest>, validator?: Validator<ConnectRequest>): void;
   beforeSubscribe(target: ClassTarget, handler: Handler<SubscribeRequest, CloudQuery | void>, validator?: Validator<SubscribeRequest>): void;
   afterLiveQueryEvent(target: ClassTarget, handler: Handler<LiveEventRequest>, validator?: Validator<LiveEventRequest>): void;
-  beforeSaveFile(handler: Handler<FileRequest, unknown>, validator?: Validator<FileRequest>): void;
+  beforeSaveFile(handler: Handler<FileRequest, FileChange | undefined | void>, validator?: Validator<FileRequest>): void;
   afterSaveFile(handler: Handler<FileRequest>, validator?: Validator<FileRequest>): void;
   beforeDeleteFile(handler: Handler<FileRequest>, validator?: Validator<FileRequest>): void;
   afterDeleteFile(handler: Handler<FileRequest>, validator?: Validator<FileRequest>): void;

@@ -56,6 +56,9 @@ const KNOWN_ISSUERS: Record<string, string> = {
   apple: 'https://appleid.apple.com',
 };
 
+/** The built-in issuer of a provider name (a name is the operator's: `constructor` has none). */
+const knownIssuer = (name: string): string | undefined => (Object.hasOwn(KNOWN_ISSUERS, name) ? KNOWN_ISSUERS[name] : undefined);
+
 function bool(env: Env, name: string, fallback: boolean): boolean {
   const raw = envValue(env, name);
   if (raw === undefined) return fallback;
@@ -77,14 +80,14 @@ function providers(env: Env): Pick<AuthConfig, 'oidc' | 'github'> {
   } catch {
     throw new Error('PLINTH_AUTH_PROVIDERS must be a JSON object');
   }
-  const oidc: Record<string, OidcProviderConfig> = {};
+  const oidc: Record<string, OidcProviderConfig> = Object.create(null);
   let github: AuthConfig['github'];
   for (const [name, value] of Object.entries(parsed ?? {})) {
     if (name === 'github') {
       github = { apiBaseUrl: String(value?.apiBaseUrl ?? 'https://api.github.com').replace(/\/$/, '') };
       continue;
     }
-    const issuer = (value?.issuer as string | undefined) ?? KNOWN_ISSUERS[name];
+    const issuer = (value?.issuer as string | undefined) ?? knownIssuer(name);
     const clientIds = value?.clientIds ?? (value?.clientId !== undefined ? [value.clientId] : undefined);
     if (!issuer || !Array.isArray(clientIds) || !clientIds.every((c) => typeof c === 'string')) {
       throw new Error(`PLINTH_AUTH_PROVIDERS.${name} needs an "issuer" (unless google/apple) and "clientIds"`);
@@ -140,9 +143,9 @@ export function loadAuthConfig(env: Env, overrides: AuthConfigInput = {}, produc
 
 /** Overrides get what the environment form gets: google/apple issuers by default, no trailing slash. */
 function normalizeOidc(oidc: Record<string, Partial<OidcProviderConfig>>): Record<string, OidcProviderConfig> {
-  const out: Record<string, OidcProviderConfig> = {};
+  const out: Record<string, OidcProviderConfig> = Object.create(null);
   for (const [name, value] of Object.entries(oidc)) {
-    const issuer = value.issuer ?? KNOWN_ISSUERS[name];
+    const issuer = value.issuer ?? knownIssuer(name);
     if (!issuer) throw new Error(`auth.oidc.${name} needs an "issuer" (google and apple have theirs built in)`);
     if (!value.clientIds?.length) throw new Error(`auth.oidc.${name} needs at least one client id in "clientIds"`);
     out[name] = { issuer: issuer.replace(/\/$/, ''), clientIds: value.clientIds, jwksUri: value.jwksUri };

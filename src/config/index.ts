@@ -53,6 +53,10 @@ export interface Config {
   jobs: JobsConfig;
   /** Webhooks (Parse's Hooks API): signing key, time limit, delivery retries. */
   webhooks: WebhooksConfig;
+  /** File uploads: who may upload, which extensions, how large. */
+  files: FilesConfig;
+  /** Serving files: who may download them (public by URL, or following their objects), signed URLs, the orphan job. */
+  filesAccess: FilesAccessConfig;
   /** Request limits against abusive documents. */
   limits: {
     maxDepth: number;
@@ -69,10 +73,17 @@ export interface Config {
   logLevel: string;
   /** Operations: metrics, trusted documents, the log's format. */
   ops: OpsConfig;
+  /** Where uploaded file contents are kept: a local directory (default), an S3-compatible bucket, or PostgreSQL. */
+  filesStorage: FilesStorageConfig;
 }
 
-export type ConfigInput = Partial<Omit<Config, 'limits' | 'auth' | 'live' | 'cloudCode' | 'jobs' | 'webhooks' | 'ops'>> & {
+export type ConfigInput = Partial<
+  Omit<Config, 'limits' | 'auth' | 'live' | 'cloudCode' | 'jobs' | 'webhooks' | 'ops' | 'filesAccess' | 'filesStorage' | 'files'>
+> & {
+  filesStorage?: FilesStorageConfigInput;
+  files?: FilesConfigInput;
   ops?: OpsConfigInput;
+  filesAccess?: FilesAccessConfigInput;
   jobs?: JobsConfigInput;
   webhooks?: WebhooksConfigInput;
   limits?: Partial<Config['limits']>;
@@ -86,6 +97,9 @@ export type { JobsConfig } from './jobs.ts';
 export type { CloudConfig } from './cloud.ts';
 export type { WebhooksConfig } from './webhooks.ts';
 export type { OpsConfig, LogFormat } from './ops.ts';
+export type { FilesStorageConfig, FsStorageConfig, S3StorageConfig, PostgresStorageConfig } from './files-storage.ts';
+export type { FilesConfig } from './files.ts';
+export type { FilesAccessConfig, FilesAccessMode } from './files-access.ts';
 
 /** Where the data lives: all that `plinth migrate` needs. */
 export interface DatabaseConfig {
@@ -100,6 +114,9 @@ import { loadJobsConfig, type JobsConfig, type JobsConfigInput } from './jobs.ts
 import { loadCloudConfig, type CloudConfig, type CloudConfigInput } from './cloud.ts';
 import { loadWebhooksConfig, type WebhooksConfig, type WebhooksConfigInput } from './webhooks.ts';
 import { loadOpsConfig, type OpsConfig, type OpsConfigInput } from './ops.ts';
+import { loadFilesStorageConfig, type FilesStorageConfig, type FilesStorageConfigInput } from './files-storage.ts';
+import { loadFilesConfig, type FilesConfig, type FilesConfigInput } from './files.ts';
+import { loadFilesAccessConfig, type FilesAccessConfig, type FilesAccessConfigInput } from './files-access.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -193,6 +210,8 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
     live,
     jobs: loadJobsConfig(env, overrides.jobs),
     webhooks: loadWebhooksConfig(env, overrides.webhooks),
+    files: loadFilesConfig(env, overrides.files),
+    filesAccess: loadFilesAccessConfig(env, masterKey, overrides.filesAccess),
     limits: {
       maxDepth: 15,
       maxAliases: 500,
@@ -209,6 +228,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
     },
     logLevel,
     ops: loadOpsConfig(env, production, overrides.ops),
+    filesStorage: loadFilesStorageConfig(env, dataDir, overrides.filesStorage),
   };
 }
 

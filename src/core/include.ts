@@ -1,5 +1,5 @@
 import { ident } from '../db/index.ts';
-import type { ClassDef } from '../schema/index.ts';
+import { newRecord, type ClassDef } from '../schema/index.ts';
 import { compileFind, orderKeys, type FindSql, type SqlContext } from '../query/index.ts';
 import { accessSql, readPolicy, type Auth, type FieldMask } from '../security/index.ts';
 import { ParseError } from '../errors/index.ts';
@@ -130,7 +130,7 @@ export function includeLayout(include: IncludeSql, columns: readonly string[]): 
   return {
     to,
     attach(row, object) {
-      const attached: Record<string, ParseObject | null> = {};
+      const attached = newRecord<ParseObject | null>();
       for (const p of parts) {
         if (row[p.idIndex] == null) {
           attached[p.inc.field] = null;

@@ -32,8 +32,12 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Parse's messages for a nested input that says nothing to do (its GraphQL transformers' wording). */
+const noPointerOperation = (name: string) => errors.invalidPointer(`You need to provide link OR createLink on the pointer mutation of field ${name}`);
+const noRelationOperation = (name: string) => errors.invalidPointer(`You need to provide at least one operation on the relation mutation of field ${name}`);
+
 function relationInput(name: string, value: unknown): RelationInput {
-  if (!isPlainObject(value)) throw errors.invalidPointer(`Relation ${name} needs at least one of add, remove, createAndAdd`);
+  if (!isPlainObject(value)) throw noRelationOperation(name);
   const { add, remove, create } = value as RelationInput;
   const ids = (list: unknown, key: string) => {
     if (list === undefined || list === null) return undefined;
@@ -47,7 +51,7 @@ function relationInput(name: string, value: unknown): RelationInput {
     out.create = create;
   }
   if (!out.add?.length && !out.remove?.length && !out.create?.length && add === undefined && remove === undefined && create === undefined) {
-    throw errors.invalidPointer(`Relation ${name} needs at least one of add, remove, createAndAdd`);
+    throw noRelationOperation(name);
   }
   return out;
 }
@@ -67,14 +71,14 @@ export function planWrite(cls: ClassDef, input: WriteInput): PlannedWrite {
     if (name === 'objectId' || name === 'createdAt' || name === 'updatedAt' || name === 'id') {
       throw new ParseError(ErrorCode.INVALID_KEY_NAME, `${name} is an invalid field name.`);
     }
-    const field = cls.fields[name];
+    const field = Object.hasOwn(cls.fields, name) ? cls.fields[name] : undefined;
     if (!field) throw new ParseError(ErrorCode.INVALID_KEY_NAME, `Field ${name} does not exist in class ${cls.className}.`);
     if (field.type === 'ACL') {
       plan.acl = value === null ? null : validateAcl(value);
     } else if (field.type === 'Relation') {
       if (value !== null) plan.relations.push([name, field, relationInput(name, value)]);
     } else if (field.type === 'Pointer' && isPlainObject(value)) {
-      if (!isPlainObject(value.create)) throw errors.invalidPointer(`Pointer ${name} needs exactly one of link or createAndLink`);
+      if (!isPlainObject(value.create)) throw noPointerOperation(name);
       plan.pointersToCreate.push([name, field, value.create as WriteInput]);
     } else if (hasColumn(cls.className, name, field)) {
       plan.columns.push([name, field, isOperation(value) ? parseOperation(name, field, value as { __op: unknown }) : normalizeForWrite(name, field, value)]);

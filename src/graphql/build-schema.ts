@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import { assertValidSchema, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { SchemaSnapshot, ClassDef } from '../schema/index.ts';
 import { errors } from '../errors/index.ts';
 import { CLASS, type ParseObject } from '../core/index.ts';
@@ -28,6 +28,9 @@ import { cloudFunctionMutationFields, defineCloudFunctionTypes } from './cloud/f
 import { defineJobTypes, jobMutationFields } from './cloud/jobs.ts';
 import { cloudCodeQueryFields, defineCloudCodeRegistryTypes } from './cloud/registry.ts';
 import { defineWebhookTypes, webhookMutationFields, webhookQueryFields } from './cloud/hooks.ts';
+import { defineDeleteFileTypes, deleteFileMutationFields } from './files/delete-file.ts';
+import { createFileMutationFields, defineCreateFileTypes } from './files/create-file.ts';
+import { trackUploadClaims } from './files/upload-claims.ts';
 
 /** What the loaded cloud code adds to the schema: the functions callCloudCode can name. */
 export interface CloudSchemaParts {
@@ -49,6 +52,8 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger, cu
   const callable = defineCloudFunctionTypes(builder as Ref, refs, cloud.functionNames);
   defineCloudCodeRegistryTypes(builder as Ref, refs);
   defineWebhookTypes(builder as Ref, refs);
+  defineDeleteFileTypes(builder as Ref, refs);
+  defineCreateFileTypes(builder as Ref, refs);
 
   const { exposed, skipped } = exposedClasses(snapshot);
   for (const [className, why] of skipped) logger?.warn({ className }, `class left out of the GraphQL API: ${why}`);
@@ -115,6 +120,8 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger, cu
       if (callable) Object.assign(fields, cloudFunctionMutationFields(refs, t));
       Object.assign(fields, jobMutationFields(ctx, t));
       Object.assign(fields, webhookMutationFields(refs, t));
+      Object.assign(fields, createFileMutationFields(refs, t));
+      Object.assign(fields, deleteFileMutationFields(refs, t));
       Object.assign(fields, schemaMutationFields(refs, t));
       return fields;
     },
@@ -127,5 +134,10 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger, cu
     },
   });
   const generated = builder.toSchema({ sortSchema: false });
-  return custom ? mergeCustomSchema(generated, custom, { classes: classes.keys(), logger }) : generated;
+  const schema = custom ? mergeCustomSchema(generated, custom, { classes: classes.keys(), logger }) : generated;
+  // Checked here rather than at the first request (graphql-js keeps the result on the schema):
+  // a name GraphQL refuses (`__proto__` begins with `__`) fails this build, and the holder
+  // keeps serving the previous schema, instead of every request failing.
+  assertValidSchema(schema);
+  return trackUploadClaims(schema);
 }

@@ -80,6 +80,8 @@ export const STATIC_TYPE_NAMES = new Set([
   'ConfigValue',
   'CreateFileInput',
   'CreateFilePayload',
+  'DeleteFileInput',
+  'DeleteFilePayload',
   'SignUpInput',
   'SignUpPayload',
   'LogInWithInput',
@@ -125,6 +127,7 @@ export const RESERVED_MUTATIONS = new Set([
   'sendVerificationEmail',
   'challenge',
   'createFile',
+  'deleteFile',
   'callCloudCode',
   'createClass',
   'updateClass',
@@ -134,9 +137,18 @@ export const RESERVED_MUTATIONS = new Set([
   ...WEBHOOK_MUTATIONS,
 ]);
 
+/**
+ * Fields the generated payload and event types have beside the class's object field, which is
+ * named as its get query (`CreatePostPayload { post clientMutationId }`, `PostEvent { event
+ * post original }`): a class whose get query is one of them would replace it.
+ */
+const OBJECT_FIELD_SIBLINGS = new Set(['clientMutationId', 'event', 'original']);
+
 /** Why a class's generated names cannot coexist with the others, or undefined when they can. */
 function conflict(className: string, taken: { types: Map<string, string>; queries: Map<string, string>; mutations: Map<string, string> }): string | undefined {
   const names = classNames(className);
+  const [objectField] = names.queries;
+  if (OBJECT_FIELD_SIBLINGS.has(objectField)) return `its field ${objectField} in its payload and event types is the built-in API's`;
   for (const t of names.types) {
     if (STATIC_TYPE_NAMES.has(t)) return `its type name ${t} is a built-in type`;
     const owner = taken.types.get(t);

@@ -8,6 +8,7 @@ import type { LiveHooks } from '../live/cloud-hooks.ts';
 import type { CloudJobsApi } from './cloud/jobs.ts';
 import type { CloudCodeDescription } from '../cloud/describe.ts';
 import type { Webhooks } from '../cloud/webhooks/index.ts';
+import type { RequestUploads } from '../files/index.ts';
 
 /** Per-request values every resolver may use. Built fresh for each request; never shared. */
 export interface GraphQLContext {
@@ -32,6 +33,20 @@ export interface GraphQLContext {
   cloud?: CloudCalls;
   /** Cloud jobs (runJob); absent where the server runs without the job engine. */
   jobs?: CloudJobsApi;
+  /** File URLs as PLINTH_FILES_ACCESS hands them out, and deleteFile; absent where the server has no file storage. */
+  fileAccess?: FileAccessContext;
+  /** The files a multipart request uploaded (createFile, `{upload}` inputs); absent for other requests. */
+  uploads?: RequestUploads;
+}
+
+/** What GraphQL needs to link to and delete stored files (server/app.ts builds it over files/). */
+export interface FileAccessContext {
+  /** `FileInfo.url` of a stored name: `<publicUrl>/files/<appId>/<name>`, signed in objects mode. */
+  url(name: string): string;
+  /** Deletes a stored file with its triggers; false when there was none (the caller checks the master key). */
+  remove(name: string, auth: Auth): Promise<boolean>;
+  /** Where an unexpected failure of a deletion is reported (the client sees 153). */
+  onDeleteFailure?(error: unknown): void;
 }
 
 /**

@@ -121,7 +121,11 @@ export const FileScalar = new GraphQLScalarType({
   },
 });
 
-/** Multipart uploads (GraphQL multipart request spec); Yoga hands the resolver a File. */
+/**
+ * A file of a multipart request (GraphQL multipart request spec). The upload plugin has
+ * already stored it and put an UploadToken in its place in the variables; the value is passed
+ * on as is and resolvers check it (`claimUpload`: anything else, from JSON, is 130).
+ */
 export const UploadScalar = new GraphQLScalarType({
   name: 'Upload',
   description: 'The `Upload` scalar type represents a file upload.',

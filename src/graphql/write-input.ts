@@ -1,4 +1,5 @@
-import { ParseError, ErrorCode, errors } from '../errors/index.ts';
+import { errors } from '../errors/index.ts';
+import { claimUpload, fileErrors } from '../files/index.ts';
 import type { ClassDef } from '../schema/index.ts';
 import type { WriteInput } from '../core/index.ts';
 import type { AclMap } from '../security/index.ts';
@@ -29,15 +30,25 @@ function ids(list: unknown, className: string): string[] | undefined {
 }
 
 /**
+ * Parse's messages for nested inputs that say nothing to do (lib/GraphQL/transformers/mutation.js),
+ * word for word — "createLink" included, though the input field is createAndLink.
+ */
+const pointerInputMessage = (field: string) => `You need to provide link OR createLink on the pointer mutation of field ${field}`;
+const relationInputMessage = (field: string) => `You need to provide at least one operation on the relation mutation of field ${field}`;
+
+/**
  * Translates a GraphQL `fields` input into a core write: global ids to objectIds, pointer and
  * relation inputs to their core form (nested creates included), file inputs to file names.
- * Malformed pointer/relation inputs → 106, file inputs without a file → 130.
+ * With Parse's codes and messages: a pointer input with both or neither of link and
+ * createAndLink, or a relation input with no operation → 106; a file input without a file → 130
+ * `Invalid file upload.` A null operand counts as not given.
  */
 export function toWriteInput(cls: ClassDef, classes: ReadonlyMap<string, ClassDef>, fields: Input | null | undefined): WriteInput {
   const out: WriteInput = {};
   for (const [name, value] of Object.entries(fields ?? {})) {
     if (value === undefined) continue;
-    const field = cls.fields[name];
+    // An own field only: a name such as "constructor" must not find Object.prototype's member.
+    const field = Object.hasOwn(cls.fields, name) ? cls.fields[name] : undefined;
     if (value === null || !field) {
       out[name] = value;
       continue;
@@ -50,14 +61,14 @@ export function toWriteInput(cls: ClassDef, classes: ReadonlyMap<string, ClassDe
         const { link, createAndLink } = value as { link?: string | null; createAndLink?: Input | null };
         const hasLink = link !== undefined && link !== null;
         const hasCreate = createAndLink !== undefined && createAndLink !== null;
-        if (hasLink === hasCreate) throw errors.invalidPointer(`${name}: give exactly one of link or createAndLink`);
+        if (hasLink === hasCreate) throw errors.invalidPointer(pointerInputMessage(name));
         const target = classes.get(field.targetClass!)!;
         out[name] = hasLink ? toObjectId(link!, target.className) : { create: toWriteInput(target, classes, createAndLink) };
         break;
       }
       case 'Relation': {
         const { add, remove, createAndAdd } = value as { add?: unknown; remove?: unknown; createAndAdd?: Input[] | null };
-        if (add == null && remove == null && createAndAdd == null) throw errors.invalidPointer(`${name}: give at least one of add, remove or createAndAdd`);
+        if (add == null && remove == null && createAndAdd == null) throw errors.invalidPointer(relationInputMessage(name));
         const target = classes.get(field.targetClass!)!;
         out[name] = {
           add: ids(add, target.className),
@@ -67,10 +78,12 @@ export function toWriteInput(cls: ClassDef, classes: ReadonlyMap<string, ClassDe
         break;
       }
       case 'File': {
+        // Parse's order: an upload first — the file this request uploaded, claimed for the
+        // running mutation (files/request-uploads.ts) — then a stored name.
         const { file, upload } = value as { file?: string | null; upload?: unknown };
-        if (file !== undefined && file !== null) out[name] = file;
-        else if (upload !== undefined && upload !== null) throw new ParseError(ErrorCode.FILE_SAVE_ERROR, 'File uploads are not enabled on this server.');
-        else throw new ParseError(ErrorCode.FILE_SAVE_ERROR, `${name}: give a file or an upload`);
+        if (upload !== undefined && upload !== null) out[name] = claimUpload(upload).name;
+        else if (file !== undefined && file !== null) out[name] = file;
+        else throw fileErrors.invalidUpload();
         break;
       }
       default:

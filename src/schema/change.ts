@@ -1,6 +1,6 @@
 import { ParseError, ErrorCode, errors } from '../errors/index.ts';
 import { DEFAULT_FIELDS, defaultClassLevelPermissions, systemFields } from './defaults.ts';
-import { assertIndexName, assertJoinTableName, assertNewFieldName, has, immutableFieldError, isValidClassName, printable } from './names.ts';
+import { assertIndexName, assertJoinTableName, assertNewFieldName, has, immutableFieldError, isValidClassName, newRecord, printable } from './names.ts';
 import type { ClassDef, FieldDef, IndexDefs, SchemaSnapshot } from './types.ts';
 import { FIELD_TYPES } from './types.ts';
 import { validateClassLevelPermissions } from './clp.ts';
@@ -96,8 +96,8 @@ function validateIndexes(
   requested: Record<string, unknown>,
 ): { create: IndexDefs; drop: string[]; result: IndexDefs } {
   // No prototype: an index may be called `__proto__` or `constructor` like any other name.
-  const result: IndexDefs = Object.assign(Object.create(null), existing);
-  const create: IndexDefs = Object.create(null);
+  const result = newRecord(existing);
+  const create: IndexDefs = newRecord();
   const drop: string[] = [];
   for (const [name, spec] of Object.entries(requested)) {
     assertIndexName(name);
@@ -124,8 +124,8 @@ function validateIndexes(
  * cannot retype a field), and removing a field the class does not have is a no-op.
  */
 export function planChange(classes: SchemaSnapshot['classes'], className: string, current: ClassDef | undefined, change: ClassChange): PlannedChange {
-  const builtIn = { ...DEFAULT_FIELDS, ...systemFields(className) };
-  const fields: Record<string, FieldDef> = { ...(current?.fields ?? builtIn) };
+  const builtIn = newRecord<FieldDef>(DEFAULT_FIELDS, systemFields(className));
+  const fields = newRecord<FieldDef>(current?.fields ?? builtIn);
   const removing = new Set(change.removeFields ?? []);
   const added: [string, FieldDef][] = [];
   for (const [name, field] of Object.entries(change.addFields ?? {})) {
@@ -142,8 +142,8 @@ export function planChange(classes: SchemaSnapshot['classes'], className: string
     removed.push([name, fields[name]]);
     delete fields[name];
   }
-  const base = current?.indexes ?? { _id_: { _id: 1 } as Record<string, 1> };
-  const indexes = change.indexes ? validateIndexes(fields, base, change.indexes) : { create: {}, drop: [], result: { ...base } };
+  const base = current?.indexes ?? newRecord<IndexDefs[string]>({ _id_: { _id: 1 } });
+  const indexes = change.indexes ? validateIndexes(fields, base, change.indexes) : { create: {}, drop: [], result: newRecord(base) };
   // A removed field takes its indexes with it (PostgreSQL drops them with the column).
   for (const [name] of removed) {
     for (const [index, keys] of Object.entries(indexes.result)) if (has(keys, name)) delete indexes.result[index];

@@ -26,6 +26,23 @@ export function has(record: object | undefined, key: string): boolean {
   return record !== undefined && Object.hasOwn(record, key);
 }
 
+/** The record's own value under a user-chosen key: undefined when the key is only inherited (`constructor`). */
+export function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/**
+ * A record for user-chosen keys (class, field, role names), filled from `sources` in order: it
+ * has no prototype, so `record.constructor` is undefined unless set and `record.__proto__ = v`
+ * sets an ordinary key. Every lookup keyed by such a name reads one of these (or goes through
+ * `has` / `own`).
+ */
+export function newRecord<T>(...sources: (Readonly<Record<string, T>> | undefined)[]): Record<string, T> {
+  const out: Record<string, T> = Object.create(null);
+  for (const source of sources) if (source) for (const [key, value] of Object.entries(source)) out[key] = value;
+  return out;
+}
+
 /**
  * True for names PostgreSQL resolves in pg_catalog before the public schema: a table called
  * `pg_class` would be created in public but every unqualified read would hit the system catalog.

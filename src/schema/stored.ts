@@ -1,6 +1,6 @@
 import { DEFAULT_FIELDS, defaultClassLevelPermissions, isVirtualField, systemFields } from './defaults.ts';
 import { FIELD_TYPES, type ClassDef, type ClassLevelPermissions, type FieldDef, type FieldType, type IndexDefs } from './types.ts';
-import { has, isExposableFieldName } from './names.ts';
+import { has, isExposableFieldName, newRecord } from './names.ts';
 
 type StoredField = { type: string; targetClass?: string; required?: boolean; defaultValue?: unknown; contents?: unknown };
 
@@ -39,7 +39,8 @@ function readDefault(type: string, value: unknown): unknown {
  * unknown types from a foreign database) skipped.
  */
 export function fromStored(stored: StoredSchema): ClassDef {
-  const fields: Record<string, FieldDef> = { ...DEFAULT_FIELDS, ...systemFields(stored.className) };
+  // No prototype: a field may be called `constructor` or `toString` (see names.ts newRecord).
+  const fields = newRecord<FieldDef>(DEFAULT_FIELDS, systemFields(stored.className));
   for (const [name, def] of Object.entries(stored.fields ?? {})) {
     if (!isModelled(name, def)) continue;
     const field: FieldDef = { type: def.type as FieldType };
@@ -52,19 +53,19 @@ export function fromStored(stored: StoredSchema): ClassDef {
     className: stored.className,
     fields,
     classLevelPermissions: stored.classLevelPermissions ?? defaultClassLevelPermissions(),
-    indexes: { _id_: { _id: 1 } as Record<string, 1>, ...stored.indexes },
+    indexes: newRecord<IndexDefs[string]>({ _id_: { _id: 1 } }, stored.indexes),
   };
 }
 
 /** Writes the server's view back in Parse's stored format, keeping what it does not model from `previous`. */
 export function toStored(def: ClassDef, previous?: StoredSchema): StoredSchema {
-  const fields: StoredSchema['fields'] = {
+  const fields = newRecord<StoredField>({
     objectId: { type: 'String' },
     createdAt: { type: 'Date' },
     updatedAt: { type: 'Date' },
     _rperm: { type: 'Array', contents: { type: 'String' } },
     _wperm: { type: 'Array', contents: { type: 'String' } },
-  };
+  });
   // Keep what a foreign writer (Parse Server) stored that we do not model, e.g. _hashed_password.
   for (const [name, f] of Object.entries(previous?.fields ?? {})) if (!has(fields, name) && !isModelled(name, f)) fields[name] = f;
   for (const [name, f] of Object.entries(def.fields)) {

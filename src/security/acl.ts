@@ -1,8 +1,12 @@
 import type { Params } from '../db/index.ts';
 import { errors } from '../errors/index.ts';
+import { newRecord } from '../schema/index.ts';
 import type { Auth } from './auth.ts';
 
-/** An ACL in Parse's JSON form: entity ("*", user id, "role:Name") → rights. */
+/**
+ * An ACL in Parse's JSON form: entity ("*", user id, "role:Name") → rights. Those built here
+ * have no prototype: an entity is any string, `constructor` and `__proto__` included.
+ */
 export type AclMap = Record<string, { read?: boolean; write?: boolean }>;
 
 /** Public read and write: what an object without a stored ACL grants. */
@@ -14,7 +18,7 @@ export const PUBLIC_ACL: AclMap = { '*': { read: true, write: true } };
  */
 export function aclFromColumns(rperm: readonly string[] | null | undefined, wperm: readonly string[] | null | undefined): AclMap {
   if (rperm == null && wperm == null) return PUBLIC_ACL;
-  const acl: AclMap = {};
+  const acl: AclMap = newRecord();
   for (const e of rperm ?? ['*']) (acl[e] ??= {}).read = true;
   for (const e of wperm ?? ['*']) (acl[e] ??= {}).write = true;
   return acl;
@@ -37,7 +41,7 @@ const ENTITY = /^(\*|role:[^\s\x00-\x1f][^\x00-\x1f]{0,127}|[A-Za-z0-9_-]{1,128}
 /** Checks an ACL map (rights must be booleans; entities "*", a user id or "role:Name"); 123 if not. */
 export function validateAcl(acl: unknown): AclMap {
   if (typeof acl !== 'object' || acl === null || Array.isArray(acl)) throw errors.invalidAcl();
-  const out: AclMap = {};
+  const out: AclMap = newRecord();
   for (const [entity, rights] of Object.entries(acl as Record<string, unknown>)) {
     if (!ENTITY.test(entity) || typeof rights !== 'object' || rights === null) throw errors.invalidAcl(`Invalid ACL entry: ${entity}`);
     const { read, write, ...rest } = rights as Record<string, unknown>;

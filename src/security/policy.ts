@@ -1,5 +1,5 @@
 import { ErrorCode, ParseError, errors } from '../errors/index.ts';
-import type { ClassDef } from '../schema/index.ts';
+import { own, type ClassDef } from '../schema/index.ts';
 import { and, type Condition } from '../query/index.ts';
 import type { Auth } from './auth.ts';
 import { classRules, type ClassRules, type Operation, type OperationRule, type UserField } from './class-rules.ts';
@@ -121,7 +121,8 @@ function policyFor(auth: Auth, cls: ClassDef, op: Operation, withMask: boolean):
       const allows =
         rows &&
         ((o: Readonly<Record<string, unknown>>) =>
-          (!fields || fields.some((f) => valueHoldsUser(f, o[f.name], auth.userId))) && (!owner || valueHoldsUser(owner, o[owner.name], auth.userId)));
+          (!fields || fields.some((f) => valueHoldsUser(f, own(o, f.name), auth.userId))) &&
+          (!owner || valueHoldsUser(owner, own(o, owner.name), auth.userId)));
       const rowFields = rows && [...(fields ?? []), ...(owner ? [owner] : [])].map((f) => f.name);
       p = rows || mask ? Object.freeze({ rows, rowFields, allows, mask }) : OPEN;
     }

@@ -1,3 +1,4 @@
+import { own } from '../schema/index.ts';
 import type { Auth } from './auth.ts';
 import type { ClassRules, ProtectedRules, UserField } from './class-rules.ts';
 import { valueHoldsUser } from './pointer-permissions.ts';
@@ -63,7 +64,7 @@ export function buildFieldMask(rules: ClassRules, auth: Auth): FieldMask | undef
       if (ownerExempt && object.objectId === userId) return NONE;
       if (narrowing.length === 0) return everyObject;
       let hidden = fixed;
-      for (const n of narrowing) if (valueHoldsUser(n.field, object[n.field.name], userId)) hidden = hidden.filter((f) => n.fields.has(f));
+      for (const n of narrowing) if (valueHoldsUser(n.field, own(object, n.field.name), userId)) hidden = hidden.filter((f) => n.fields.has(f));
       return always.length ? [...hidden, ...always] : hidden;
     },
   };

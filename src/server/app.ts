@@ -18,7 +18,7 @@ import {
 import { registerUserHooks } from '../auth/user-hooks.ts';
 import { warnAboutPublicClasses } from '../auth/open-classes.ts';
 import { useAccountPages } from './routes/account-pages.ts';
-import { RoleResolver } from '../security/index.ts';
+import { RoleResolver, type Auth } from '../security/index.ts';
 import path from 'node:path';
 import { SchemaHolder } from './schema-holder.ts';
 import { createGraphQLHandler } from './yoga.ts';
@@ -37,6 +37,14 @@ import { Readiness, useReady } from './routes/ready.ts';
 import { PlinthMetrics } from './metrics/metrics.ts';
 import { useMetrics } from './plugins/use-metrics.ts';
 import { TrustedDocuments } from './plugins/use-trusted-documents.ts';
+import type { FileStorage } from '../files/types.ts';
+import { FileDownloads, FileLinks, fileLinkHook } from '../files/access/index.ts';
+import { orphanJob, WithBuiltinJobs } from '../files/orphans/index.ts';
+import { useFileDeletes, useFileDownloads } from './routes/files.ts';
+import { FileService } from '../files/index.ts';
+import { createFileStorage } from '../files/storage/index.ts';
+import { wireFileHooks, type FileHooks } from '../cloud/file-triggers.ts';
+import { isGraphQLUpload } from './uploads/is-upload.ts';
 
 /** A running Plinth (not yet listening): the pieces, for the HTTP server, tests and embedding. */
 export interface Plinth {
@@ -68,6 +76,14 @@ export interface Plinth {
   metrics?: PlinthMetrics;
   /** The documents callers without the master key may run, when PLINTH_TRUSTED_DOCUMENTS is set. */
   trustedDocuments?: TrustedDocuments;
+  /** Where file contents live; absent: no files are served. */
+  fileStorage?: FileStorage;
+  /** File URLs as PLINTH_FILES_ACCESS hands them out, and who may download what. */
+  fileDownloads: FileDownloads;
+  /** Uploads (who may upload, streaming to the storage, file triggers) and `deleteStoredFile`. */
+  files: FileService;
+  /** Objects mode: who may put a stored name into a File field (`check` before a write); absent without storage. */
+  fileLinks?: FileLinks;
   /** The GraphQL endpoint as a WHATWG fetch handler (also a node:http request listener). */
   graphql: ReturnType<typeof createGraphQLHandler>;
   fetch(request: Request): Promise<Response>;
@@ -82,6 +98,8 @@ export interface CreateOptions {
   mail?: MailAdapter;
   /** Cloud code given as a function (createServer's `cloud` option) instead of `config.cloud`'s file. */
   cloudSetup?: CloudSetup;
+  /** Where file contents live (tests give their own); the caller closes it. Absent: the configured store (PLINTH_FILES_ADAPTER); null: none. */
+  fileStorage?: FileStorage | null;
 }
 
 /**
@@ -98,6 +116,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
   let queue: JobQueue | undefined;
   let jobs: CloudJobs | undefined;
   let webhooks: Webhooks | undefined;
+  let closeStorage: (() => Promise<void>) | undefined;
   try {
     // First: a bad file stops start-up with its line before anything else is done.
     const custom = config.graphqlSchemaFile ? loadCustomSchema(config.graphqlSchemaFile) : undefined;
@@ -128,9 +147,12 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     // Several instances (Redis): login, signup and cloud rate limits hold across all of them.
     counters = config.live.redisUrl ? new RedisCounters({ url: config.live.redisUrl, appId: config.appId, logger }) : undefined;
     const accountHooks: AccountHooks = {};
+    // File URLs as PLINTH_FILES_ACCESS hands them out (signed in objects mode), for GraphQL and cloud code alike.
+    const fileDownloads = new FileDownloads(config.filesAccess, `${config.publicUrl}/files/${encodeURIComponent(config.appId)}`);
     cloud = await startServerCloud({
       config,
       logger,
+      fileUrl: (name) => fileDownloads.url(name),
       core,
       hooks,
       schemaStore,
@@ -143,10 +165,30 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     // Background work: the engine first takes over the runs that dead instances left, then cloud
     // jobs follow the loaded code (working the run queue and the schedules once it has jobs).
     queue = new JobQueue(db, { pollMs: config.jobs.pollMs, sweepMs: config.jobs.sweepMs, graceMs: config.jobs.graceMs, logger });
+    // Files: served and deleted through the storage; its orphans cleaned by a built-in job.
+    // The caller's store (tests, embedding; the caller closes it), else the configured one (closed here).
+    const ownStorage = options.fileStorage === undefined ? createFileStorage(config.filesStorage, { db }) : undefined;
+    const fileStorage = options.fileStorage ?? ownStorage;
+    closeStorage = ownStorage?.close && (() => ownStorage.close!());
+    // Uploads stream to the storage, with the file triggers of the cloud code in force; every
+    // deletion (the REST route, deleteFile, the orphan job) runs the delete triggers around it.
+    const fileHooks: FileHooks = {};
+    const stopFileHooks = wireFileHooks(fileHooks, cloud.holder, cloud.runtime);
+    const files = new FileService({ config: config.files, storage: fileStorage, hooks: fileHooks, core, fileUrl: (name) => fileDownloads.url(name), logger });
+    const removeFile = fileStorage && ((name: string, auth: Auth) => files.deleteStoredFile(name, auth));
+    const fileLinks = fileStorage && new FileLinks({ mode: config.filesAccess.mode, db, schema: schemaStore, storage: fileStorage });
+    // Objects mode: no write may link a stored name its caller could not already read.
+    if (fileLinks && config.filesAccess.mode === 'objects') hooks.register('*', fileLinkHook(fileLinks, schemaStore), { first: true });
+    const jobHolder =
+      fileStorage && removeFile
+        ? new WithBuiltinJobs(cloud.holder, [
+            orphanJob({ db, schema: schemaStore, storage: fileStorage, remove: removeFile, logger }, config.filesAccess.orphans),
+          ])
+        : cloud.holder;
     const background = (jobs = new CloudJobs({
       db,
       queue,
-      holder: cloud.holder,
+      holder: jobHolder,
       hooks,
       run: jobRunner(cloud.runtime, cloud.env),
       config: config.jobs,
@@ -214,6 +256,18 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       : undefined;
     if (trustedDocuments)
       logger.info({ file: config.ops.trustedDocumentsFile, documents: trustedDocuments.size }, 'trusted documents: only these run without the master key');
+    const fileRoutes =
+      fileStorage && removeFile
+        ? {
+            appId: config.appId,
+            masterKey: config.masterKey,
+            masterKeyIps: config.auth.masterKeyIps,
+            storage: fileStorage,
+            downloads: fileDownloads,
+            remove: removeFile,
+            logger,
+          }
+        : undefined;
     const graphql = createGraphQLHandler({
       config,
       logger,
@@ -223,15 +277,30 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       sessions: sessionResolver(sessions, roles),
       accounts,
       emailFlows,
-      routes: [useReady(readiness), ...(metrics ? [useMetrics(metrics, { token: config.ops.metricsToken })] : []), useAccountPages(config, emailFlows, logger)],
+      routes: [
+        useReady(readiness),
+        ...(metrics ? [useMetrics(metrics, { token: config.ops.metricsToken })] : []),
+        useAccountPages(config, emailFlows, logger),
+        ...(fileRoutes ? [useFileDownloads(fileRoutes)] : []),
+      ],
+      authenticatedRoutes: fileRoutes ? [useFileDeletes(fileRoutes)] : [],
+      fileAccess:
+        fileStorage && removeFile
+          ? {
+              url: (name) => fileDownloads.url(name),
+              remove: removeFile,
+              onDeleteFailure: (error) => logger.error({ err: error }, 'could not delete a file'),
+            }
+          : undefined,
       trustedDocuments,
+      files,
       live: live.context,
       cloud: {
         ...cloud.calls,
         describe: async () =>
           showHookLocations(
             await describeCloudCode({
-              registry: code.holder.current,
+              registry: jobHolder.current,
               file: config.cloudCode.file,
               loadedAt: code.holder.loadedAt,
               stats: code.runtime.stats,
@@ -264,8 +333,14 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       readiness,
       metrics,
       trustedDocuments,
+      fileStorage,
+      fileDownloads,
+      fileLinks,
+      files,
       graphql,
       async fetch(request) {
+        // An upload streams past the body limit: its own limits apply (plugins/use-uploads.ts).
+        if (isGraphQLUpload(request.method, request.url, request.headers.get('content-type'), config.graphqlPath)) return graphql.fetch(request);
         const limited = await limitFetchBody(request, config.limits.maxBodyBytes);
         return limited instanceof Response ? limited : graphql.fetch(limited);
       },
@@ -276,6 +351,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
         // No new runs; runs in progress get the grace period, while cloud code and the database are still there.
         await background.stop().catch((error) => logger.error({ err: error }, 'cloud jobs did not stop cleanly'));
         await engine.stop().catch((error) => logger.error({ err: error }, 'the job engine did not stop cleanly'));
+        stopFileHooks();
         code.close();
         // Subscriptions end first (their streams finish), while the database is still there.
         await started.close().catch((error) => logger.error({ err: error }, 'live queries did not close cleanly'));
@@ -283,6 +359,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
         roles.stopPolling();
         await mail.close?.();
         await counters?.close();
+        await closeStorage?.().catch((error) => logger.error({ err: error }, 'the file storage did not close cleanly'));
         await db.close();
       },
     };
@@ -293,6 +370,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     cloud?.close();
     await live?.close().catch(() => undefined);
     await counters?.close().catch(() => undefined);
+    await closeStorage?.().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }

@@ -36,6 +36,8 @@ const SESSION_CLASS = fromStored({
 export interface ServerCloudDeps {
   config: Config;
   logger: Logger;
+  /** The URL of a stored file as the server hands it out (signed in objects mode); default: the public URL. */
+  fileUrl?(name: string): string;
   core: Core;
   hooks: HookRegistry;
   schemaStore: SchemaStore;
@@ -65,7 +67,7 @@ export async function startServerCloud(deps: ServerCloudDeps): Promise<ServerClo
   const fileBaseUrl = `${config.publicUrl}/files/${encodeURIComponent(config.appId)}`;
   const env: CloudEnv = {
     classOf: (className) => deps.schemaStore.current.classes.get(className) ?? (className === '_Session' ? SESSION_CLASS : undefined),
-    fileUrl: (name) => `${fileBaseUrl}/${encodeURIComponent(name)}`,
+    fileUrl: deps.fileUrl ?? ((name) => `${fileBaseUrl}/${encodeURIComponent(name)}`),
   };
   const cloud = await startCloud({
     core: deps.core,

@@ -3,6 +3,7 @@ import type { Plinth } from './app.ts';
 import { readBounded, TOO_LARGE_BODY, tooLargeHeaders } from './body-limit.ts';
 import { sessionResolver } from '../auth/index.ts';
 import { attachGraphQLWs, type GraphQLWsServer } from './ws.ts';
+import { isGraphQLUpload } from './uploads/is-upload.ts';
 
 export interface RunningServer {
   server: http.Server;
@@ -39,6 +40,7 @@ async function serveChunked(plinth: Plinth, req: http.IncomingMessage, res: http
 /**
  * Serves Plinth over node:http. A body announced (Content-Length) over the configured limit is
  * refused with 413 before it is read; bodies without a length are read within the limit first.
+ * File uploads (multipart POSTs to the GraphQL endpoint) stream through under their own limits.
  *
  * Shutdown (`stop`): the listening socket closes at once (new connections are refused), idle
  * keep-alive connections are closed, and every response still in flight is sent with
@@ -57,6 +59,8 @@ export async function listen(plinth: Plinth, port = plinth.config.port, host = p
       if (closing) server.closeIdleConnections();
     });
     const declared = req.headers['content-length'];
+    // A file upload streams to storage under its own limits (plugins/use-uploads.ts).
+    if (isGraphQLUpload(req.method, req.url, req.headers['content-type'], plinth.config.graphqlPath)) return plinth.graphql(req, res);
     if (declared !== undefined) {
       if (Number(declared) > maxBody) return refuseLargeBody(req, res);
     } else if (req.headers['transfer-encoding']) {

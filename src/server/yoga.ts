@@ -5,7 +5,7 @@ import type { Core } from '../core/index.ts';
 import type { SchemaStore } from '../schema/index.ts';
 import { Auth } from '../security/index.ts';
 import { Loaders, type GraphQLContext } from '../graphql/index.ts';
-import type { CloudCalls, LiveContext } from '../graphql/context.ts';
+import type { CloudCalls, FileAccessContext, LiveContext } from '../graphql/context.ts';
 import type { CloudJobsApi } from '../graphql/cloud/jobs.ts';
 import type { Accounts, EmailFlows, SessionResolver } from '../auth/index.ts';
 import type { SchemaHolder } from './schema-holder.ts';
@@ -18,6 +18,8 @@ import { documentCache } from './document-cache.ts';
 import { useSseLimit } from './plugins/use-sse-limit.ts';
 import { useTrustedDocuments, type TrustedDocuments } from './plugins/use-trusted-documents.ts';
 import { useRequestErrors } from './plugins/use-request-errors.ts';
+import { uploadsOf, useUploads } from './plugins/use-uploads.ts';
+import type { FileService } from '../files/index.ts';
 
 export interface YogaDeps {
   config: Config;
@@ -30,6 +32,12 @@ export interface YogaDeps {
   emailFlows: EmailFlows;
   /** Extra routes (account pages for emailed links, …) as Yoga plugins. */
   routes: Plugin[];
+  /** Routes that need Parse's credentials (file deletion): after useParseAuth, which resolves them (`authOf`). */
+  authenticatedRoutes?: Plugin[];
+  /** File URLs (signed in objects mode) and deleteFile; absent without file storage. */
+  fileAccess?: FileAccessContext;
+  /** File uploads (GraphQL multipart requests, streamed to storage); without it Yoga's own parser reads them. */
+  files?: FileService;
   /** Live queries (subscriptions); without it, subscribing answers with an error. */
   live?: LiveContext;
   /** Cloud functions (callCloudCode, custom schema resolvers). */
@@ -89,6 +97,30 @@ function useCurrentSchema(schemas: SchemaHolder): Plugin {
 export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<string, unknown>, GraphQLContext> {
   const { config, logger } = deps;
   const fileBaseUrl = `${config.publicUrl}/files/${encodeURIComponent(config.appId)}`;
+  // Cloud code gets the request's details (and shares its context between triggers); without
+  // cloud code loaded the request carries none.
+  const forCloud = (auth: Auth, request: Request | undefined, clientIp: string | undefined, installationId: string | null | undefined): Auth =>
+    deps.cloud?.active()
+      ? auth.withRequest({
+          ip: clientIp,
+          headers: request?.headers,
+          installationId: installationId ?? undefined,
+          context: (request && cloudContextOf(request)) ?? {},
+          trace: [],
+          cache: new Map(),
+        })
+      : auth;
+  // One caller per HTTP request: the upload plugin's file triggers and the operation share its
+  // cloud context, trace and cache.
+  const httpCallers = new WeakMap<Request, Auth>();
+  const httpCaller = (request: Request, clientIp: string | undefined): Auth => {
+    let auth = httpCallers.get(request);
+    if (!auth) {
+      auth = forCloud(authOf(request) ?? Auth.anonymous(), request, clientIp, request.headers.get('x-parse-installation-id'));
+      httpCallers.set(request, auth);
+    }
+    return auth;
+  };
   return createYoga<Record<string, unknown>, GraphQLContext>({
     graphqlEndpoint: config.graphqlPath,
     logging: false,
@@ -106,7 +138,7 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
     cors: (request) => ({
       origin: request.headers.get('origin') ?? '*',
       credentials: true,
-      methods: ['GET', 'POST', 'OPTIONS'],
+      methods: ['GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS'],
       allowedHeaders: PARSE_HEADERS,
     }),
     // Enforced before Yoga (server/body-limit.ts), without wrapping every body in a stream.
@@ -117,6 +149,8 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
       useCurrentSchema(deps.schemas),
       ...deps.routes,
       useParseAuth({ appId: config.appId, masterKey: config.masterKey, sessions: deps.sessions, logger, masterKeyIps: config.auth.masterKeyIps }),
+      ...(deps.authenticatedRoutes ?? []),
+      ...(deps.files ? [useUploads({ files: deps.files, caller: httpCaller, maxOperationsBytes: config.limits.maxBodyBytes, logger })] : []),
       ...(deps.trustedDocuments ? [useTrustedDocuments(deps.trustedDocuments)] : []),
       ...useLimits(config.limits, config.production),
       useRequestErrors(),
@@ -126,21 +160,10 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
     ],
     context: (initial: { request?: Request; req?: { socket?: { remoteAddress?: string } } } & Partial<SocketContext>) => {
       const { request, req } = initial;
-      let auth = initial.socketAuth ?? (request && authOf(request)) ?? Auth.anonymous();
       const clientIp = initial.socketAuth ? initial.clientIp : req?.socket?.remoteAddress;
       const installationId = initial.socketAuth ? initial.installationId : request?.headers.get('x-parse-installation-id');
-      // Cloud code gets the request's details (and shares its context between triggers); without
-      // cloud code loaded the request carries none.
-      if (deps.cloud?.active()) {
-        auth = auth.withRequest({
-          ip: clientIp,
-          headers: request?.headers,
-          installationId: installationId ?? undefined,
-          context: (request && cloudContextOf(request)) ?? {},
-          trace: [],
-          cache: new Map(),
-        });
-      }
+      const auth =
+        !initial.socketAuth && request ? httpCaller(request, clientIp) : forCloud(initial.socketAuth ?? Auth.anonymous(), request, clientIp, installationId);
       return {
         auth,
         core: deps.core,
@@ -155,6 +178,8 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
         live: deps.live,
         cloud: deps.cloud,
         jobs: deps.jobs,
+        fileAccess: deps.fileAccess,
+        uploads: uploadsOf(request),
       };
     },
   });

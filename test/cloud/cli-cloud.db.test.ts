@@ -55,8 +55,10 @@ describe('plinth cloud against a running server', () => {
     expect(post[0]).toMatch(/not called yet$/);
     expect(r.stdout).toMatch(new RegExp(`fails  ${rel('fn-fails')}  1 call, 1 error, p50 [\\d.]+ ms, p99 [\\d.]+ ms, last error "it always fails"`));
     expect(r.stdout).toMatch(
-      new RegExp(`cleanup  ${rel('job-cleanup')}  schedule "0 3 \\* \\* \\*" Europe/Paris, next run \\d{4}-\\S+Z, last run -  not run here yet\\n`),
+      new RegExp(`cleanup {12}${rel('job-cleanup')}  schedule "0 3 \\* \\* \\*" Europe/Paris, next run \\d{4}-\\S+Z, last run -  not run here yet\\n`),
     );
+    // The server's built-in job is listed with the cloud file's (the server stores files on its data directory).
+    expect(r.stdout).toMatch(/\n {2}deleteOrphanFiles {2}src\/files\/orphans\/job\.ts:1 +on demand, next run -, last run - {2}not run here yet\n/);
   });
 
   it('--json prints what the cloudCode query answers, with the key from the data directory and PLINTH_URL as a base URL', async () => {

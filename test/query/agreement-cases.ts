@@ -1,4 +1,5 @@
 import type { Condition, FieldRef } from '../../src/query/index.ts';
+import { toGlobalId } from '../../src/schema/index.ts';
 
 /**
  * One table of `where` cases for both evaluators of the query language (see ast.ts): the SQL
@@ -267,6 +268,39 @@ export const IN_EXISTS_CASES: AgreementCase[] = [
   { name: 'GeoPoint exists false', where: { loc: { exists: false } }, expected: but(...WITH_LOC) },
 ];
 
+/** The Relay global id of an object by its title (o1, o2 are Owners, the rest Things). */
+const gid = (id: Ids, title: string) => toGlobalId(title.startsWith('o') ? 'Owner' : 'Thing', id(title));
+
+/** Global and raw ids mean the same object at any depth; another class's global id matches nothing. */
+export const ID_CASES: AgreementCase[] = [
+  { name: 'id equalTo a global id', where: (id: Ids) => ({ id: { equalTo: gid(id, 'b') } }), expected: ['b'] },
+  { name: 'objectId in global and raw ids', where: (id: Ids) => ({ objectId: { in: [gid(id, 'a'), id('b')] } }), expected: ['a', 'b'] },
+  { name: 'id notIn a global id', where: (id: Ids) => ({ id: { notIn: [gid(id, 'a')] } }), expected: but('a') },
+  {
+    name: 'global ids inside OR, AND and NOR',
+    where: (id: Ids) => ({ OR: [{ id: { equalTo: gid(id, 'b') } }, { AND: [{ NOR: [{ objectId: { notEqualTo: gid(id, 'c') } }] }] }] }),
+    expected: ['b', 'c'],
+  },
+  { name: "another class's global id matches nothing", where: (id: Ids) => ({ id: { in: [gid(id, 'o1')] } }), expected: [] },
+  { name: "notEqualTo another class's global id matches everything", where: (id: Ids) => ({ id: { notEqualTo: gid(id, 'o1') } }), expected: ALL },
+  // A have that tests only the target's id is decided from the pointer itself in memory (live queries).
+  { name: 'have on the target id', where: (id: Ids) => ({ owner: { have: { objectId: { equalTo: gid(id, 'o1') } } } }), expected: ['a', 'c'] },
+  { name: 'have on the target id, in', where: (id: Ids) => ({ owner: { have: { id: { in: [id('o2'), gid(id, 'o1')] } } } }), expected: ['a', 'b', 'c'] },
+  {
+    name: 'have notEqualTo: pointers without a value never match',
+    where: (id: Ids) => ({ owner: { have: { id: { notEqualTo: id('o1') } } } }),
+    expected: ['b'],
+  },
+  { name: 'haveNot on the target id', where: (id: Ids) => ({ owner: { haveNot: { objectId: { equalTo: id('o1') } } } }), expected: but('a', 'c') },
+  {
+    name: 'have on the target id with combinators',
+    where: (id: Ids) => ({ owner: { have: { OR: [{ objectId: { equalTo: id('o2') } }, { NOR: [{ id: { notIn: [gid(id, 'o1')] } }] }] } } }),
+    expected: ['a', 'b', 'c'],
+  },
+  { name: 'have on the target id: objectId exists false', where: { owner: { have: { objectId: { exists: false } } } }, expected: [] },
+  { name: "have with a global id of the pointer's own class", where: (id: Ids) => ({ owner: { have: { id: { equalTo: gid(id, 'a') } } } }), expected: [] },
+];
+
 export const REGEX_CASES: AgreementCase[] = [
   { name: '^ is the start of the string without m', where: { note: { matchesRegex: '^second' } }, expected: [] },
   { name: '^ after \\n with m', where: { note: { matchesRegex: '^second', options: 'm' } }, expected: ['a'] },
@@ -354,6 +388,15 @@ export const GEO_CASES: AgreementCase[] = [
   },
   { name: 'geoWithin centerSphere', where: { loc: { geoWithin: { centerSphere: { center: SF, distance: 0.01 } } } }, expected: ['a', 'b'] },
   { name: 'geoWithin a larger centerSphere', where: { loc: { geoWithin: { centerSphere: { center: SF, distance: 0.011 } } } }, expected: ['a', 'b', 'c'] },
+  // A radius that covers the whole sphere: every point, never an object without one.
+  { name: 'geoWithin centerSphere of π radians', where: { loc: { geoWithin: { centerSphere: { center: SF, distance: Math.PI } } } }, expected: WITH_LOC },
+  {
+    name: 'geoWithin centerSphere beyond π',
+    where: { loc: { geoWithin: { centerSphere: { center: { latitude: -90, longitude: 0 }, distance: 1e9 } } } },
+    expected: WITH_LOC,
+  },
+  { name: 'REST $centerSphere of a huge radius', where: { loc: { $geoWithin: { $centerSphere: [[0, 0], 1e300] } } }, expected: WITH_LOC },
+  { name: 'nearSphere maxDistanceInKilometers around the whole earth', where: NEAR_SF({ maxDistanceInKilometers: 1e7 }), expected: WITH_LOC },
   { name: 'geoIntersects inside', where: { area: { geoIntersects: { point: { latitude: 37.5, longitude: -122.5 } } } }, expected: ['a'] },
   { name: 'geoIntersects on an edge', where: { area: { geoIntersects: { point: { latitude: 37, longitude: -122.5 } } } }, expected: ['a'] },
   { name: 'geoIntersects at a vertex', where: { area: { geoIntersects: { point: { latitude: 38, longitude: -122 } } } }, expected: ['a'] },
@@ -383,6 +426,7 @@ export const ALL_CASES: AgreementCase[] = [
   ...OBJECT_CASES,
   ...ARRAY_CASES,
   ...IN_EXISTS_CASES,
+  ...ID_CASES,
   ...REGEX_CASES,
   ...GEO_CASES,
   ...COMBINATOR_CASES,

@@ -127,7 +127,7 @@ describe("malformed bodies: 400 with a plain message, never the JSON parser's ow
   it("a multipart body that cannot be read: 400 without the multipart parser's message", async () => {
     const r = await post('--x\r\nnot a part at all', { 'content-type': 'multipart/form-data; boundary=x' });
     expect(r.status).toBe(400);
-    expect(r.body).toEqual({ errors: [{ message: 'POST body sent invalid multipart data.', extensions: { code: 'BAD_REQUEST' } }] });
+    expect(r.body).toEqual({ errors: [{ message: 'The multipart request is malformed.', extensions: { code: 'BAD_REQUEST' } }] });
   });
 });
 

@@ -14,7 +14,10 @@ import { CloudFileValue, CloudGeoPointValue, CloudRelationRef, isCloudObject, po
 export const MAX_JSON_DEPTH = 64;
 
 export interface DecodeOptions {
-  /** Drop `__proto__`, `constructor` and `prototype` keys, as Parse's SDK does with client JSON. */
+  /**
+   * Drop `__proto__`, `constructor` and `prototype` keys of plain JSON objects, as Parse's SDK
+   * does with client JSON. The field names of a `{__type: 'Object'}` are kept (but `__proto__`).
+   */
   dropDangerousKeys?: boolean;
 }
 
@@ -60,12 +63,16 @@ function decode(value: unknown, env: CloudEnv, drop: boolean, depth: number): un
   return out;
 }
 
-/** `{__type: 'Object', className, objectId, createdAt, …fields}` → a saved CloudObject with those fields. */
+/**
+ * `{__type: 'Object', className, objectId, createdAt, …fields}` → a saved CloudObject with those
+ * fields. Its keys are field names, kept whatever they are (`constructor` and `prototype` are
+ * valid field names; the object's state is a Map) — only `__proto__`, never a field, is dropped.
+ */
 function objectFromJson(json: Record<string, unknown>, env: CloudEnv, drop: boolean, depth: number): CloudObjectImpl {
   const obj = new CloudObjectImpl(json.className as string, env, typeof json.objectId === 'string' ? json.objectId : undefined);
   const state = obj[STATE];
   for (const [key, value] of Object.entries(json)) {
-    if (key === '__type' || key === 'className' || key === 'objectId' || value === undefined || (drop && DANGEROUS_KEYS.has(key))) continue;
+    if (key === '__type' || key === 'className' || key === 'objectId' || key === '__proto__' || value === undefined) continue;
     if (key === 'createdAt' || key === 'updatedAt') {
       const date = value instanceof Date ? value : new Date(typeof value === 'string' ? value : isPlainObject(value) ? String(value.iso) : NaN);
       if (!Number.isNaN(date.getTime())) state[key === 'createdAt' ? 'created' : 'updated'] = date;

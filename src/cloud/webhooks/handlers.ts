@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ErrorCode, ParseError } from '../../errors/index.ts';
 import { decodeJson, type CloudEnv } from '../object/index.ts';
+import { own } from '../object/records.ts';
 import type { FunctionEntry, TriggerEntry } from '../registry.ts';
 import type { CloudObject, DeleteRequest, FunctionRequest, SaveRequest, SourceLocation } from '../types.ts';
 import { functionBody, requestPart, triggerBody } from './body.ts';
@@ -35,8 +36,8 @@ export function functionEntry(hook: FunctionHook, caller: WebhookCaller): Functi
   };
 }
 
-/** Keys of an answered object that are not fields the trigger may change. */
-const NOT_FIELDS = new Set(['objectId', 'createdAt', 'updatedAt', 'className', '__type', '__proto__', 'constructor', 'prototype']);
+/** Keys of an answered object that are not fields the trigger may change (`constructor` is a valid field name; `__proto__` is not). */
+const NOT_FIELDS = new Set(['objectId', 'createdAt', 'updatedAt', 'className', '__type', '__proto__']);
 
 function isOperation(value: unknown): value is { __op: string; amount?: unknown; objects?: unknown } {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { __op?: unknown }).__op === 'string';
@@ -51,7 +52,7 @@ function isOperation(value: unknown): value is { __op: string; amount?: unknown;
 export function applyAnswer(object: CloudObject, sent: Record<string, unknown>, answer: unknown, env: CloudEnv): void {
   if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) return;
   for (const [key, value] of Object.entries(answer)) {
-    if (NOT_FIELDS.has(key) || value === undefined || isDeepStrictEqual(value, sent[key])) continue;
+    if (NOT_FIELDS.has(key) || value === undefined || isDeepStrictEqual(value, own(sent, key))) continue;
     if (key === 'ACL') {
       object.setACL(value as Record<string, { read?: boolean; write?: boolean }> | null);
     } else if (!isOperation(value)) {

@@ -6,9 +6,13 @@ import { inp, out } from '../type-spec.ts';
 /** Function names that can be enum values (Parse lists only those in CloudCodeFunction). */
 const GRAPHQL_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 
-/** The defined functions callCloudCode can name, in a stable order. */
+/**
+ * The defined functions callCloudCode can name, in a stable order: names that can be enum
+ * values. Left out: `true`, `false`, `null`, and names beginning with `__` (`__proto__`), which
+ * GraphQL reserves for introspection — one such value would make the whole schema invalid.
+ */
 export function callableFunctions(names: Iterable<string>): string[] {
-  return [...names].filter((n) => GRAPHQL_NAME.test(n) && n !== 'true' && n !== 'false' && n !== 'null').sort();
+  return [...names].filter((n) => GRAPHQL_NAME.test(n) && !n.startsWith('__') && n !== 'true' && n !== 'false' && n !== 'null').sort();
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { ClassDef, FieldDef } from '../../schema/index.ts';
+import { own, type ClassDef, type FieldDef } from '../../schema/index.ts';
 import { INCLUDED, type ParseObject } from '../../core/index.ts';
 import type { GraphQLContext } from '../context.ts';
 import type { Ref } from '../builder.ts';
@@ -34,7 +34,10 @@ export function implementObjectType(ctx: GenContext, cls: ClassDef): void {
 
 function objectField(ctx: GenContext, t: Ref, cls: ClassDef, name: string, field: FieldDef): Ref | undefined {
   const nn = field.required ? '!' : '';
-  const plain = (type: string) => t.field({ ...out(type, nn), resolve: (o: ParseObject) => o[name] ?? null });
+  // The object's own value only: a field the object does not carry (not written, or hidden
+  // as protected) is null, never Object.prototype's member of that name (`constructor`).
+  const value = (o: ParseObject) => own(o, name) ?? null;
+  const plain = (type: string) => t.field({ ...out(type, nn), resolve: value });
   switch (field.type) {
     case 'String':
       return plain('String');
@@ -49,32 +52,34 @@ function objectField(ctx: GenContext, t: Ref, cls: ClassDef, name: string, field
     case 'Bytes':
       return plain('Bytes');
     case 'GeoPoint':
-      return t.field({ ...out(ctx.refs.get('GeoPoint'), nn), resolve: (o: ParseObject) => o[name] ?? null });
+      return t.field({ ...out(ctx.refs.get('GeoPoint'), nn), resolve: value });
     case 'Polygon':
-      return t.field({ ...out(ctx.refs.get('GeoPoint'), field.required ? '[!]!' : '[!]'), resolve: (o: ParseObject) => o[name] ?? null });
+      return t.field({ ...out(ctx.refs.get('GeoPoint'), field.required ? '[!]!' : '[!]'), resolve: value });
     case 'File':
       return t.field({
         ...out(ctx.refs.get('FileInfo'), nn),
         resolve: (o: ParseObject, _a: unknown, c: GraphQLContext) => {
-          const file = o[name];
-          return typeof file === 'string' ? { name: file, url: `${c.fileBaseUrl}/${encodeURIComponent(file)}` } : null;
+          const file = value(o);
+          if (typeof file !== 'string') return null;
+          // The caller is reading this object: in objects mode, that is what earns a signed URL.
+          return { name: file, url: c.fileAccess ? c.fileAccess.url(file) : `${c.fileBaseUrl}/${encodeURIComponent(file)}` };
         },
       });
     case 'Array':
       return t.field({
         ...out(ctx.refs.get('ArrayResult'), field.required ? '[]!' : '[]'),
-        resolve: (o: ParseObject, _a: unknown, c: GraphQLContext, info: GraphQLResolveInfo) => arrayElements(ctx, o[name], c, info),
+        resolve: (o: ParseObject, _a: unknown, c: GraphQLContext, info: GraphQLResolveInfo) => arrayElements(ctx, value(o), c, info),
       });
     case 'Pointer':
       if (!targetExposed(ctx, field)) return undefined;
       return t.field({
         ...out(ctx.refs.get(typeName(field.targetClass!)), ''),
         resolve: (o: ParseObject, _a: unknown, c: GraphQLContext, info: GraphQLResolveInfo) => {
-          const id = o[name];
+          const id = value(o);
           if (typeof id !== 'string') return null;
           // Read with the page (a find's include): already here, null if unreadable.
           const included = o[INCLUDED];
-          if (included && name in included) return included[name];
+          if (included && Object.hasOwn(included, name)) return included[name];
           const target = ctx.classes.get(field.targetClass!)!;
           const fields = readFieldsFor(target, selectedFields(info, info.fieldNodes, typeName(target.className)));
           return c.loaders.object(target.className, fields).load(id);

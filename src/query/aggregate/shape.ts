@@ -1,5 +1,5 @@
 import { errors } from '../../errors/index.ts';
-import { hasColumn, isValidFieldName, type ClassDef, type FieldDef } from '../../schema/index.ts';
+import { hasColumn, isValidFieldName, newRecord, type ClassDef, type FieldDef } from '../../schema/index.ts';
 import { invalid, lookupTable } from '../parse/state.ts';
 import type { AggField } from './types.ts';
 
@@ -36,7 +36,7 @@ export function derivedShape(before: Shape, fields: readonly AggField[]): Shape 
  */
 export function shapeClass(shape: Shape): ClassDef {
   if (shape.raw) return shape.cls;
-  const fields: Record<string, FieldDef> = {};
+  const fields = newRecord<FieldDef>();
   for (const f of shape.fields.values()) fields[f.name] = f.targetClass ? { type: f.type, targetClass: f.targetClass } : { type: f.type };
   return { className: `${shape.cls.className} (pipeline output)`, fields, classLevelPermissions: {}, indexes: {} };
 }

@@ -4,6 +4,7 @@ import type { Condition } from '../ast.ts';
 import { compileCompare } from './compare.ts';
 import { compileIntersectsPoint, compileNear, compileWithinBox, compileWithinPolygon, compileWithinSphere } from './geo.ts';
 import { compileIn } from './in.ts';
+import { pointerIdCondition } from './pointer-ids.ts';
 import { ALWAYS, NEVER, type MatchObject, type Predicate } from './types.ts';
 import { unsupportedInMemory } from './unsupported.ts';
 import { compileContainedBy, compileContainsAll, compileExists, compileRegex } from './values.ts';
@@ -15,8 +16,9 @@ export type { MatchObject, Predicate };
  * Compiles a `where` (the AST the SQL compiler also takes, see ast.ts) into an in-memory
  * predicate over objects in core's form (core/object.ts), for live queries: decided once per
  * subscription, then run for every change event. It gives the answer the SQL compiler gives
- * for the same object (test/query/agreement.db.test.ts holds both to one table of cases).
- * Conditions that need other objects or the database (see unsupportedInMemory) are refused
+ * for the same object (test/query/agreement.db.test.ts holds both to one table of cases) —
+ * except that a `have` on a pointer's id takes the pointed-to object to exist and be readable
+ * (pointer-ids.ts). Conditions that need other objects or the database (see unsupportedInMemory) are refused
  * with 102. `cls` is the class the where applies to (named in messages).
  */
 export function compileMatcher(cond: Condition, cls: ClassDef): (object: MatchObject) => boolean {
@@ -59,6 +61,12 @@ function compile(cond: Condition): Predicate {
       return compileWithinSphere(cond);
     case 'intersectsPoint':
       return compileIntersectsPoint(cond);
+    case 'pointerMatches': {
+      // Only a test of the target's id, which the pointer itself holds (unsupportedInMemory refused the rest).
+      const onPointer = pointerIdCondition(cond);
+      if (onPointer) return compile(onPointer);
+      throw new ParseError(ErrorCode.INVALID_QUERY, unsupportedInMemory(cond)!);
+    }
     default:
       // unsupportedInMemory refused the rest before compiling
       throw new ParseError(ErrorCode.INVALID_QUERY, unsupportedInMemory(cond) ?? `Unknown condition ${(cond as Condition).kind}`);

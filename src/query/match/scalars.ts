@@ -74,5 +74,5 @@ const KINDS: Partial<Record<FieldType, ScalarKind>> = {
 
 /** The scalar kind of a field type, or undefined for types without equality (geo, ACL, Relation) and JSON types. */
 export function scalarKind(type: FieldType): ScalarKind | undefined {
-  return KINDS[type];
+  return Object.hasOwn(KINDS, type) ? KINDS[type] : undefined;
 }

@@ -1,4 +1,5 @@
 import type { Condition } from '../ast.ts';
+import { pointerIdCondition } from './pointer-ids.ts';
 
 /** Types whose values `compare` and `in` can test (besides any key path inside an Object field). */
 const COMPARABLE = new Set(['String', 'Number', 'Boolean', 'Date', 'Pointer', 'File', 'Bytes', 'Object', 'Array']);
@@ -9,7 +10,8 @@ function reasonFor(cond: Condition): string | undefined {
     case 'inQueryKey':
       return `${cond.negated ? 'notInQueryKey' : 'inQueryKey'} on field ${cond.field.name} cannot be used in a subscription: it depends on other objects (class ${cond.className})`;
     case 'pointerMatches':
-      return `${cond.negated ? 'haveNot' : 'have'} on pointer field ${cond.field.name} cannot be used in a subscription: it depends on the pointed-to ${cond.targetClass} object (compare the pointer with equalTo or in instead)`;
+      if (pointerIdCondition(cond)) return undefined;
+      return `${cond.negated ? 'haveNot' : 'have'} on pointer field ${cond.field.name} cannot be used in a subscription: it depends on the pointed-to ${cond.targetClass} object (only a condition on its id, such as {objectId: {equalTo: …}}, can be decided without it)`;
     case 'relationMatches':
       return `Relation field ${cond.field.name} cannot be queried in a subscription: its related objects are not part of the object`;
     case 'relationContains':
@@ -28,8 +30,9 @@ function reasonFor(cond: Condition): string | undefined {
 
 /**
  * Why a condition cannot be evaluated in memory (live queries), as a message for the client,
- * or undefined when it can: conditions that read other objects (inQueryKey, have/haveNot,
- * Relation fields) or the database's text search dictionaries (text). Checks the whole tree.
+ * or undefined when it can: conditions that read other objects (inQueryKey, have/haveNot
+ * other than on the target's id alone — see pointer-ids.ts —, Relation fields) or the
+ * database's text search dictionaries (text). Checks the whole tree.
  */
 export function unsupportedInMemory(cond: Condition): string | undefined {
   const pending: Condition[] = [cond];

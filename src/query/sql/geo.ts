@@ -4,14 +4,16 @@ import type { Params } from '../../db/index.ts';
 /**
  * Great-circle distance in radians between a point column (x = longitude, y = latitude, as
  * Parse stores it) and a fixed point, by the haversine formula (no PostGIS needed; PGlite and
- * any PostgreSQL compute it the same way).
+ * any PostgreSQL compute it the same way); NULL when the column has no point. The guard is
+ * needed: `least` skips NULL arguments, so without it a missing point would come out as
+ * least(1, NULL) = 1, a distance of π, and match every radius of π or more.
  */
 export function distanceSql(column: string, point: GeoPoint, params: Params): string {
   const lat = params.add(point.latitude) + '::float8';
   const lng = params.add(point.longitude) + '::float8';
   return (
-    `(2 * asin(least(1, sqrt(power(sin(radians(${column}[1] - ${lat}) / 2), 2) + ` +
-    `cos(radians(${lat})) * cos(radians(${column}[1])) * power(sin(radians(${column}[0] - ${lng}) / 2), 2)))))`
+    `(CASE WHEN ${column} IS NOT NULL THEN 2 * asin(least(1, sqrt(power(sin(radians(${column}[1] - ${lat}) / 2), 2) + ` +
+    `cos(radians(${lat})) * cos(radians(${column}[1])) * power(sin(radians(${column}[0] - ${lng}) / 2), 2)))) END)`
   );
 }
 
