@@ -92,23 +92,24 @@ export class LocalFileStorage implements FileStorage {
     let linked = false;
     let committed = false;
     try {
+      let file: StoredFile;
       const handle = await open(tmpData, 'wx');
       try {
         await writeBody(handle, metered(body, options, meter));
-        await handle.sync();
+        options.signal?.throwIfAborted();
+        file = {
+          name,
+          size: meter.bytes,
+          contentType: options.contentType,
+          etag: meter.digest(),
+          createdAt: new Date(),
+          metadata: { ...options.metadata },
+        };
+        // The content and its sidecar are flushed at the same time: one wait for the disk, not two.
+        await Promise.all([handle.sync(), writeSynced(tmpMeta, sidecarText(file))]);
       } finally {
         await handle.close();
       }
-      options.signal?.throwIfAborted();
-      const file: StoredFile = {
-        name,
-        size: meter.bytes,
-        contentType: options.contentType,
-        etag: meter.digest(),
-        createdAt: new Date(),
-        metadata: { ...options.metadata },
-      };
-      await writeSynced(tmpMeta, sidecarText(file));
       try {
         await link(tmpData, target);
       } catch (error) {
@@ -122,7 +123,10 @@ export class LocalFileStorage implements FileStorage {
       await Promise.all([syncDir(layout.dataDir), syncDir(layout.metaDir)]);
       return file;
     } finally {
-      const cleanup = [rm(tmpData, { force: true }), rm(tmpMeta, { force: true })];
+      // The temporary content name always goes (after the link, the content lives on under its name);
+      // the temporary sidecar only when it was not renamed into place.
+      const cleanup = [unlink(tmpData).catch(() => undefined)];
+      if (!committed) cleanup.push(rm(tmpMeta, { force: true }));
       if (linked && !committed) cleanup.push(rm(target, { force: true }));
       await Promise.all(cleanup);
     }
