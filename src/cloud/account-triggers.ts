@@ -4,6 +4,7 @@ import { Auth } from '../security/index.ts';
 import type { Auth as AuthType } from '../security/index.ts';
 import { readableFields } from './data/find-parts.ts';
 import type { CloudHolder } from './holder.ts';
+import { followHooks } from './follow-hooks.ts';
 import type { CloudRegistry } from './registry.ts';
 import type { CloudRuntime } from './runtime.ts';
 import type { CloudObject, LoginRequest, LogoutRequest, PasswordResetRequest } from './types.ts';
@@ -62,17 +63,5 @@ const KINDS = ['beforeLogin', 'afterLogin', 'afterLogout', 'beforePasswordResetR
 
 /** Keeps the server's account hooks in step with the registry in force (one object, filled in place). */
 export function wireAccountHooks(target: AccountHooks, holder: CloudHolder, rt: CloudRuntime): () => void {
-  const install = (registry: CloudRegistry) => {
-    const next = hooksFor(rt, registry);
-    for (const kind of KINDS) {
-      if (next[kind]) (target as Record<string, unknown>)[kind] = next[kind];
-      else delete target[kind];
-    }
-  };
-  install(holder.current);
-  const stop = holder.onChange(install);
-  return () => {
-    stop();
-    for (const kind of KINDS) delete target[kind];
-  };
+  return followHooks(target, KINDS, holder, (registry) => hooksFor(rt, registry));
 }

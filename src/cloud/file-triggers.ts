@@ -1,6 +1,7 @@
 import { ErrorCode, ParseError } from '../errors/index.ts';
 import type { Auth } from '../security/index.ts';
 import type { CloudHolder } from './holder.ts';
+import { followHooks } from './follow-hooks.ts';
 import { CloudFileValue } from './object/index.ts';
 import type { CloudRegistry } from './registry.ts';
 import type { CloudRuntime } from './runtime.ts';
@@ -133,17 +134,5 @@ const KINDS = ['beforeSave', 'afterSave', 'beforeDelete', 'afterDelete'] as cons
 
 /** Keeps the files service's hooks in step with the registry in force (one object, filled in place). */
 export function wireFileHooks(target: FileHooks, holder: CloudHolder, rt: CloudRuntime): () => void {
-  const install = (registry: CloudRegistry) => {
-    const next = hooksFor(rt, registry);
-    for (const kind of KINDS) {
-      if (next[kind]) (target as Record<string, unknown>)[kind] = next[kind];
-      else delete target[kind];
-    }
-  };
-  install(holder.current);
-  const stop = holder.onChange(install);
-  return () => {
-    stop();
-    for (const kind of KINDS) delete target[kind];
-  };
+  return followHooks(target, KINDS, holder, (registry) => hooksFor(rt, registry));
 }

@@ -18,7 +18,7 @@ import {
 import { registerUserHooks } from '../auth/user-hooks.ts';
 import { warnAboutPublicClasses } from '../auth/open-classes.ts';
 import { useAccountPages } from './routes/account-pages.ts';
-import { RoleResolver, type Auth } from '../security/index.ts';
+import { RoleResolver } from '../security/index.ts';
 import path from 'node:path';
 import { SchemaHolder } from './schema-holder.ts';
 import { createGraphQLHandler } from './yoga.ts';
@@ -38,12 +38,9 @@ import { PlinthMetrics } from './metrics/metrics.ts';
 import { useMetrics } from './plugins/use-metrics.ts';
 import { TrustedDocuments } from './plugins/use-trusted-documents.ts';
 import type { FileStorage } from '../files/types.ts';
-import { FileDownloads, FileLinks, fileLinkHook } from '../files/access/index.ts';
-import { orphanJob, WithBuiltinJobs } from '../files/orphans/index.ts';
-import { useFileDeletes, useFileDownloads } from './routes/files.ts';
-import { FileService } from '../files/index.ts';
-import { createFileStorage } from '../files/storage/index.ts';
-import { wireFileHooks, type FileHooks } from '../cloud/file-triggers.ts';
+import { FileDownloads, type FileLinks } from '../files/access/index.ts';
+import type { FileService } from '../files/index.ts';
+import { startServerFiles, type ServerFiles } from './files.ts';
 import { isGraphQLUpload } from './uploads/is-upload.ts';
 
 /** A running Plinth (not yet listening): the pieces, for the HTTP server, tests and embedding. */
@@ -116,7 +113,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
   let queue: JobQueue | undefined;
   let jobs: CloudJobs | undefined;
   let webhooks: Webhooks | undefined;
-  let closeStorage: (() => Promise<void>) | undefined;
+  let serverFiles: ServerFiles | undefined;
   try {
     // First: a bad file stops start-up with its line before anything else is done.
     const custom = config.graphqlSchemaFile ? loadCustomSchema(config.graphqlSchemaFile) : undefined;
@@ -166,29 +163,12 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     // jobs follow the loaded code (working the run queue and the schedules once it has jobs).
     queue = new JobQueue(db, { pollMs: config.jobs.pollMs, sweepMs: config.jobs.sweepMs, graceMs: config.jobs.graceMs, logger });
     // Files: served and deleted through the storage; its orphans cleaned by a built-in job.
-    // The caller's store (tests, embedding; the caller closes it), else the configured one (closed here).
-    const ownStorage = options.fileStorage === undefined ? createFileStorage(config.filesStorage, { db }) : undefined;
-    const fileStorage = options.fileStorage ?? ownStorage;
-    closeStorage = ownStorage?.close && (() => ownStorage.close!());
-    // Uploads stream to the storage, with the file triggers of the cloud code in force; every
-    // deletion (the REST route, deleteFile, the orphan job) runs the delete triggers around it.
-    const fileHooks: FileHooks = {};
-    const stopFileHooks = wireFileHooks(fileHooks, cloud.holder, cloud.runtime);
-    const files = new FileService({ config: config.files, storage: fileStorage, hooks: fileHooks, core, fileUrl: (name) => fileDownloads.url(name), logger });
-    const removeFile = fileStorage && ((name: string, auth: Auth) => files.deleteStoredFile(name, auth));
-    const fileLinks = fileStorage && new FileLinks({ mode: config.filesAccess.mode, db, schema: schemaStore, storage: fileStorage });
-    // Objects mode: no write may link a stored name its caller could not already read.
-    if (fileLinks && config.filesAccess.mode === 'objects') hooks.register('*', fileLinkHook(fileLinks, schemaStore), { first: true });
-    const jobHolder =
-      fileStorage && removeFile
-        ? new WithBuiltinJobs(cloud.holder, [
-            orphanJob({ db, schema: schemaStore, storage: fileStorage, remove: removeFile, logger }, config.filesAccess.orphans),
-          ])
-        : cloud.holder;
+    serverFiles = startServerFiles({ config, logger, db, core, hooks, schemaStore, cloud, downloads: fileDownloads, storage: options.fileStorage });
+    const files = serverFiles;
     const background = (jobs = new CloudJobs({
       db,
       queue,
-      holder: jobHolder,
+      holder: files.jobs,
       hooks,
       run: jobRunner(cloud.runtime, cloud.env),
       config: config.jobs,
@@ -256,18 +236,6 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       : undefined;
     if (trustedDocuments)
       logger.info({ file: config.ops.trustedDocumentsFile, documents: trustedDocuments.size }, 'trusted documents: only these run without the master key');
-    const fileRoutes =
-      fileStorage && removeFile
-        ? {
-            appId: config.appId,
-            masterKey: config.masterKey,
-            masterKeyIps: config.auth.masterKeyIps,
-            storage: fileStorage,
-            downloads: fileDownloads,
-            remove: removeFile,
-            logger,
-          }
-        : undefined;
     const graphql = createGraphQLHandler({
       config,
       logger,
@@ -281,26 +249,19 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
         useReady(readiness),
         ...(metrics ? [useMetrics(metrics, { token: config.ops.metricsToken })] : []),
         useAccountPages(config, emailFlows, logger),
-        ...(fileRoutes ? [useFileDownloads(fileRoutes)] : []),
+        ...files.routes.open,
       ],
-      authenticatedRoutes: fileRoutes ? [useFileDeletes(fileRoutes)] : [],
-      fileAccess:
-        fileStorage && removeFile
-          ? {
-              url: (name) => fileDownloads.url(name),
-              remove: removeFile,
-              onDeleteFailure: (error) => logger.error({ err: error }, 'could not delete a file'),
-            }
-          : undefined,
+      authenticatedRoutes: files.routes.authenticated,
+      fileAccess: files.access,
       trustedDocuments,
-      files,
+      files: files.service,
       live: live.context,
       cloud: {
         ...cloud.calls,
         describe: async () =>
           showHookLocations(
             await describeCloudCode({
-              registry: jobHolder.current,
+              registry: files.jobs.current,
               file: config.cloudCode.file,
               loadedAt: code.holder.loadedAt,
               stats: code.runtime.stats,
@@ -333,10 +294,10 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       readiness,
       metrics,
       trustedDocuments,
-      fileStorage,
+      fileStorage: files.storage,
       fileDownloads,
-      fileLinks,
-      files,
+      fileLinks: files.links,
+      files: files.service,
       graphql,
       async fetch(request) {
         // An upload streams past the body limit: its own limits apply (plugins/use-uploads.ts).
@@ -351,7 +312,6 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
         // No new runs; runs in progress get the grace period, while cloud code and the database are still there.
         await background.stop().catch((error) => logger.error({ err: error }, 'cloud jobs did not stop cleanly'));
         await engine.stop().catch((error) => logger.error({ err: error }, 'the job engine did not stop cleanly'));
-        stopFileHooks();
         code.close();
         // Subscriptions end first (their streams finish), while the database is still there.
         await started.close().catch((error) => logger.error({ err: error }, 'live queries did not close cleanly'));
@@ -359,7 +319,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
         roles.stopPolling();
         await mail.close?.();
         await counters?.close();
-        await closeStorage?.().catch((error) => logger.error({ err: error }, 'the file storage did not close cleanly'));
+        await files.close().catch((error) => logger.error({ err: error }, 'the file storage did not close cleanly'));
         await db.close();
       },
     };
@@ -370,7 +330,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     cloud?.close();
     await live?.close().catch(() => undefined);
     await counters?.close().catch(() => undefined);
-    await closeStorage?.().catch(() => undefined);
+    await serverFiles?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }
