@@ -1,3 +1,4 @@
+import { readSse, type SseStream } from '../helpers/sse.ts';
 import { Writable } from 'node:stream';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
@@ -7,7 +8,7 @@ import type { CloudSetup } from '../../src/cloud/types.ts';
 import { createPlinth } from '../../src/server/app.ts';
 import { listen, type RunningServer } from '../../src/server/http.ts';
 import { createTestDatabase } from '../helpers/database.ts';
-import { APP_ID, MASTER_KEY, type GraphQLResponse, type TestServer } from '../helpers/server.ts';
+import { APP_ID, MASTER_KEY, requester, type GraphQLResponse, type TestServer } from '../helpers/server.ts';
 
 export { APP_ID, MASTER_KEY };
 
@@ -43,23 +44,7 @@ export async function startCloudServer(cloud: CloudSetup, overrides: ConfigInput
   });
   const config = loadConfig({}, { appId: APP_ID, masterKey: MASTER_KEY, dataDir: '/tmp/plinth-test-unused', logLevel: 'info', ...overrides });
   const plinth = await createPlinth(config, { db: database.db, cloudSetup: cloud, logger: createLogger('info', sink) });
-  const request = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
-    const res = await plinth.fetch(
-      new Request('http://plinth.test/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-parse-application-id': APP_ID, ...headers },
-        body: JSON.stringify({ query, variables }),
-      }),
-    );
-    const text = await res.text();
-    let body: any;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-    return { status: res.status, data: body?.data ?? undefined, errors: body?.errors, body };
-  };
+  const request = requester(plinth);
   const master = (q: string, v?: Record<string, unknown>) => request(q, v, { 'x-parse-master-key': MASTER_KEY });
   let running: RunningServer | undefined;
   let wsUrl: string | undefined;
@@ -137,7 +122,7 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 5000, 
 export const globalId = (className: string, objectId: string) => Buffer.from(`${className}:${objectId}`).toString('base64');
 
 /** A subscription over Server-Sent Events through the front door; `received` fills with the `next` payloads. */
-export async function sse(s: TestServer, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+export async function sse(s: TestServer, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<SseStream> {
   const response = await s.plinth.fetch(
     new Request('http://plinth.test/graphql', {
       method: 'POST',
@@ -145,34 +130,10 @@ export async function sse(s: TestServer, query: string, variables: Record<string
       body: JSON.stringify({ query, variables }),
     }),
   );
-  const received: any[] = [];
-  let ended = false;
-  const reader = response.headers.get('content-type')?.includes('text/event-stream') ? response.body?.getReader() : undefined;
-  if (reader) {
-    void (async () => {
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event === 'next' && data) received.push(JSON.parse(data));
-          if (event === 'complete') ended = true;
-        }
-      }
-      ended = true;
-    })();
-  } else {
-    received.push(await response.json().catch(() => null));
-    ended = true;
-  }
-  return { response, received, isEnded: () => ended, close: () => reader?.cancel() };
+  if (response.headers.get('content-type')?.includes('text/event-stream')) return readSse(response);
+  // A refusal: its JSON is the one payload, and the stream has ended.
+  const body = await response.json().catch(() => null);
+  return { response, received: [body], isEnded: () => true, close: () => undefined };
 }
 
 /** Event subscribers of a class in the server's hub (LiveHub's index; isInterested() is its public side). */

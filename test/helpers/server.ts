@@ -38,12 +38,9 @@ export interface TestServerOptions {
   logger?: Logger;
 }
 
-/** A Plinth on a fresh database of this project's kind (PGlite in memory, or its own PostgreSQL database). */
-export async function startTestServer(overrides: ConfigInput = {}, options: TestServerOptions = {}): Promise<TestServer> {
-  const database = await createTestDatabase();
-  const config = loadConfig({}, { appId: APP_ID, masterKey: MASTER_KEY, dataDir: '/tmp/plinth-test-unused', logLevel: 'silent', ...overrides });
-  const plinth = await createPlinth(config, { db: database.db, mail: options.mail, cloudSetup: options.cloud, logger: options.logger });
-  const request = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
+/** Sends GraphQL requests to a Plinth through its front door (`fetch`, no port), as the application. */
+export function requester(plinth: Plinth): TestServer['request'] {
+  return async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const res = await plinth.fetch(
       new Request('http://plinth.test/graphql', {
         method: 'POST',
@@ -60,6 +57,14 @@ export async function startTestServer(overrides: ConfigInput = {}, options: Test
     }
     return { status: res.status, data: body?.data ?? undefined, errors: body?.errors, body };
   };
+}
+
+/** A Plinth on a fresh database of this project's kind (PGlite in memory, or its own PostgreSQL database). */
+export async function startTestServer(overrides: ConfigInput = {}, options: TestServerOptions = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const config = loadConfig({}, { appId: APP_ID, masterKey: MASTER_KEY, dataDir: '/tmp/plinth-test-unused', logLevel: 'silent', ...overrides });
+  const plinth = await createPlinth(config, { db: database.db, mail: options.mail, cloudSetup: options.cloud, logger: options.logger });
+  const request = requester(plinth);
   const master = (q: string, v?: Record<string, unknown>) => request(q, v, { 'x-parse-master-key': MASTER_KEY });
   return {
     plinth,

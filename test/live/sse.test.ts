@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_ID, MASTER_KEY, startTestServer, type TestServer } from '../helpers/server.ts';
 import { signedInUser } from '../security/helpers.ts';
 import { hubSubscribers, until } from './ws-server.ts';
+import { readSse } from '../helpers/sse.ts';
 
 // Subscriptions over Server-Sent Events (Yoga's own transport), through the in-process front
 // door with header credentials — the same plugins as any HTTP request.
@@ -24,36 +25,7 @@ async function sse(query: string, headers: Record<string, string>, method: 'POST
       body: method === 'POST' ? JSON.stringify({ query }) : undefined,
     }),
   );
-  const received: any[] = [];
-  let ended = false;
-  const reader = response.headers.get('content-type')?.includes('text/event-stream') ? response.body?.getReader() : undefined;
-  if (reader) {
-    void (async () => {
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event === 'next' && data) received.push(JSON.parse(data));
-          if (event === 'complete') ended = true;
-        }
-      }
-      ended = true;
-    })();
-  }
-  return {
-    response,
-    received,
-    isEnded: () => ended,
-    close: () => reader?.cancel(),
-  };
+  return readSse(response);
 }
 
 beforeAll(async () => {
