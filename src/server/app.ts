@@ -42,6 +42,8 @@ import { FileDownloads, type FileLinks } from '../files/access/index.ts';
 import type { FileService } from '../files/index.ts';
 import { startServerFiles, type ServerFiles } from './files.ts';
 import { isGraphQLUpload } from './uploads/is-upload.ts';
+import { createDirectLane, type DirectLane } from './direct-lane.ts';
+import { parseCredentialsCheck } from './plugins/use-parse-auth.ts';
 
 /** A running Plinth (not yet listening): the pieces, for the HTTP server, tests and embedding. */
 export interface Plinth {
@@ -81,6 +83,8 @@ export interface Plinth {
   files: FileService;
   /** Objects mode: who may put a stored name into a File field (`check` before a write); absent without storage. */
   fileLinks?: FileLinks;
+  /** Plain JSON POSTs to the endpoint, served past Yoga's HTTP layer (absent with trusted documents, which check there). */
+  directLane?: DirectLane;
   /** The GraphQL endpoint as a WHATWG fetch handler (also a node:http request listener). */
   graphql: ReturnType<typeof createGraphQLHandler>;
   fetch(request: Request): Promise<Response>;
@@ -272,6 +276,21 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       },
       jobs: background,
     });
+    const directLane = trustedDocuments
+      ? undefined
+      : createDirectLane({
+          yoga: graphql,
+          graphqlPath: config.graphqlPath,
+          limits: config.limits,
+          checkCredentials: parseCredentialsCheck({
+            appId: config.appId,
+            masterKey: config.masterKey,
+            sessions: sessionResolver(sessions, roles),
+            logger,
+            masterKeyIps: config.auth.masterKeyIps,
+          }),
+          logger,
+        });
     const started = live;
     return {
       config,
@@ -299,6 +318,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       fileLinks: files.links,
       files: files.service,
       graphql,
+      directLane,
       async fetch(request) {
         // An upload streams past the body limit: its own limits apply (plugins/use-uploads.ts).
         if (isGraphQLUpload(request.method, request.url, request.headers.get('content-type'), config.graphqlPath)) return graphql.fetch(request);

@@ -4,6 +4,7 @@ import { readBounded, TOO_LARGE_BODY, tooLargeHeaders } from './body-limit.ts';
 import { sessionResolver } from '../auth/index.ts';
 import { attachGraphQLWs, type GraphQLWsServer } from './ws.ts';
 import { isGraphQLUpload } from './uploads/is-upload.ts';
+import type { DirectLane } from './direct-lane.ts';
 
 export interface RunningServer {
   server: http.Server;
@@ -28,6 +29,41 @@ function refuseLargeBody(req: http.IncomingMessage, res: http.ServerResponse): v
 async function serveChunked(plinth: Plinth, req: http.IncomingMessage, res: http.ServerResponse, limit: number): Promise<void> {
   const body = await readBounded(req, limit);
   if (!body) return refuseLargeBody(req, res);
+  return serveBuffered(plinth, req, res, body);
+}
+
+/** A plain JSON POST to the endpoint: the direct lane (server/direct-lane.ts), or Yoga with the body read. */
+async function serveDirect(plinth: Plinth, lane: DirectLane, req: http.IncomingMessage, res: http.ServerResponse, limit: number): Promise<void> {
+  const body = await readBody(req, limit);
+  if (!body) return refuseLargeBody(req, res);
+  return lane.serve(req, res, body, async () => {
+    // The body read here, as Yoga's node adapter takes an already read one: parsed by Yoga as
+    // if it had read it (a byte order mark refused, and so on).
+    (req as { body?: Buffer }).body = body;
+    await plinth.graphql(req, res);
+  });
+}
+
+/** The body of a request whose length was declared within the limit (a lying length is still held to it). */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        resolve(null);
+      } else parts.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(parts.length === 1 ? parts[0] : Buffer.concat(parts)));
+    req.once('error', reject);
+  });
+}
+
+/** A request whose body was read here, served in-process by Yoga. */
+async function serveBuffered(plinth: Plinth, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && name !== 'transfer-encoding') headers.set(name, String(value));
   const response = await plinth.fetch(
@@ -35,6 +71,43 @@ async function serveChunked(plinth: Plinth, req: http.IncomingMessage, res: http
   );
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));
+}
+
+/** The answer to a failure of this module's own serving (Yoga answers its own). */
+function failed(plinth: Plinth, res: http.ServerResponse, message: string): (error: unknown) => void {
+  return (error) => {
+    plinth.logger.error({ err: error }, message);
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 1, error: 'Internal server error' }));
+    else res.destroy();
+  };
+}
+
+/**
+ * Routes one request: a file upload streams to storage under its own limits; a body announced
+ * (Content-Length) over the limit is refused with 413 before it is read, one without a length
+ * is read within the limit first; a plain JSON POST to the endpoint takes the direct lane; the
+ * rest is Yoga's.
+ */
+export function serveRequest(plinth: Plinth, req: http.IncomingMessage, res: http.ServerResponse): void {
+  const maxBody = plinth.config.limits.maxBodyBytes;
+  const declared = req.headers['content-length'];
+  // A file upload streams to storage under its own limits (plugins/use-uploads.ts).
+  if (isGraphQLUpload(req.method, req.url, req.headers['content-type'], plinth.config.graphqlPath)) {
+    plinth.graphql(req, res);
+    return;
+  }
+  if (declared !== undefined) {
+    if (Number(declared) > maxBody) return refuseLargeBody(req, res);
+  } else if (req.headers['transfer-encoding']) {
+    serveChunked(plinth, req, res, maxBody).catch(failed(plinth, res, 'failed to serve a chunked request'));
+    return;
+  }
+  const lane = plinth.directLane;
+  if (lane?.accepts(req)) {
+    serveDirect(plinth, lane, req, res, maxBody).catch(failed(plinth, res, 'failed to serve a request'));
+    return;
+  }
+  plinth.graphql(req, res);
 }
 
 /**
@@ -48,7 +121,6 @@ async function serveChunked(plinth: Plinth, req: http.IncomingMessage, res: http
  * connections are closed with 1001 (and cut if they do not answer).
  */
 export async function listen(plinth: Plinth, port = plinth.config.port, host = plinth.config.host): Promise<RunningServer> {
-  const maxBody = plinth.config.limits.maxBodyBytes;
   const inFlight = new Set<http.ServerResponse>();
   let closing = false;
   const server = http.createServer((req, res) => {
@@ -58,20 +130,7 @@ export async function listen(plinth: Plinth, port = plinth.config.port, host = p
       inFlight.delete(res);
       if (closing) server.closeIdleConnections();
     });
-    const declared = req.headers['content-length'];
-    // A file upload streams to storage under its own limits (plugins/use-uploads.ts).
-    if (isGraphQLUpload(req.method, req.url, req.headers['content-type'], plinth.config.graphqlPath)) return plinth.graphql(req, res);
-    if (declared !== undefined) {
-      if (Number(declared) > maxBody) return refuseLargeBody(req, res);
-    } else if (req.headers['transfer-encoding']) {
-      serveChunked(plinth, req, res, maxBody).catch((error) => {
-        plinth.logger.error({ err: error }, 'failed to serve a chunked request');
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 1, error: 'Internal server error' }));
-        else res.destroy();
-      });
-      return;
-    }
-    plinth.graphql(req, res);
+    serveRequest(plinth, req, res);
   });
   server.keepAliveTimeout = 65_000;
   const { config } = plinth;

@@ -8,7 +8,7 @@ import type { CloudSetup } from '../../src/cloud/types.ts';
 import { createPlinth } from '../../src/server/app.ts';
 import { listen, type RunningServer } from '../../src/server/http.ts';
 import { createTestDatabase } from '../helpers/database.ts';
-import { APP_ID, MASTER_KEY, requester, type GraphQLResponse, type TestServer } from '../helpers/server.ts';
+import { APP_ID, MASTER_KEY, requester, stopRequester, type GraphQLResponse, type TestServer } from '../helpers/server.ts';
 
 export { APP_ID, MASTER_KEY };
 
@@ -88,6 +88,7 @@ export async function startCloudServer(cloud: CloudSetup, overrides: ConfigInput
     },
     async close() {
       await Promise.all(clients.map((c) => c.dispose()));
+      await stopRequester(plinth);
       if (running) await running.stop(1000);
       else await plinth.close();
       if (database.kind === 'postgres') await database.drop();

@@ -2,7 +2,10 @@ import { loadConfig, type ConfigInput } from '../../src/config/index.ts';
 import type { MailAdapter } from '../../src/auth/index.ts';
 import type { CloudSetup } from '../../src/cloud/types.ts';
 import type { Logger } from '../../src/config/logger.ts';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createPlinth, type Plinth } from '../../src/server/app.ts';
+import { serveRequest } from '../../src/server/http.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const APP_ID = 'test-app';
@@ -18,7 +21,7 @@ export interface GraphQLResponse<T = Record<string, any>> {
 export interface TestServer {
   plinth: Plinth;
   database: TestDatabase;
-  /** Sends one GraphQL request through the front door (yoga.fetch, no port). */
+  /** Sends one GraphQL request through the front door (a loopback socket). */
   request<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** As the master key. */
   master<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
@@ -38,16 +41,45 @@ export interface TestServerOptions {
   logger?: Logger;
 }
 
-/** Sends GraphQL requests to a Plinth through its front door (`fetch`, no port), as the application. */
+/** The loopback port each Plinth's requests go through (started on first use, closed by `stopRequester`). */
+const ports = new WeakMap<Plinth, Promise<http.Server>>();
+
+function portOf(plinth: Plinth): Promise<http.Server> {
+  let started = ports.get(plinth);
+  if (!started) {
+    const server = http.createServer((req, res) => serveRequest(plinth, req, res));
+    started = new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    });
+    ports.set(plinth, started);
+  }
+  return started;
+}
+
+/** Closes the port `requester` opened for this Plinth, if any. */
+export async function stopRequester(plinth: Plinth): Promise<void> {
+  const started = ports.get(plinth);
+  if (!started) return;
+  ports.delete(plinth);
+  const server = await started;
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
+/**
+ * Sends GraphQL requests to a Plinth as the application does: over a loopback socket, through
+ * the same routing as `listen` (the direct lane for plain JSON POSTs, Yoga for the rest).
+ */
 export function requester(plinth: Plinth): TestServer['request'] {
   return async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
-    const res = await plinth.fetch(
-      new Request('http://plinth.test/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-parse-application-id': APP_ID, ...headers },
-        body: JSON.stringify({ query, variables }),
-      }),
-    );
+    const server = await portOf(plinth);
+    const { port } = server.address() as AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}${plinth.config.graphqlPath}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-parse-application-id': APP_ID, ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
     const text = await res.text();
     let body: any;
     try {
@@ -78,6 +110,7 @@ export async function startTestServer(overrides: ConfigInput = {}, options: Test
       return r.data;
     },
     async close() {
+      await stopRequester(plinth);
       await plinth.close();
       if (database.kind === 'postgres') await database.drop();
     },

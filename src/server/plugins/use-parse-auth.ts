@@ -70,49 +70,50 @@ const MASTER_KEY_REFUSED = { code: ErrorCode.OPERATION_FORBIDDEN, error: 'unauth
  * stack trace that an exception escaping this hook would produce.
  */
 export function useParseAuth(options: ParseAuthOptions): Plugin {
-  const masterKeyIps = options.masterKeyIps ? new IpAllowList(options.masterKeyIps) : undefined;
+  const check = parseCredentialsCheck(options);
   return {
     async onRequest({ request, serverContext, endResponse }) {
-      const appId = request.headers.get('x-parse-application-id');
-      if (!appId || !secretEquals(appId, options.appId)) {
-        endResponse(json(403, { error: 'unauthorized' }));
-        return;
-      }
-      try {
-        const auth = await resolveAuth(
-          { masterKey: request.headers.get('x-parse-master-key'), sessionToken: sessionTokenOf(request.headers) },
-          options.masterKey,
-          options.sessions,
-        );
-        if (auth.isMaster && masterKeyIps) {
-          const ip = remoteAddressOf(serverContext);
-          if (!masterKeyIps.allows(ip)) {
-            options.logger?.warn({ ip }, 'master key refused: the request came from an address outside masterKeyIps');
-            endResponse(json(403, MASTER_KEY_REFUSED));
-            return;
-          }
-        }
-        authByRequest.set(request, auth);
-        const context = parseCloudContext(request.headers.get('x-parse-cloud-context'));
-        if (context === null) {
-          endResponse(json(400, INVALID_CONTEXT));
-          return;
-        }
-        if (context) contextByRequest.set(request, context);
-      } catch (error) {
-        if (error instanceof ParseError) {
-          endResponse(json(error.httpStatus, { code: error.code, error: error.message }));
-          return;
-        }
-        if (isDatabaseUnavailable(error)) {
-          // The session store is down: a retryable 503, not a server fault.
-          options.logger?.warn({ reason: (error as Error)?.message }, 'could not resolve the credentials of a request: the database is unavailable');
-          endResponse(json(503, { code: ErrorCode.INTERNAL_SERVER_ERROR, error: DATABASE_UNAVAILABLE }));
-          return;
-        }
-        options.logger?.error({ err: error }, 'could not resolve the credentials of a request');
-        endResponse(json(500, { code: ErrorCode.INTERNAL_SERVER_ERROR, error: 'Internal server error' }));
-      }
+      const refusal = await check(request, remoteAddressOf(serverContext));
+      if (refusal) endResponse(refusal);
     },
+  };
+}
+
+/**
+ * The check useParseAuth runs, for any transport that serves GraphQL over HTTP (Yoga's hook,
+ * the direct lane in server/direct-lane.ts): the answer that ends the request, or undefined
+ * when the request may go on — its Auth and cloud context then kept for the context
+ * (`authOf`, `cloudContextOf`).
+ */
+export function parseCredentialsCheck(options: ParseAuthOptions): (request: Request, remoteAddress: string | undefined) => Promise<Response | undefined> {
+  const masterKeyIps = options.masterKeyIps ? new IpAllowList(options.masterKeyIps) : undefined;
+  return async (request, remoteAddress) => {
+    const appId = request.headers.get('x-parse-application-id');
+    if (!appId || !secretEquals(appId, options.appId)) return json(403, { error: 'unauthorized' });
+    try {
+      const auth = await resolveAuth(
+        { masterKey: request.headers.get('x-parse-master-key'), sessionToken: sessionTokenOf(request.headers) },
+        options.masterKey,
+        options.sessions,
+      );
+      if (auth.isMaster && masterKeyIps && !masterKeyIps.allows(remoteAddress)) {
+        options.logger?.warn({ ip: remoteAddress }, 'master key refused: the request came from an address outside masterKeyIps');
+        return json(403, MASTER_KEY_REFUSED);
+      }
+      authByRequest.set(request, auth);
+      const context = parseCloudContext(request.headers.get('x-parse-cloud-context'));
+      if (context === null) return json(400, INVALID_CONTEXT);
+      if (context) contextByRequest.set(request, context);
+      return undefined;
+    } catch (error) {
+      if (error instanceof ParseError) return json(error.httpStatus, { code: error.code, error: error.message });
+      if (isDatabaseUnavailable(error)) {
+        // The session store is down: a retryable 503, not a server fault.
+        options.logger?.warn({ reason: (error as Error)?.message }, 'could not resolve the credentials of a request: the database is unavailable');
+        return json(503, { code: ErrorCode.INTERNAL_SERVER_ERROR, error: DATABASE_UNAVAILABLE });
+      }
+      options.logger?.error({ err: error }, 'could not resolve the credentials of a request');
+      return json(500, { code: ErrorCode.INTERNAL_SERVER_ERROR, error: 'Internal server error' });
+    }
   };
 }

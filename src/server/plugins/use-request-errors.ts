@@ -31,12 +31,17 @@ export function useRequestErrors(): Plugin {
     },
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result)) {
-        if (result.some((r) => r.errors?.some(followsAccept))) setResult(result.map((r) => ({ ...r, errors: r.errors?.map(withOwnStatus) })));
+        if (result.some((r) => r.errors?.some(followsAccept))) setResult(result.map(withOwnStatuses));
       } else if (!isAsyncIterable(result) && result.errors?.some(followsAccept)) {
-        setResult({ ...result, errors: result.errors.map(withOwnStatus) });
+        setResult(withOwnStatuses(result));
       }
     },
   };
+}
+
+/** A result whose errors' statuses no longer depend on the Accept header (the direct lane's answers too). */
+export function withOwnStatuses<T extends { errors?: readonly GraphQLError[] }>(result: T): T {
+  return result.errors?.some(followsAccept) ? { ...result, errors: result.errors.map(withOwnStatus) } : result;
 }
 
 /** The parser Yoga chose for this request, its failures made plain (see plainParseError). */
