@@ -97,7 +97,10 @@ export function serveRequest(plinth: Plinth, req: http.IncomingMessage, res: htt
     return;
   }
   if (declared !== undefined) {
-    if (Number(declared) > maxBody) return refuseLargeBody(req, res);
+    if (Number(declared) > maxBody) {
+      refuseLargeBody(req, res);
+      return;
+    }
   } else if (req.headers['transfer-encoding']) {
     serveChunked(plinth, req, res, maxBody).catch(failed(plinth, res, 'failed to serve a chunked request'));
     return;
