@@ -48,6 +48,9 @@ function portOf(plinth: Plinth): Promise<http.Server> {
   let started = ports.get(plinth);
   if (!started) {
     const server = http.createServer((req, res) => serveRequest(plinth, req, res));
+    // As listen() does: a keep-alive connection outlives a test's pauses (Node's 5 s would
+    // close it under a client about to reuse it: ECONNRESET).
+    server.keepAliveTimeout = 65_000;
     started = new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve(server));
@@ -63,8 +66,15 @@ export async function stopRequester(plinth: Plinth): Promise<void> {
   if (!started) return;
   ports.delete(plinth);
   const server = await started;
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  // Requests a test sent without waiting for them finish first (the Plinth is still open);
+  // a connection still busy after a while is cut.
+  const closed = new Promise((resolve) => server.close(resolve));
+  server.closeIdleConnections();
+  const idle = setInterval(() => server.closeIdleConnections(), 20);
+  const cut = setTimeout(() => server.closeAllConnections(), 2000);
+  await closed;
+  clearInterval(idle);
+  clearTimeout(cut);
 }
 
 /**

@@ -39,8 +39,11 @@ describe('a server whose Redis goes away and returns', () => {
       expect(r.errors).toBeUndefined();
     };
     const seen = (title: string) => events.some((e) => e.object.title === title);
+    // Sent while polling for the event, not awaited there: awaited (and checked) before the test ends.
+    const polled: Promise<void>[] = [];
+    const poll = (title: string) => void polled.push(createPost(title));
 
-    await eventually(() => (void createPost('before'), seen('before')), 'an event before the outage', 5000);
+    await eventually(() => (poll('before'), seen('before')), 'an event before the outage', 5000);
 
     proxy.cut();
     await eventually(() => !s.plinth.live.pubsub.connected, 'the server notices the outage', 5000);
@@ -51,7 +54,8 @@ describe('a server whose Redis goes away and returns', () => {
 
     proxy.restore();
     await eventually(() => s.plinth.live.pubsub.connected, 'the server reconnects by itself', 15000);
-    await eventually(() => (void createPost('after'), seen('after')), 'events flow again after the outage', 10000);
+    await eventually(() => (poll('after'), seen('after')), 'events flow again after the outage', 10000);
+    await Promise.all(polled);
     await stream.return?.();
   });
 });
