@@ -30,11 +30,9 @@ export interface S3StorageConfig {
   directAccess: boolean;
   /**
    * PLINTH_S3_PART_SIZE: bytes per multipart part (default and least 5 MiB; S3 takes 10,000 parts,
-   * so the default allows files up to 48 GiB). Memory per upload ≈ (queueSize + 2) × partSize.
+   * so the default allows files up to 48 GiB). Memory per upload: two parts, one sent while the next is read.
    */
   partSize: number;
-  /** PLINTH_S3_QUEUE_SIZE: parts of one upload sent at once (default 4). */
-  queueSize: number;
   /**
    * PLINTH_S3_CONDITIONAL_WRITES (default true): send `If-None-Match: *` so that the store itself
    * refuses to overwrite a name two instances upload at once. Turn it off for services that reject the header.
@@ -94,7 +92,6 @@ function s3Config(env: Env, o: FilesStorageConfigInput): S3StorageConfig {
     prefix,
     directAccess: o.directAccess ?? bool(env, 'PLINTH_S3_DIRECT_ACCESS', false),
     partSize,
-    queueSize: o.queueSize ?? int(env, 'PLINTH_S3_QUEUE_SIZE', 4, 1, 64),
     conditionalWrites: o.conditionalWrites ?? bool(env, 'PLINTH_S3_CONDITIONAL_WRITES', true),
   };
 }

@@ -31,7 +31,6 @@ async function settings(overrides: Partial<S3FileStorageOptions> = {}): Promise<
     prefix: `t-${randomBytes(4).toString('hex')}/`,
     directAccess: true,
     partSize: 5 * MiB,
-    queueSize: 4,
     conditionalWrites: true,
     ...overrides,
   };
@@ -174,5 +173,34 @@ describe('S3 metadata headers', () => {
     expect(decodeMetadata(encoded)).toEqual(metadata);
     expect(() => encodeMetadata({ 'bad key': 'x' })).toThrow(TypeError);
     expect(() => encodeMetadata({ clé: 'x' })).toThrow(TypeError);
+  });
+
+  it('stores a file cut into parts at any boundary: exactly one part, exactly two, two and a byte, from odd-sized chunks', async () => {
+    const options = await settings({ partSize: 5 * MiB });
+    const client = clientFor(options);
+    const sent: { command: string; length?: number }[] = [];
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const body = (args.request as { body?: Uint8Array }).body;
+        sent.push({ command: context.commandName ?? '', length: body instanceof Uint8Array ? body.byteLength : undefined });
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'watchParts' },
+    );
+    const storage = new S3FileStorage({ ...options, client });
+    const chunk = 777 * 1024 + 13;
+    for (const size of [5 * MiB, 10 * MiB, 10 * MiB + 1]) {
+      const content = randomBytes(size);
+      const chunks = async function* () {
+        for (let at = 0; at < size; at += chunk) yield content.subarray(at, at + chunk);
+      };
+      sent.length = 0;
+      await storage.put(`parts-${size}.bin`, chunks(), { contentType: 'application/octet-stream' });
+      const parts = sent.filter((s) => s.command === 'UploadPartCommand').map((s) => s.length);
+      expect(parts).toEqual(size === 5 * MiB ? [5 * MiB] : size === 10 * MiB ? [5 * MiB, 5 * MiB] : [5 * MiB, 5 * MiB, 1]);
+      const back = await readAll((await storage.read(`parts-${size}.bin`))!);
+      expect(back?.equals(content)).toBe(true);
+    }
+    client.destroy();
   });
 });

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   DeleteObjectCommand,
@@ -8,13 +8,13 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { S3StorageConfig } from '../../../config/files-storage.ts';
 import { FileExists, type ByteRange, type FilePage, type FileStorage, type PutOptions, type StoredFile } from '../../types.ts';
 import { Meter, metered } from '../meter.ts';
 import { checkName, checkRange, pageLimit } from '../names.ts';
 import { decodeMetadata, encodeMetadata } from './metadata.ts';
+import { uploadStream } from './multipart.ts';
 
 export type S3FileStorageOptions = Omit<S3StorageConfig, 'adapter'> & {
   /** A client of your own (tests, custom middleware); otherwise one is made from the settings. */
@@ -28,9 +28,9 @@ const statusOf = (error: unknown) => (error as { $metadata?: { httpStatusCode?: 
 const nameOf = (error: unknown) => (error as Error)?.name;
 
 /**
- * An S3-compatible bucket. A put streams through lib-storage's Upload: one PutObject for a file
- * that fits in a part, otherwise a multipart upload of `partSize` parts, `queueSize` at a time —
- * memory stays near (queueSize + 1) × partSize whatever the size. An object exists only once
+ * An S3-compatible bucket. A put streams (multipart.ts): one PutObject for a file that fits in a
+ * part, otherwise a multipart upload of `partSize` parts, one sent while the next is read —
+ * memory stays at two parts whatever the size. An object exists only once
  * S3 has it whole (PutObject or CompleteMultipartUpload), so a failure, the size limit or an
  * abort leaves nothing visible; the multipart upload is aborted, and what a crash leaves is
  * aborted by `sweep` (a bucket lifecycle rule for incomplete uploads does the same).
@@ -51,28 +51,20 @@ export class S3FileStorage implements FileStorage {
   }
 
   async put(name: string, body: Readable | AsyncIterable<Uint8Array>, options: PutOptions): Promise<StoredFile> {
-    const { bucket, partSize, queueSize, conditionalWrites } = this.options;
+    const { bucket, partSize, conditionalWrites } = this.options;
     const Key = this.key(name);
     options.signal?.throwIfAborted();
     // Refuse a taken name before reading the body; If-None-Match decides a race where supported.
     if (await this.stat(name)) throw new FileExists(name);
-    const source = Readable.from(metered(body, options, new Meter()));
-    source.on('error', () => undefined); // Upload reads the error from the stream itself
-    const upload = new Upload({
-      client: this.client,
-      partSize,
-      queueSize,
-      params: {
-        Bucket: bucket,
-        Key,
-        Body: source,
-        ContentType: options.contentType,
-        Metadata: encodeMetadata(options.metadata),
-        ...(conditionalWrites ? { IfNoneMatch: '*' } : {}),
-      },
-    });
+    const params = {
+      Bucket: bucket,
+      Key,
+      ContentType: options.contentType,
+      Metadata: encodeMetadata(options.metadata),
+      ...(conditionalWrites ? { IfNoneMatch: '*' } : {}),
+    };
     try {
-      await upload.done();
+      await uploadStream(this.client, params, metered(body, options, new Meter()), partSize);
     } catch (error) {
       // 412: the name was taken meanwhile; 409: another upload of it completed at the same moment.
       if (conditionalWrites && (statusOf(error) === 412 || nameOf(error) === 'ConditionalRequestConflict')) throw new FileExists(name);
