@@ -280,7 +280,6 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       ? undefined
       : createDirectLane({
           yoga: graphql,
-          graphqlPath: config.graphqlPath,
           limits: config.limits,
           checkCredentials: parseCredentialsCheck({
             appId: config.appId,

@@ -9,8 +9,8 @@ import { paramsError, type Limits } from './plugins/use-limits.ts';
 
 /**
  * The common GraphQL request served without the fetch layer: a POST of a JSON body to exactly
- * the endpoint, answered in JSON, from a client that sent no Origin (nothing to say about
- * CORS). Yoga's HTTP layer — a WHATWG Request and Response per request, its hook chains —
+ * the endpoint (`isJsonPost`), answered in JSON, from a client that sent no Origin (nothing to
+ * say about CORS). Yoga's HTTP layer — a WHATWG Request and Response per request, its hook chains —
  * costs more server CPU than a whole read by id; this lane runs the same envelop pipeline the
  * WebSocket transport runs (parse and validation caches, limits, the JIT, error masking, the
  * context) with the same credentials check, and writes the JSON itself.
@@ -24,7 +24,7 @@ import { paramsError, type Limits } from './plugins/use-limits.ts';
  * test/server/direct-lane.db.test.ts sends every kind of request both ways and compares.
  */
 export interface DirectLane {
-  /** Whether the lane serves this request (decided from its line and headers alone). */
+  /** Whether the lane serves this JSON POST (see `isJsonPost`), decided from its headers alone. */
   accepts(req: http.IncomingMessage): boolean;
   /** Serves a request `accepts` took, its body read; `fallback` hands it to Yoga. */
   serve(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, fallback: () => Promise<void>): Promise<void>;
@@ -32,7 +32,6 @@ export interface DirectLane {
 
 export interface DirectLaneOptions {
   yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>;
-  graphqlPath: string;
   limits: Limits;
   /** useParseAuth's check (plugins/use-parse-auth.ts): a refusal to send, or undefined. */
   checkCredentials: (request: Request, remoteAddress: string | undefined) => Promise<Response | undefined>;
@@ -52,19 +51,25 @@ interface Params {
   extensions?: Record<string, unknown>;
 }
 
+/**
+ * A POST of a JSON body of declared length to exactly the endpoint: its body is read by
+ * server/http.ts (one UTF-8 byte order mark read past, as the Fetch standard reads JSON),
+ * then served by the lane or handed to Yoga already read.
+ */
+export function isJsonPost(req: http.IncomingMessage, graphqlPath: string): boolean {
+  return (
+    req.method === 'POST' &&
+    req.url === graphqlPath &&
+    req.headers['content-length'] !== undefined &&
+    JSON_TYPES.has(req.headers['content-type']?.toLowerCase() ?? '')
+  );
+}
+
 export function createDirectLane(options: DirectLaneOptions): DirectLane {
-  const { yoga, graphqlPath, limits, checkCredentials } = options;
+  const { yoga, limits, checkCredentials } = options;
   return {
     accepts(req) {
-      const h = req.headers;
-      return (
-        req.method === 'POST' &&
-        req.url === graphqlPath &&
-        h.origin === undefined &&
-        h['content-length'] !== undefined &&
-        JSON_TYPES.has(h['content-type']?.toLowerCase() ?? '') &&
-        JSON_ACCEPTS.has(h.accept?.toLowerCase())
-      );
+      return req.headers.origin === undefined && JSON_ACCEPTS.has(req.headers.accept?.toLowerCase());
     },
     async serve(req, res, body, fallback) {
       const params = paramsOf(body);
@@ -112,8 +117,6 @@ export function createDirectLane(options: DirectLaneOptions): DirectLane {
 
 /** The body as GraphQL parameters, or undefined for anything Yoga's parameter checks would look at twice. */
 function paramsOf(body: Buffer): Params | undefined {
-  // A byte order mark: JSON.parse would skip it, Yoga refuses the body.
-  if (body[0] === 0xef) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));

@@ -4,7 +4,7 @@ import { readBounded, TOO_LARGE_BODY, tooLargeHeaders } from './body-limit.ts';
 import { sessionResolver } from '../auth/index.ts';
 import { attachGraphQLWs, type GraphQLWsServer } from './ws.ts';
 import { isGraphQLUpload } from './uploads/is-upload.ts';
-import type { DirectLane } from './direct-lane.ts';
+import { isJsonPost } from './direct-lane.ts';
 
 export interface RunningServer {
   server: http.Server;
@@ -32,21 +32,30 @@ async function serveChunked(plinth: Plinth, req: http.IncomingMessage, res: http
   return serveBuffered(plinth, req, res, body);
 }
 
-/** A plain JSON POST to the endpoint: the direct lane (server/direct-lane.ts), or Yoga with the body read. */
-async function serveDirect(plinth: Plinth, lane: DirectLane, req: http.IncomingMessage, res: http.ServerResponse, limit: number): Promise<void> {
-  const body = await readBody(req, limit);
-  if (!body) return refuseLargeBody(req, res);
-  return lane.serve(req, res, body, async () => {
-    // The body read here, as Yoga's node adapter takes an already read one: parsed by Yoga as
-    // if it had read it (a byte order mark refused, and so on).
+/**
+ * A JSON POST to the endpoint: its body read here, one UTF-8 byte order mark read past (as the
+ * Fetch standard reads JSON, and Parse), then the direct lane (server/direct-lane.ts) or Yoga.
+ */
+async function serveJson(plinth: Plinth, req: http.IncomingMessage, res: http.ServerResponse, limit: number): Promise<void> {
+  const read = await readBody(req, limit);
+  if (read === ABORTED) return;
+  if (!read) return refuseLargeBody(req, res);
+  const body = read[0] === 0xef && read[1] === 0xbb && read[2] === 0xbf ? read.subarray(3) : read;
+  // Yoga's node adapter takes a body already read as the request's own.
+  const toYoga = async () => {
     (req as { body?: Buffer }).body = body;
     await plinth.graphql(req, res);
-  });
+  };
+  const lane = plinth.directLane;
+  return lane?.accepts(req) ? lane.serve(req, res, body, toYoga) : toYoga();
 }
 
+/** The client went away before its body was whole. */
+const ABORTED = Symbol('aborted');
+
 /** The body of a request whose length was declared within the limit (a lying length is still held to it). */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null | typeof ABORTED> {
+  return new Promise((resolve) => {
     const parts: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -58,7 +67,10 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | nu
     };
     req.on('data', onData);
     req.once('end', () => resolve(parts.length === 1 ? parts[0] : Buffer.concat(parts)));
-    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.complete) resolve(ABORTED);
+    });
+    req.once('error', () => resolve(ABORTED));
   });
 }
 
@@ -105,9 +117,8 @@ export function serveRequest(plinth: Plinth, req: http.IncomingMessage, res: htt
     serveChunked(plinth, req, res, maxBody).catch(failed(plinth, res, 'failed to serve a chunked request'));
     return;
   }
-  const lane = plinth.directLane;
-  if (lane?.accepts(req)) {
-    serveDirect(plinth, lane, req, res, maxBody).catch(failed(plinth, res, 'failed to serve a request'));
+  if (isJsonPost(req, plinth.config.graphqlPath)) {
+    serveJson(plinth, req, res, maxBody).catch(failed(plinth, res, 'failed to serve a request'));
     return;
   }
   plinth.graphql(req, res);

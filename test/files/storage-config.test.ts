@@ -30,7 +30,6 @@ describe('files storage configuration', () => {
         PLINTH_S3_PREFIX: 'files/',
         PLINTH_S3_DIRECT_ACCESS: '1',
         PLINTH_S3_PART_SIZE: String(16 * MiB),
-        PLINTH_S3_QUEUE_SIZE: '2',
         PLINTH_S3_CONDITIONAL_WRITES: 'false',
       },
       DATA,
@@ -45,7 +44,6 @@ describe('files storage configuration', () => {
       prefix: 'files/',
       directAccess: true,
       partSize: 16 * MiB,
-      queueSize: 2,
       conditionalWrites: false,
     });
   });
@@ -61,7 +59,6 @@ describe('files storage configuration', () => {
       prefix: '',
       directAccess: false,
       partSize: 5 * MiB,
-      queueSize: 4,
       conditionalWrites: true,
     });
   });

@@ -77,6 +77,12 @@ export async function stopRequester(plinth: Plinth): Promise<void> {
   clearTimeout(cut);
 }
 
+/** Sends a request as given to a Plinth over its loopback port (the routing of `listen`). */
+export async function overSocket(plinth: Plinth, path: string, init?: RequestInit): Promise<Response> {
+  const { port } = (await portOf(plinth)).address() as AddressInfo;
+  return fetch(`http://127.0.0.1:${port}${path}`, init);
+}
+
 /**
  * Sends GraphQL requests to a Plinth as the application does: over a loopback socket, through
  * the same routing as `listen` (the direct lane for plain JSON POSTs, Yoga for the rest).

@@ -3,7 +3,7 @@ import { loadConfig, type ConfigInput } from '../../src/config/index.ts';
 import { createLogger } from '../../src/config/logger.ts';
 import { createPlinth, type Plinth } from '../../src/server/app.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
-import { APP_ID, MASTER_KEY } from '../helpers/server.ts';
+import { APP_ID, MASTER_KEY, overSocket, stopRequester } from '../helpers/server.ts';
 
 export { APP_ID, MASTER_KEY };
 
@@ -19,7 +19,7 @@ export interface LoggedServer {
   plinth: Plinth;
   /** Every line the server logged, parsed (pino JSON). */
   logs: Record<string, any>[];
-  /** Sends a request as given (no default headers) through the front door, `yoga.fetch`. */
+  /** Sends a request as given (no default headers) through the front door: a loopback socket, routed as `listen` routes. */
   send(path: string, init?: RequestInit): Promise<RawResponse>;
   /** POSTs a GraphQL request with the app id (and `headers`). */
   graphql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<RawResponse>;
@@ -53,7 +53,7 @@ export async function startLoggedServer(overrides: ConfigInput = {}): Promise<Lo
   const database: TestDatabase = await createTestDatabase();
   const config = loadConfig({}, { appId: APP_ID, masterKey: MASTER_KEY, dataDir: '/tmp/plinth-test-unused', logLevel: 'info', ...overrides });
   const plinth = await createPlinth(config, { db: database.db, logger: createLogger('info', sink) });
-  const send = async (path: string, init?: RequestInit) => readResponse(await plinth.fetch(new Request(`http://plinth.test${path}`, init)));
+  const send = async (path: string, init?: RequestInit) => readResponse(await overSocket(plinth, path, init));
   return {
     plinth,
     logs,
@@ -65,6 +65,7 @@ export async function startLoggedServer(overrides: ConfigInput = {}): Promise<Lo
         body: JSON.stringify({ query, variables }),
       }),
     async close() {
+      await stopRequester(plinth);
       await plinth.close();
       if (database.kind === 'postgres') await database.drop();
     },
