@@ -1,8 +1,8 @@
 import type http from 'node:http';
-import { getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
-import { createGraphQLError, processRegularResult, type YogaServerInstance } from 'graphql-yoga';
+import { getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
+import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import { withOwnStatuses } from './plugins/use-request-errors.ts';
-import { isGraphQLError } from './plugins/mask-error.ts';
+import { maskError } from './plugins/mask-error.ts';
 import type { Logger } from '../config/logger.ts';
 import type { GraphQLContext } from '../graphql/index.ts';
 import { paramsError, type Limits } from './plugins/use-limits.ts';
@@ -52,21 +52,16 @@ interface Params {
 }
 
 /**
- * A POST of a JSON body of declared length to exactly the endpoint: its body is read by
- * server/http.ts (one UTF-8 byte order mark read past, as the Fetch standard reads JSON),
+ * A POST of a JSON body to exactly the endpoint: its body is read by server/http.ts (one UTF-8 byte order mark read past, as the Fetch standard reads JSON),
  * then served by the lane or handed to Yoga already read.
  */
 export function isJsonPost(req: http.IncomingMessage, graphqlPath: string): boolean {
-  return (
-    req.method === 'POST' &&
-    req.url === graphqlPath &&
-    req.headers['content-length'] !== undefined &&
-    JSON_TYPES.has(req.headers['content-type']?.toLowerCase() ?? '')
-  );
+  return req.method === 'POST' && req.url === graphqlPath && JSON_TYPES.has(req.headers['content-type']?.toLowerCase() ?? '');
 }
 
 export function createDirectLane(options: DirectLaneOptions): DirectLane {
   const { yoga, limits, checkCredentials } = options;
+  const mask = maskError(options.logger);
   return {
     accepts(req) {
       return req.headers.origin === undefined && JSON_ACCEPTS.has(req.headers.accept?.toLowerCase());
@@ -83,11 +78,7 @@ export function createDirectLane(options: DirectLaneOptions): DirectLane {
       try {
         document = enveloped.parse(params.query);
       } catch (error) {
-        return sendThroughYoga(
-          res,
-          { errors: [isGraphQLError(error) ? error : createGraphQLError('Unexpected error.', { extensions: { unexpected: true } })] },
-          yoga,
-        );
+        return sendThroughYoga(res, { errors: [mask(error) as GraphQLError] }, yoga);
       }
       const invalid = enveloped.validate(enveloped.schema, document);
       if (invalid.length) return sendThroughYoga(res, { errors: invalid }, yoga);
@@ -104,9 +95,8 @@ export function createDirectLane(options: DirectLaneOptions): DirectLane {
           operationName: params.operationName,
         })) as ExecutionResult;
       } catch (error) {
-        // Errors inside resolvers come back masked in the result; this is the executor failing.
-        options.logger?.error({ err: error }, 'unexpected error in a request');
-        return send(res, 500, JSON_HEADER, JSON.stringify({ errors: [{ message: 'Unexpected error.' }] }));
+        // Errors inside resolvers come back masked in the result; this is the pipeline failing, masked as Yoga masks it.
+        return sendThroughYoga(res, { errors: [mask(error) as GraphQLError] }, yoga);
       }
       if (result.errors?.length || result.extensions) return sendThroughYoga(res, result, yoga);
       const stringify = (result as { stringify?: (value: unknown) => string }).stringify ?? JSON.stringify;

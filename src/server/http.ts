@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { Plinth } from './app.ts';
-import { readBounded, TOO_LARGE_BODY, tooLargeHeaders } from './body-limit.ts';
+import { TOO_LARGE_BODY, tooLargeHeaders } from './body-limit.ts';
 import { sessionResolver } from '../auth/index.ts';
 import { attachGraphQLWs, type GraphQLWsServer } from './ws.ts';
 import { isGraphQLUpload } from './uploads/is-upload.ts';
@@ -25,35 +25,31 @@ function refuseLargeBody(req: http.IncomingMessage, res: http.ServerResponse): v
   req.resume();
 }
 
-/** A body without a declared length: read it within the limit, then serve it in-process. */
-async function serveChunked(plinth: Plinth, req: http.IncomingMessage, res: http.ServerResponse, limit: number): Promise<void> {
-  const body = await readBounded(req, limit);
-  if (!body) return refuseLargeBody(req, res);
-  return serveBuffered(plinth, req, res, body);
-}
-
 /**
- * A JSON POST to the endpoint: its body read here, one UTF-8 byte order mark read past (as the
- * Fetch standard reads JSON, and Parse), then the direct lane (server/direct-lane.ts) or Yoga.
+ * A body read here rather than streamed by Yoga — a JSON POST to the endpoint, or any body
+ * without a declared length (held to the limit while it arrives) — then served: a JSON POST
+ * reads past one UTF-8 byte order mark (as the Fetch standard reads JSON, and Parse) and takes
+ * the direct lane (server/direct-lane.ts) when it can; the rest goes to Yoga with the body read.
  */
-async function serveJson(plinth: Plinth, req: http.IncomingMessage, res: http.ServerResponse, limit: number): Promise<void> {
+async function serveRead(plinth: Plinth, req: http.IncomingMessage, res: http.ServerResponse, limit: number): Promise<void> {
   const read = await readBody(req, limit);
   if (read === ABORTED) return;
   if (!read) return refuseLargeBody(req, res);
-  const body = read[0] === 0xef && read[1] === 0xbb && read[2] === 0xbf ? read.subarray(3) : read;
+  const json = isJsonPost(req, plinth.config.graphqlPath);
+  const body = json && read[0] === 0xef && read[1] === 0xbb && read[2] === 0xbf ? read.subarray(3) : read;
   // Yoga's node adapter takes a body already read as the request's own.
   const toYoga = async () => {
     (req as { body?: Buffer }).body = body;
     await plinth.graphql(req, res);
   };
   const lane = plinth.directLane;
-  return lane?.accepts(req) ? lane.serve(req, res, body, toYoga) : toYoga();
+  return json && lane?.accepts(req) ? lane.serve(req, res, body, toYoga) : toYoga();
 }
 
 /** The client went away before its body was whole. */
 const ABORTED = Symbol('aborted');
 
-/** The body of a request whose length was declared within the limit (a lying length is still held to it). */
+/** A request's body, within `limit` bytes whatever length it declared; null beyond it. */
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null | typeof ABORTED> {
   return new Promise((resolve) => {
     const parts: Buffer[] = [];
@@ -74,17 +70,6 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | nu
   });
 }
 
-/** A request whose body was read here, served in-process by Yoga. */
-async function serveBuffered(plinth: Plinth, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && name !== 'transfer-encoding') headers.set(name, String(value));
-  const response = await plinth.fetch(
-    new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method: req.method, headers, body: new Uint8Array(body) }),
-  );
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(Buffer.from(await response.arrayBuffer()));
-}
-
 /** The answer to a failure of this module's own serving (Yoga answers its own). */
 function failed(plinth: Plinth, res: http.ServerResponse, message: string): (error: unknown) => void {
   return (error) => {
@@ -96,9 +81,8 @@ function failed(plinth: Plinth, res: http.ServerResponse, message: string): (err
 
 /**
  * Routes one request: a file upload streams to storage under its own limits; a body announced
- * (Content-Length) over the limit is refused with 413 before it is read, one without a length
- * is read within the limit first; a plain JSON POST to the endpoint takes the direct lane; the
- * rest is Yoga's.
+ * (Content-Length) over the limit is refused with 413 before it is read; one without a length,
+ * and a JSON POST to the endpoint, are read here first (`serveRead`); the rest is Yoga's.
  */
 export function serveRequest(plinth: Plinth, req: http.IncomingMessage, res: http.ServerResponse): void {
   const maxBody = plinth.config.limits.maxBodyBytes;
@@ -108,17 +92,13 @@ export function serveRequest(plinth: Plinth, req: http.IncomingMessage, res: htt
     plinth.graphql(req, res);
     return;
   }
-  if (declared !== undefined) {
-    if (Number(declared) > maxBody) {
-      refuseLargeBody(req, res);
-      return;
-    }
-  } else if (req.headers['transfer-encoding']) {
-    serveChunked(plinth, req, res, maxBody).catch(failed(plinth, res, 'failed to serve a chunked request'));
+  if (declared !== undefined && Number(declared) > maxBody) {
+    refuseLargeBody(req, res);
     return;
   }
-  if (isJsonPost(req, plinth.config.graphqlPath)) {
-    serveJson(plinth, req, res, maxBody).catch(failed(plinth, res, 'failed to serve a request'));
+  const readHere = declared === undefined ? !!req.headers['transfer-encoding'] : isJsonPost(req, plinth.config.graphqlPath);
+  if (readHere) {
+    serveRead(plinth, req, res, maxBody).catch(failed(plinth, res, 'failed to serve a request'));
     return;
   }
   plinth.graphql(req, res);
