@@ -62,7 +62,12 @@ export class Sessions {
     return 'r:' + encodeBase32LowerCaseNoPadding(bytes);
   }
 
-  /** Starts a session for a user (inside the caller's transaction when `sql` is given). */
+  /**
+   * Starts a session for a user (inside the caller's transaction when `sql` is given). A session
+   * from an installation replaces the user's earlier sessions from it (Parse's
+   * destroyDuplicatedSessions): one device, one session. Those end at once — in a caller's
+   * transaction the user is one it has just created, who has none.
+   */
   async create(userId: string, createdWith: CreatedWith, sql: Sql = this.db, installationId?: string | null): Promise<NewSession> {
     const token = Sessions.newToken();
     const sessionId = newObjectId();
@@ -73,6 +78,13 @@ export class Sessions {
        VALUES ($1, $2::timestamptz, $2::timestamptz, false, $3, $4, $5, $6::timestamptz, $7::jsonb, $8::text[], $8::text[])`,
       [sessionId, now.toISOString(), userId, installationId ?? null, Sessions.hash(token), expiresAt.toISOString(), JSON.stringify(createdWith), [userId]],
     );
+    if (installationId) {
+      const replaced = await sql.query<{ objectId: string }>(
+        'DELETE FROM "_Session" WHERE "user" = $1 AND "installationId" = $2 AND "objectId" <> $3 RETURNING "objectId"',
+        [userId, installationId, sessionId],
+      );
+      if (replaced.length) this.ended({ sessionIds: replaced.map((r) => r.objectId) });
+    }
     return { token, sessionId, userId, expiresAt };
   }
 

@@ -31,6 +31,8 @@ export const CLASSLESS_TRIGGERS = {
   afterSaveFile: '@File',
   beforeDeleteFile: '@File',
   afterDeleteFile: '@File',
+  beforePush: '@Push',
+  afterPush: '@Push',
 } as const;
 export type ClasslessTriggerKind = keyof typeof CLASSLESS_TRIGGERS;
 export type TriggerKind = ClassTriggerKind | ClasslessTriggerKind;
@@ -54,6 +56,8 @@ export const TRIGGER_ORDER: readonly TriggerKind[] = [
   'afterSaveFile',
   'beforeDeleteFile',
   'afterDeleteFile',
+  'beforePush',
+  'afterPush',
 ];
 
 /** One registered trigger. `key` names it for statistics (stable across reloads of the same file). */
@@ -259,6 +263,12 @@ export class RegistryBuilder implements CloudApi {
   }
   afterDeleteFile(handler: Handler<any>, validator?: Validator<any>): void {
     this.classlessTrigger('afterDeleteFile', handler, validator);
+  }
+  beforePush(handler: Handler<any, any>, validator?: Validator<any>): void {
+    this.classlessTrigger('beforePush', handler, validator);
+  }
+  afterPush(handler: Handler<any>, validator?: Validator<any>): void {
+    this.classlessTrigger('afterPush', handler, validator);
   }
 
   /** The registry, once the cloud file's setup has finished; later registrations are refused. */

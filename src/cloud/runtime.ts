@@ -23,6 +23,8 @@ export interface CloudRuntimeDeps {
   sessionAuth(token: string): Promise<Auth>;
   aggregate: DataDeps['aggregate'];
   distinct: DataDeps['distinct'];
+  /** Sends pushes (`data.push`); absent without the push service. */
+  push?: DataDeps['push'];
   rateLimits: CloudRateLimits;
   logger: Logger;
   timeoutMs: number;
@@ -55,6 +57,7 @@ export class CloudRuntime {
       objects: deps.objects,
       aggregate: deps.aggregate,
       distinct: deps.distinct,
+      push: deps.push,
     };
     this.data = new DataApi(this.dataDeps, Auth.anonymous(), ambientRequest);
   }

@@ -188,8 +188,41 @@ export interface CloudData {
   aggregate(className: string, pipeline: Record<string, unknown>[], options?: DataOptions): Promise<Record<string, unknown>[]>;
   /** The distinct values of a field among the matching objects. */
   distinct(className: string, field: string, where?: Where, options?: DataOptions): Promise<unknown[]>;
+  /**
+   * Sends a push (Parse's `Parse.Push.send`): `where` over installations (CloudObjects allowed
+   * as pointers) or `channels`, `data`, `pushTime`/`push_time`, `expirationTime`/
+   * `expiration_time` or `expirationInterval`/`expiration_interval`. Master key only unless
+   * client push is allowed. Resolves with the `_PushStatus` objectId; delivery goes on in the
+   * background.
+   */
+  push(push: CloudPush, options?: DataOptions): Promise<string>;
   /** The same API acting with other rights. */
   as(options: DataOptions): CloudData;
+}
+
+/** A push about to be sent (beforePush): change `push` in place or return a new one. */
+export interface PushTriggerRequest extends BaseRequest {
+  triggerName: 'beforePush';
+  push: CloudPush;
+}
+
+/** A push that ended (afterPush): its `_PushStatus` fields (status, numSent, numFailed, sentPerType…). */
+export interface PushStatusRequest extends BaseRequest {
+  triggerName: 'afterPush';
+  pushStatus: Record<string, unknown>;
+}
+
+/** A push as cloud code sends it (Parse's REST names are accepted too). */
+export interface CloudPush {
+  where?: Where;
+  channels?: string[];
+  data: Record<string, unknown>;
+  pushTime?: Date | string | number;
+  push_time?: Date | string | number;
+  expirationTime?: Date | string | number;
+  expiration_time?: Date | string | number;
+  expirationInterval?: number;
+  expiration_interval?: number;
 }
 
 /** What every request carries, whatever runs it. */
@@ -450,6 +483,10 @@ export interface CloudApi {
   afterSaveFile(handler: Handler<FileRequest>, validator?: Validator<FileRequest>): void;
   beforeDeleteFile(handler: Handler<FileRequest>, validator?: Validator<FileRequest>): void;
   afterDeleteFile(handler: Handler<FileRequest>, validator?: Validator<FileRequest>): void;
+  /** Before a push is recorded: may change `request.push` (or return a new push), or throw to refuse it. */
+  beforePush(handler: Handler<PushTriggerRequest, CloudPush | undefined | void>, validator?: Validator<PushTriggerRequest>): void;
+  /** After a push reached its final status (succeeded or failed): `request.pushStatus` as stored. */
+  afterPush(handler: Handler<PushStatusRequest>, validator?: Validator<PushStatusRequest>): void;
   job<P = Record<string, any>>(name: string, handler: (request: JobRequest<P>) => unknown, options?: JobOptions): void;
   /** The data API (acting anonymously unless told otherwise: `{useMasterKey: true}` or a session). */
   readonly data: CloudData;

@@ -75,13 +75,17 @@ export interface Config {
   ops: OpsConfig;
   /** Where uploaded file contents are kept: a local directory (default), an S3-compatible bucket, or PostgreSQL. */
   filesStorage: FilesStorageConfig;
+  /** Push notifications: the services (PLINTH_PUSH), client pushes, batch size. */
+  push: PushConfig;
 }
 
 export type ConfigInput = Partial<
-  Omit<Config, 'limits' | 'auth' | 'live' | 'cloudCode' | 'jobs' | 'webhooks' | 'ops' | 'filesAccess' | 'filesStorage' | 'files'>
+  Omit<Config, 'limits' | 'auth' | 'live' | 'cloudCode' | 'jobs' | 'webhooks' | 'ops' | 'filesAccess' | 'filesStorage' | 'files' | 'push'>
 > & {
   filesStorage?: FilesStorageConfigInput;
   files?: FilesConfigInput;
+  /** Replaces the push settings read from the environment (tests point them at fake services). */
+  push?: Partial<PushConfig>;
   ops?: OpsConfigInput;
   filesAccess?: FilesAccessConfigInput;
   jobs?: JobsConfigInput;
@@ -94,6 +98,7 @@ export type ConfigInput = Partial<
 export type { AuthConfig, OidcProviderConfig } from './auth.ts';
 export type { LiveConfig } from './live.ts';
 export type { JobsConfig } from './jobs.ts';
+export type { PushConfig } from './push.ts';
 export type { CloudConfig } from './cloud.ts';
 export type { WebhooksConfig } from './webhooks.ts';
 export type { OpsConfig, LogFormat } from './ops.ts';
@@ -111,6 +116,7 @@ import { connectionUrl, envValue, int, type Env } from './env.ts';
 import { loadAuthConfig, type AuthConfig, type AuthConfigInput } from './auth.ts';
 import { loadLiveConfig, type LiveConfig, type LiveConfigInput } from './live.ts';
 import { loadJobsConfig, type JobsConfig, type JobsConfigInput } from './jobs.ts';
+import { loadPushConfig, type PushConfig } from './push.ts';
 import { loadCloudConfig, type CloudConfig, type CloudConfigInput } from './cloud.ts';
 import { loadWebhooksConfig, type WebhooksConfig, type WebhooksConfigInput } from './webhooks.ts';
 import { loadOpsConfig, type OpsConfig, type OpsConfigInput } from './ops.ts';
@@ -229,6 +235,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
     logLevel,
     ops: loadOpsConfig(env, production, overrides.ops),
     filesStorage: loadFilesStorageConfig(env, dataDir, overrides.filesStorage),
+    push: { ...loadPushConfig(env), ...overrides.push },
   };
 }
 

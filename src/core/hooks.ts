@@ -25,12 +25,30 @@ export interface WriteOperation {
    * whose one connection the transaction holds, forever). Absent: no transaction is open yet.
    */
   sql?: Sql;
+  /**
+   * Set by a `prepare` hook of a create: the existing object this create updates instead (an
+   * upsert by a natural key, as _Installation merges a device saved again). The operation then
+   * becomes an update of that object (`kind`, `objectId`): its `before` hooks see an update.
+   */
+  mergeInto?: string;
+  /**
+   * Set by a `prepare` hook of a create: the unique index whose violation means that a
+   * concurrent create stored the same natural key first. A create that owns its transaction is
+   * then prepared again, once, and merges into that object; elsewhere the violation is the
+   * usual 137.
+   */
+  mergeOnIndex?: string;
 }
 
 /**
  * The extension points of every write, named by the transaction:
+ * - `prepare`: first, before every hook's `before`: decides what the write is; may change
+ *   `op.input`, turn a create into an update (`op.mergeInto`), point an update at another
+ *   object (`op.objectId`), or throw;
  * - `before`: before anything is written; may change `op.input` or throw to abort (cloud
  *   code's beforeSave/beforeDelete plug in here);
+ * - `beforeStatement`: inside the transaction, just before the row is written (or deleted):
+ *   writes that must commit with it and come first (deletes that make room for it);
  * - `inTransaction`: after the row is written, inside the transaction (consistency checks,
  *   derived writes that must commit together, work queued to happen once it commits);
  * - `afterCommit`: once the transaction has committed (afterSave/afterDelete, live events,
@@ -39,7 +57,9 @@ export interface WriteOperation {
  *   whole object before an update — both read in the write's own statement.
  */
 export interface WriteHooks {
+  prepare?(op: WriteOperation): void | Promise<void>;
   before?(op: WriteOperation): void | Promise<void>;
+  beforeStatement?(op: WriteOperation, tx: Sql): void | Promise<void>;
   inTransaction?(op: WriteOperation, tx: Sql, object: ParseObject, original?: ParseObject): void | Promise<void>;
   afterCommit?(op: WriteOperation, object: ParseObject, original?: ParseObject): void | Promise<void>;
   wholeObjects?: boolean;

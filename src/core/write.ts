@@ -1,7 +1,7 @@
 import { DatabaseError, SqlState, ident, Params, type Sql } from '../db/index.ts';
 import { errors, ParseError, ErrorCode } from '../errors/index.ts';
 import type { ClassDef } from '../schema/index.ts';
-import { joinTableName } from '../schema/index.ts';
+import { isWriteOnly, joinTableName } from '../schema/index.ts';
 import { atomicSql, selectList } from '../query/index.ts';
 import {
   accessSql,
@@ -110,11 +110,19 @@ function openSql(uow: UnitOfWork | undefined): Sql | undefined {
 /** Whether a write is exactly one statement: no nested creates, no relation changes, no hook inside the transaction. */
 function isSingleStatement(rt: CoreRuntime, className: string, plan?: PlannedWrite, children: readonly unknown[] = []): boolean {
   if (children.length || (plan && (plan.pointersToCreate.length || plan.relations.length))) return false;
-  return !rt.hooks.for(className).some((h) => h.inTransaction);
+  return !rt.hooks.for(className).some((h) => h.inTransaction || h.beforeStatement);
+}
+
+async function runPrepare(rt: CoreRuntime, op: WriteOperation): Promise<void> {
+  for (const h of rt.hooks.for(op.className)) if (h.prepare) await h.prepare(op);
 }
 
 async function runBefore(rt: CoreRuntime, op: WriteOperation): Promise<void> {
   for (const h of rt.hooks.for(op.className)) if (h.before) await h.before(op);
+}
+
+async function runBeforeStatement(rt: CoreRuntime, op: WriteOperation, tx: Sql): Promise<void> {
+  for (const h of rt.hooks.for(op.className)) if (h.beforeStatement) await h.beforeStatement(op, tx);
 }
 
 /** The whole objects a change event carries when someone wants them (whole-objects.ts). */
@@ -144,11 +152,25 @@ function wantsWholeObjects(rt: CoreRuntime, className: string): boolean {
   return rt.events.needsFullObjects(className) || rt.hooks.wantsWholeObjects(className);
 }
 
-/** Unique-index violations in Parse's terms: 202/203 for _User's username/email, 137 otherwise. */
-function mapWriteError(error: unknown): never {
+/**
+ * A create that lost the race for its merge key (WriteOperation.mergeOnIndex): 137 to whoever
+ * cannot prepare it again (see create).
+ */
+class MergeConflict extends ParseError {
+  constructor() {
+    super(ErrorCode.DUPLICATE_VALUE, errors.duplicateValue().message);
+  }
+}
+
+/**
+ * Unique-index violations in Parse's terms: 202/203 for _User's username/email, 137 otherwise
+ * (a MergeConflict when it is the index of the create's merge key).
+ */
+function mapWriteError(error: unknown, mergeOnIndex?: string): never {
   if (error instanceof DatabaseError && error.code === SqlState.UNIQUE_VIOLATION) {
     if (/unique(_lower)?_username/.test(error.message)) throw new ParseError(ErrorCode.USERNAME_TAKEN, 'Account already exists for this username.');
     if (/unique(_lower)?_email/.test(error.message)) throw new ParseError(ErrorCode.EMAIL_TAKEN, 'Account already exists for this email address.');
+    if (mergeOnIndex && error.message.includes(`"${mergeOnIndex}"`)) throw new MergeConflict();
     throw errors.duplicateValue();
   }
   throw error;
@@ -237,10 +259,18 @@ interface PreparedCreate {
   fields?: readonly string[];
   /** The keys the caller gave (protected fields it wrote itself stay in the payload). */
   written: string[];
+  /** A create merged into an existing object (WriteOperation.mergeInto): written as this update. */
+  merge?: PreparedUpdate;
+}
+
+/** The fields a merged create answers with when the caller names none: the whole object, as it is after the merge. */
+function mergedFields(cls: ClassDef): string[] {
+  return Object.keys(cls.fields).filter((name) => !isWriteOnly(cls.className, name));
 }
 
 /**
- * The part of a create done before the transaction: the CLP, the nested objects (their own
+ * The part of a create done before the transaction: the prepare hooks (which may make it an
+ * update of an existing object, then prepared as one), the CLP, the nested objects (their own
  * before hooks first), then the object's before hooks, which see nested objects as pointers.
  */
 async function prepareCreate(
@@ -252,11 +282,17 @@ async function prepareCreate(
   sql?: Sql,
 ): Promise<PreparedCreate> {
   const cls = requireClass(rt, className);
+  const op: WriteOperation = { kind: 'create', className, auth, input: { ...input }, internal: {}, sql };
+  await runPrepare(rt, op);
+  if (op.mergeInto) {
+    op.kind = 'update';
+    op.objectId = op.mergeInto;
+    const merge = await prepareUpdate(rt, cls, op, fields ?? mergedFields(cls), 'create', Object.keys(input));
+    return { cls, op, plan: merge.plan, objectId: op.mergeInto, children: [], fields, written: Object.keys(input), merge };
+  }
   writePolicy(auth, cls, 'create');
   const reading = payloadRead(auth, cls, 'create', fields);
-  const given = { ...input };
-  const children = await prepareNested(rt, auth, cls, given, sql);
-  const op: WriteOperation = { kind: 'create', className, auth, input: given, internal: {}, sql };
+  const children = await prepareNested(rt, auth, cls, op.input, sql);
   await runBefore(rt, op);
   // Objects a before hook nested in the input.
   children.push(...(await prepareNested(rt, auth, cls, op.input, sql)));
@@ -267,14 +303,31 @@ async function prepareCreate(
  * Creates an object (and the objects nested in its pointers and relations) in one
  * transaction. Returns the object as stored, built from what was written: no read-back.
  * Every before hook (the nested objects' first) runs before the transaction begins.
+ * A create that a prepare hook merges into an existing object is that object's update, and
+ * answers with the object as it is after it. One that loses the race for its merge key to a
+ * concurrent create is prepared again, once, when it owns its transaction, and then merges.
  */
-export async function create(rt: CoreRuntime, auth: Auth, className: string, input: WriteInput, opts: WriteOptions = {}): Promise<ParseObject> {
+export async function create(
+  rt: CoreRuntime,
+  auth: Auth,
+  className: string,
+  input: WriteInput,
+  opts: WriteOptions = {},
+  mayRetry = true,
+): Promise<ParseObject> {
   const prepared = await prepareCreate(rt, auth, className, input, opts.fields, openSql(opts.uow));
-  return inUnitOfWork(rt, opts.uow, (uow) => writeCreate(rt, prepared, uow), isSingleStatement(rt, className, prepared.plan, prepared.children));
+  const single = prepared.merge ? prepared.merge.single : isSingleStatement(rt, className, prepared.plan, prepared.children);
+  try {
+    return await inUnitOfWork(rt, opts.uow, (uow) => writeCreate(rt, prepared, uow), single);
+  } catch (error) {
+    if (error instanceof MergeConflict && mayRetry && !opts.uow) return create(rt, auth, className, input, opts, false);
+    throw error;
+  }
 }
 
 /** The statements of a prepared create (its nested objects' first), in the unit of work. */
 async function writeCreate(rt: CoreRuntime, prepared: PreparedCreate, uow: UnitOfWork): Promise<ParseObject> {
+  if (prepared.merge) return prepared.merge.write(uow);
   const { cls, op, plan, reading, objectId } = prepared;
   const { auth, className } = op;
   for (const child of prepared.children) await writeCreate(rt, child, uow);
@@ -312,7 +365,10 @@ async function writeCreate(rt: CoreRuntime, prepared: PreparedCreate, uow: UnitO
     cols.push(ident(column));
     exprs.push(params.add(value) + '::text');
   }
-  await uow.sql.execute(`INSERT INTO ${ident(className)} (${cols.join(', ')}) VALUES (${exprs.join(', ')})`, params.values).catch(mapWriteError);
+  await runBeforeStatement(rt, op, uow.sql);
+  await uow.sql
+    .execute(`INSERT INTO ${ident(className)} (${cols.join(', ')}) VALUES (${exprs.join(', ')})`, params.values)
+    .catch((error) => mapWriteError(error, op.mergeOnIndex));
   await applyRelations(cls, objectId, plan.relations, uow);
   const object = { [CLASS]: className, objectId, createdAt: now, updatedAt: now, ACL: acl } as ParseObject;
   for (const [name, value] of values) object[name] = value;
@@ -337,20 +393,46 @@ export async function update(
 ): Promise<ParseObject> {
   const cls = requireClass(rt, className);
   if (!mayBeObjectId(objectId)) throw errors.objectNotFound();
+  const op: WriteOperation = { kind: 'update', className, auth, objectId, input: { ...input }, internal: {}, sql: openSql(opts.uow) };
+  await runPrepare(rt, op);
+  const prepared = await prepareUpdate(rt, cls, op, opts.fields, 'update', Object.keys(input));
+  return inUnitOfWork(rt, opts.uow, prepared.write, prepared.single);
+}
+
+/** An update whose before work is done: its statements, to run in a unit of work. */
+interface PreparedUpdate {
+  plan: PlannedWrite;
+  /** Whether it is one statement (it may then run without BEGIN/COMMIT). */
+  single: boolean;
+  write(uow: UnitOfWork): Promise<ParseObject>;
+}
+
+/**
+ * The part of an update done before the transaction, once its prepare hooks have run (the
+ * object it updates is `op.objectId`): the CLP, the nested objects, the before hooks. `answer`
+ * names the mutation the payload answers: a merged create's ids and timestamps need no read.
+ */
+async function prepareUpdate(
+  rt: CoreRuntime,
+  cls: ClassDef,
+  op: WriteOperation,
+  fields: readonly string[] | undefined,
+  answer: 'create' | 'update',
+  written: readonly string[],
+): Promise<PreparedUpdate> {
+  const { auth, className, sql } = op;
   const policy = writePolicy(auth, cls, 'update');
-  const reading = payloadRead(auth, cls, 'update', opts.fields);
-  const sql = openSql(opts.uow);
-  const given = { ...input };
+  const reading = payloadRead(auth, cls, answer, fields);
   // Nested objects first, as Parse creates them before the update (their triggers too).
-  const children = await prepareNested(rt, auth, cls, given, sql);
-  const op: WriteOperation = { kind: 'update', className, auth, objectId, input: given, internal: {}, sql };
+  const children = await prepareNested(rt, auth, cls, op.input, sql);
   await runBefore(rt, op);
   children.push(...(await prepareNested(rt, auth, cls, op.input, sql)));
   const plan = planWrite(cls, op.input);
-  return inUnitOfWork(
-    rt,
-    opts.uow,
-    async (uow) => {
+  const objectId = op.objectId!;
+  return {
+    plan,
+    single: isSingleStatement(rt, className, plan, children),
+    write: async (uow) => {
       for (const child of children) await writeCreate(rt, child, uow);
       const values = new Map<string, unknown>(plan.columns.map(([n, , v]) => [n, v]));
       checkRequired(cls, values, plan.relations, false);
@@ -370,9 +452,9 @@ export async function update(
         sets.push(`${ident(name)} = ${expression}`);
       }
       for (const [column, value] of Object.entries(op.internal)) sets.push(`${ident(column)} = ${params.add(value)}::text`);
-      const requested = opts.fields ?? [];
-      const fields = new Set(['objectId', 'updatedAt', ...fieldsToRead(requested, reading?.mask), ...values.keys()]);
-      const returning = selectList(cls, fields, 't', columnOf(cls));
+      const requested = fields ?? [];
+      const reads = new Set(['objectId', 'updatedAt', ...fieldsToRead(requested, reading?.mask), ...values.keys()]);
+      const returning = selectList(cls, reads, 't', columnOf(cls));
       const ctx = sqlContext(rt, auth, params);
       const conditions = [`t."objectId" = ${idParam}`];
       const access = accessSql(auth, policy.rows, 't', ctx, true);
@@ -388,7 +470,8 @@ export async function update(
         conditions.push('o."objectId" = t."objectId"');
       }
       const text = `UPDATE ${ident(className)} t SET ${sets.join(', ')}${from} WHERE ${conditions.join(' AND ')} RETURNING ${returning.join(', ')}`;
-      const { columns, rows } = await uow.sql.queryArrays(text, params.values).catch(mapWriteError);
+      await runBeforeStatement(rt, op, uow.sql);
+      const { columns, rows } = await uow.sql.queryArrays(text, params.values).catch((error) => mapWriteError(error));
       if (rows.length === 0) throw errors.objectNotFound();
       const own = columns.length - (whole ? 2 * whole.width : 0);
       const object = whole ? decodeSlice(cls, columns, rows[0], 0, own) : rowDecoder(cls, columns)(columns, rows[0]);
@@ -398,10 +481,9 @@ export async function update(
       };
       await applyRelations(cls, objectId, plan.relations, uow);
       await finish(rt, uow, op, object, [...values.keys(), ...plan.relations.map(([n]) => n)], full);
-      return reading ? payload(auth, cls, object, requested, Object.keys(input)) : object;
+      return reading ? payload(auth, cls, object, requested, written) : object;
     },
-    isSingleStatement(rt, className, plan, children),
-  );
+  };
 }
 
 /**
@@ -427,9 +509,10 @@ function readableAfter(auth: Auth, cls: ClassDef, reading: ReadPolicy, newValues
 export async function destroy(rt: CoreRuntime, auth: Auth, className: string, objectId: string, opts: WriteOptions = {}): Promise<ParseObject> {
   const cls = requireClass(rt, className);
   if (!mayBeObjectId(objectId)) throw errors.objectNotFound();
+  const op: WriteOperation = { kind: 'delete', className, auth, objectId, input: {}, internal: {}, sql: openSql(opts.uow) };
+  await runPrepare(rt, op);
   const policy = writePolicy(auth, cls, 'delete');
   const reading = payloadRead(auth, cls, 'delete', opts.fields);
-  const op: WriteOperation = { kind: 'delete', className, auth, objectId, input: {}, internal: {}, sql: openSql(opts.uow) };
   await runBefore(rt, op);
   return inUnitOfWork(
     rt,
@@ -449,6 +532,7 @@ export async function destroy(rt: CoreRuntime, auth: Auth, className: string, ob
       const whole = wantsWholeObjects(rt, className) ? wholeRow(cls, 't') : undefined;
       if (whole) returning.push(...whole.list);
       const text = `DELETE FROM ${ident(className)} t WHERE ${conditions.join(' AND ')} RETURNING ${returning.join(', ')}`;
+      await runBeforeStatement(rt, op, uow.sql);
       const { columns, rows } = await uow.sql.queryArrays(text, params.values);
       if (rows.length === 0) throw errors.objectNotFound();
       const own = columns.length - (whole?.width ?? 0);

@@ -26,6 +26,7 @@ import { mergeCustomSchema, type CustomSchema } from './custom-schema/index.ts';
 import { defineUsersApi } from './users/index.ts';
 import { cloudFunctionMutationFields, defineCloudFunctionTypes } from './cloud/functions.ts';
 import { defineJobTypes, jobMutationFields } from './cloud/jobs.ts';
+import { definePushTypes, pushMutationFields } from './push/send-push.ts';
 import { cloudCodeQueryFields, defineCloudCodeRegistryTypes } from './cloud/registry.ts';
 import { defineWebhookTypes, webhookMutationFields, webhookQueryFields } from './cloud/hooks.ts';
 import { defineDeleteFileTypes, deleteFileMutationFields } from './files/delete-file.ts';
@@ -88,6 +89,7 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger, cu
   }
 
   defineJobTypes(ctx);
+  definePushTypes(ctx);
   const users = defineUsersApi(ctx);
   b.queryType({
     fields: (t: Ref) => {
@@ -119,6 +121,7 @@ export function buildGraphQLSchema(snapshot: SchemaSnapshot, logger?: Logger, cu
       Object.assign(fields, users.mutations(t));
       if (callable) Object.assign(fields, cloudFunctionMutationFields(refs, t));
       Object.assign(fields, jobMutationFields(ctx, t));
+      Object.assign(fields, pushMutationFields(ctx, t));
       Object.assign(fields, webhookMutationFields(refs, t));
       Object.assign(fields, createFileMutationFields(refs, t));
       Object.assign(fields, deleteFileMutationFields(refs, t));

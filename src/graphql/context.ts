@@ -6,6 +6,7 @@ import type { Accounts, EmailFlows } from '../auth/index.ts';
 import type { ChangeFeed, LiveEvents } from '../live/types.ts';
 import type { LiveHooks } from '../live/cloud-hooks.ts';
 import type { CloudJobsApi } from './cloud/jobs.ts';
+import type { PushApi } from './push/send-push.ts';
 import type { CloudCodeDescription } from '../cloud/describe.ts';
 import type { Webhooks } from '../cloud/webhooks/index.ts';
 import type { RequestUploads } from '../files/index.ts';
@@ -33,6 +34,8 @@ export interface GraphQLContext {
   cloud?: CloudCalls;
   /** Cloud jobs (runJob); absent where the server runs without the job engine. */
   jobs?: CloudJobsApi;
+  /** Push notifications (sendPush); absent where the server runs without them. */
+  push?: PushApi;
   /** File URLs as PLINTH_FILES_ACCESS hands them out, and deleteFile; absent where the server has no file storage. */
   fileAccess?: FileAccessContext;
   /** The files a multipart request uploaded (createFile, `{upload}` inputs); absent for other requests. */

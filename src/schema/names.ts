@@ -7,7 +7,7 @@ const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 export const MAX_IDENTIFIER_BYTES = 63;
 
 /** System classes that exist from the start; others beginning with `_` are refused. */
-export const SYSTEM_CLASSES = new Set(['_User', '_Role', '_Session', '_JobStatus', '_JobSchedule']);
+export const SYSTEM_CLASSES = new Set(['_User', '_Role', '_Session', '_Installation', '_PushStatus', '_JobStatus', '_JobSchedule']);
 
 /** Field names every class already has (the ParseObject fields and the ACL columns). */
 const DEFAULT_FIELD_NAMES = new Set(['objectId', 'createdAt', 'updatedAt', 'ACL', '_rperm', '_wperm']);

@@ -83,6 +83,21 @@ function ownedRefusal(rules: ClassRules, auth: Auth, op: Operation): Grant | und
   return undefined;
 }
 
+/**
+ * What Parse refuses every caller but the master key on a system class, whatever its CLP
+ * (SharedRest.js enforceRoleSecurity): clients create, get and update installations, but never
+ * list, count (a find, to Parse) or delete them (push/installations holds the rest of their rules).
+ */
+const CLIENTS_REFUSED = new Map<string, { collection: string; operations: Partial<Record<Operation, string>> }>([
+  ['_Installation', { collection: 'installation', operations: { find: 'find', count: 'find', delete: 'delete' } }],
+]);
+
+function refuseClients(className: string, op: Operation): void {
+  const refused = CLIENTS_REFUSED.get(className);
+  const name = refused?.operations[op];
+  if (name) throw errors.forbidden(`Clients aren't allowed to perform the ${name} operation on the ${refused!.collection} collection.`);
+}
+
 /** Decisions per caller and class, computed once (per request for users; for good for the anonymous caller). */
 interface Decided {
   mask?: FieldMask | null;
@@ -139,6 +154,7 @@ function policyFor(auth: Auth, cls: ClassDef, op: Operation, withMask: boolean):
  */
 export function readPolicy(auth: Auth, cls: ClassDef, op: ReadOperation): ReadPolicy {
   if (auth.isMaster) return OPEN;
+  refuseClients(cls.className, op);
   if (classRules(cls).public) return OPEN;
   return policyFor(auth, cls, op, true);
 }
@@ -149,6 +165,7 @@ export function readPolicy(auth: Auth, cls: ClassDef, op: ReadOperation): ReadPo
  */
 export function writePolicy(auth: Auth, cls: ClassDef, op: WriteOperation): WritePolicy {
   if (auth.isMaster) return OPEN;
+  refuseClients(cls.className, op);
   if (classRules(cls).public) return OPEN;
   const { rows } = policyFor(auth, cls, op, false);
   return rows ? { rows } : OPEN;

@@ -16,6 +16,7 @@ import {
   type MailAdapter,
 } from '../auth/index.ts';
 import { registerUserHooks } from '../auth/user-hooks.ts';
+import { registerInstallationRules } from '../push/installations/index.ts';
 import { warnAboutPublicClasses } from '../auth/open-classes.ts';
 import { useAccountPages } from './routes/account-pages.ts';
 import { RoleResolver } from '../security/index.ts';
@@ -44,6 +45,9 @@ import { startServerFiles, type ServerFiles } from './files.ts';
 import { isGraphQLUpload } from './uploads/is-upload.ts';
 import { createDirectLane, type DirectLane } from './direct-lane.ts';
 import { parseCredentialsCheck } from './plugins/use-parse-auth.ts';
+import { createProviders, PushService, type PushInput, type PushTriggers } from '../push/index.ts';
+import type { Auth } from '../security/index.ts';
+import { wirePushHooks, type PushHooks } from '../cloud/push-triggers.ts';
 
 /** A running Plinth (not yet listening): the pieces, for the HTTP server, tests and embedding. */
 export interface Plinth {
@@ -65,6 +69,8 @@ export interface Plinth {
   cloud: ServerCloud;
   /** Cloud jobs: runJob, schedules, the registry view (`describe`). */
   jobs: CloudJobs;
+  /** Push notifications: sendPush, delivery on the job engine. */
+  push: PushService;
   /** The job engine every kind of background work shares (`send`/`work` for internal queues). */
   queue: JobQueue;
   /** Webhooks (Parse's Hooks API): stored hooks layered over the cloud code, after-trigger deliveries. */
@@ -118,6 +124,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
   let jobs: CloudJobs | undefined;
   let webhooks: Webhooks | undefined;
   let serverFiles: ServerFiles | undefined;
+  let push: PushService | undefined;
   try {
     // First: a bad file stops start-up with its line before anything else is done.
     const custom = config.graphqlSchemaFile ? loadCustomSchema(config.graphqlSchemaFile) : undefined;
@@ -137,6 +144,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     const providers = createAuthProviders(config.auth, logger);
     // First of the _User hooks: the email flows' hooks rely on the user rules having run.
     registerUserHooks(hooks, { db, sessions, providers, config: config.auth });
+    registerInstallationRules(hooks, db);
     const core = new Core({ db, schema: schemaStore, hooks, events, logger, defaultLimit: config.defaultLimit, maxLimit: config.maxLimit, unaccent });
     const schemas = new SchemaHolder(schemaStore, logger, custom);
     schemaStore.startPolling(config.schemaPollMs);
@@ -148,6 +156,8 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     // Several instances (Redis): login, signup and cloud rate limits hold across all of them.
     counters = config.live.redisUrl ? new RedisCounters({ url: config.live.redisUrl, appId: config.appId, logger }) : undefined;
     const accountHooks: AccountHooks = {};
+    // Cloud code's `data.push` reaches the push service, which is made once the job engine is.
+    const pushSlot: { send?: (auth: Auth, input: PushInput) => Promise<string> } = {};
     // File URLs as PLINTH_FILES_ACCESS hands them out (signed in objects mode), for GraphQL and cloud code alike.
     const fileDownloads = new FileDownloads(config.filesAccess, `${config.publicUrl}/files/${encodeURIComponent(config.appId)}`);
     cloud = await startServerCloud({
@@ -161,6 +171,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       counters,
       setup: options.cloudSetup,
       accountHooks,
+      push: pushSlot,
     });
     cloud.follow(schemas);
     // Background work: the engine first takes over the runs that dead instances left, then cloud
@@ -191,9 +202,23 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       production: config.production,
       logger,
     }));
+    const pushHooks: PushHooks = {};
+    const stopPushHooks = wirePushHooks(pushHooks, cloud.holder, cloud.runtime);
+    const pushing = (push = new PushService({
+      db,
+      core,
+      schemaStore,
+      queue,
+      providers: createProviders(config.push, { logger }),
+      config: config.push,
+      logger,
+      triggers: () => pushHooks as PushTriggers,
+    }));
+    pushSlot.send = (auth, input) => pushing.send(auth, input, { source: 'cloud' });
     await engine.start();
     await background.start();
     await hooked.start();
+    await pushing.start();
     const mail = options.mail ?? createMailAdapter(config.auth, config.dataDir, logger);
     const emailFlows = createEmailFlows({
       db,
@@ -275,6 +300,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
         webhooks: hooked,
       },
       jobs: background,
+      push: { send: (auth, input, opts) => pushing.send(auth, input, opts) },
     });
     const directLane = trustedDocuments
       ? undefined
@@ -307,6 +333,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       live: started,
       cloud: code,
       jobs: background,
+      push: pushing,
       queue: engine,
       webhooks: hooked,
       readiness,
@@ -331,6 +358,8 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
         // No new runs; runs in progress get the grace period, while cloud code and the database are still there.
         await background.stop().catch((error) => logger.error({ err: error }, 'cloud jobs did not stop cleanly'));
         await engine.stop().catch((error) => logger.error({ err: error }, 'the job engine did not stop cleanly'));
+        stopPushHooks();
+        await pushing.close().catch((error) => logger.error({ err: error }, 'push providers did not close cleanly'));
         code.close();
         // Subscriptions end first (their streams finish), while the database is still there.
         await started.close().catch((error) => logger.error({ err: error }, 'live queries did not close cleanly'));
@@ -346,6 +375,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     webhooks?.stop();
     await jobs?.stop().catch(() => undefined);
     await queue?.stop().catch(() => undefined);
+    await push?.close().catch(() => undefined);
     cloud?.close();
     await live?.close().catch(() => undefined);
     await counters?.close().catch(() => undefined);

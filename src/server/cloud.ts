@@ -10,7 +10,8 @@ import { decodeParams, encodeResult } from '../cloud/codec.ts';
 import { CloudRateLimits } from '../cloud/validators/index.ts';
 import type { CloudSetup } from '../cloud/types.ts';
 import type { CloudEnv } from '../cloud/object/index.ts';
-import { errors } from '../errors/index.ts';
+import { ErrorCode, ParseError, errors } from '../errors/index.ts';
+import type { DataDeps } from '../cloud/data/api.ts';
 import type { CloudCalls, GraphQLContext } from '../graphql/context.ts';
 import { callableFunctions } from '../graphql/cloud/functions.ts';
 import type { SchemaHolder } from './schema-holder.ts';
@@ -46,6 +47,8 @@ export interface ServerCloudDeps {
   setup?: CloudSetup;
   /** The server's account hooks, filled with the login, logout and password-reset triggers. */
   accountHooks: AccountHooks;
+  /** Where cloud code's `data.push` sends: filled once the push service exists (it is made after cloud code). */
+  push?: { send?: DataDeps['push'] };
 }
 
 /** Cloud code as the server runs it, with what GraphQL calls. */
@@ -77,6 +80,11 @@ export async function startServerCloud(deps: ServerCloudDeps): Promise<ServerClo
     sessionAuth: (token) => resolveAuth({ sessionToken: token }, config.masterKey, deps.sessions),
     aggregate: (auth, className, pipeline) => deps.core.aggregate(auth, className, pipeline),
     distinct: (auth, className, field, where) => deps.core.distinct(auth, className, field, where),
+    push: (auth, push) => {
+      const send = deps.push?.send;
+      if (!send) throw new ParseError(ErrorCode.PUSH_MISCONFIGURED, 'Missing push configuration');
+      return send(auth, push);
+    },
     rateLimits: new CloudRateLimits({ shared: deps.counters }),
     logger,
     timeoutMs: config.cloudCode.timeoutMs,

@@ -7,6 +7,7 @@ import { Auth } from '../security/index.ts';
 import { Loaders, type GraphQLContext } from '../graphql/index.ts';
 import type { CloudCalls, FileAccessContext, LiveContext } from '../graphql/context.ts';
 import type { CloudJobsApi } from '../graphql/cloud/jobs.ts';
+import type { PushApi } from '../graphql/push/send-push.ts';
 import type { Accounts, EmailFlows, SessionResolver } from '../auth/index.ts';
 import type { SchemaHolder } from './schema-holder.ts';
 import { authOf, cloudContextOf, useParseAuth } from './plugins/use-parse-auth.ts';
@@ -44,6 +45,8 @@ export interface YogaDeps {
   cloud?: CloudCalls;
   /** Cloud jobs (runJob). */
   jobs?: CloudJobsApi;
+  /** Push notifications (sendPush). */
+  push?: PushApi;
   /** PLINTH_TRUSTED_DOCUMENTS: callers without the master key run only these documents. */
   trustedDocuments?: TrustedDocuments;
 }
@@ -98,7 +101,8 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
   const { config, logger } = deps;
   const fileBaseUrl = `${config.publicUrl}/files/${encodeURIComponent(config.appId)}`;
   // Cloud code gets the request's details (and shares its context between triggers); without
-  // cloud code loaded the request carries none.
+  // cloud code loaded the request carries only its installation id (the installation rules,
+  // push/installations, read it), and nothing when it has none.
   const forCloud = (auth: Auth, request: Request | undefined, clientIp: string | undefined, installationId: string | null | undefined): Auth =>
     deps.cloud?.active()
       ? auth.withRequest({
@@ -109,7 +113,9 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
           trace: [],
           cache: new Map(),
         })
-      : auth;
+      : installationId
+        ? auth.withRequest({ installationId, context: {} })
+        : auth;
   // One caller per HTTP request: the upload plugin's file triggers and the operation share its
   // cloud context, trace and cache.
   const httpCallers = new WeakMap<Request, Auth>();
@@ -178,6 +184,7 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
         live: deps.live,
         cloud: deps.cloud,
         jobs: deps.jobs,
+        push: deps.push,
         fileAccess: deps.fileAccess,
         uploads: uploadsOf(request),
       };

@@ -74,7 +74,7 @@ describe('migrate', () => {
       expect.arrayContaining(['_SCHEMA', '_GlobalConfig', '_PlinthSchemaVersion', '_User', '_Role', '_Join:users:_Role', '_Join:roles:_Role']),
     );
     const classes = await db.query<{ className: string }>(`SELECT "className" FROM "_SCHEMA" ORDER BY 1`);
-    expect(classes.map((c) => c.className)).toEqual(['_JobSchedule', '_JobStatus', '_Role', '_Session', '_User']);
+    expect(classes.map((c) => c.className)).toEqual(['_Installation', '_JobSchedule', '_JobStatus', '_PushStatus', '_Role', '_Session', '_User']);
   });
 
   it('is idempotent: a second run applies nothing and changes nothing', async () => {

@@ -131,6 +131,6 @@ describe('changes and catalog reloads racing on one instance', () => {
       }),
     );
     const d = await s.ok(`{ classes { name } }`);
-    expect(d.classes.map((c: any) => c.name)).toEqual(['_User', '_Role', '_JobSchedule', '_JobStatus', '_Session', ...names]);
+    expect(d.classes.map((c: any) => c.name)).toEqual(['_User', '_Role', '_Installation', '_JobSchedule', '_JobStatus', '_PushStatus', '_Session', ...names]);
   });
 });

@@ -41,7 +41,16 @@ describe('schema API: master key only', () => {
 
   it('changed nothing while refusing', async () => {
     const d = await s.ok(`{ class(name: "Locked") { schemaFields { name } } classes { name } }`);
-    expect(d.classes.map((c: { name: string }) => c.name)).toEqual(['_User', '_Role', '_JobSchedule', '_JobStatus', '_Session', 'Locked']);
+    expect(d.classes.map((c: { name: string }) => c.name)).toEqual([
+      '_User',
+      '_Role',
+      '_Installation',
+      '_JobSchedule',
+      '_JobStatus',
+      '_PushStatus',
+      '_Session',
+      'Locked',
+    ]);
     expect(d.class.schemaFields.map((f: { name: string }) => f.name)).toEqual(['objectId', 'createdAt', 'updatedAt', 'ACL']);
   });
 });
@@ -84,7 +93,7 @@ describe('createClass with every field type', () => {
   it('class(name) and classes return the same definition', async () => {
     const d = await s.ok(`{ class(name: "Kitchen") { name schemaFields { ${FIELD_SELECTION} } } classes { name } }`);
     expect(d.class).toEqual(created.class);
-    expect(d.classes.map((c: any) => c.name)).toEqual(['_User', '_Role', '_JobSchedule', '_JobStatus', '_Session', 'Kitchen']);
+    expect(d.classes.map((c: any) => c.name)).toEqual(['_User', '_Role', '_Installation', '_JobSchedule', '_JobStatus', '_PushStatus', '_Session', 'Kitchen']);
   });
 
   it('creates a table with the typed columns of Parse Server’s layout', async () => {

@@ -2,8 +2,8 @@ import type { Core, WriteInput } from '../../core/index.ts';
 import { errors } from '../../errors/index.ts';
 import { Auth, type RequestInfo } from '../../security/index.ts';
 import type { ClassDef } from '../../schema/index.ts';
-import type { Condition } from '../../query/index.ts';
-import type { CloudData, CloudObject, DataOptions, FindOptions, Where } from '../types.ts';
+import { conditionToRest, type Condition } from '../../query/index.ts';
+import type { CloudData, CloudObject, CloudPush, DataOptions, FindOptions, Where } from '../types.ts';
 import type { ObjectFactory } from '../object-factory.ts';
 import { findParts, readableFields } from './find-parts.ts';
 
@@ -17,6 +17,18 @@ export interface DataDeps {
   /** Parse's aggregate pipeline and distinct (master only). */
   aggregate(auth: Auth, className: string, pipeline: unknown[]): Promise<Record<string, unknown>[]>;
   distinct(auth: Auth, className: string, field: string, where: Condition | undefined): Promise<unknown[]>;
+  /** Sends a push (the push service; absent where the server has none). `where` is in Parse's REST form. */
+  push?(auth: Auth, push: PushRequestInput): Promise<string>;
+}
+
+/** A push as the push service takes it. */
+export interface PushRequestInput {
+  where?: Record<string, unknown>;
+  channels?: string[];
+  data?: Record<string, unknown>;
+  pushTime?: unknown;
+  expirationTime?: unknown;
+  expirationInterval?: unknown;
 }
 
 /**
@@ -122,6 +134,24 @@ export class DataApi implements CloudData {
     const auth = await this.authFor(options);
     const parts = where === undefined ? undefined : findParts(this.requireClass(className), this.deps.classes(), where, {}).where;
     return this.deps.distinct(auth, className, field, parts);
+  }
+
+  async push(push: CloudPush, options: DataOptions = {}): Promise<string> {
+    const auth = await this.authFor(options);
+    if (!this.deps.push) throw errors.invalidQuery('Push is not available on this server.');
+    if (typeof push !== 'object' || push === null) throw errors.invalidQuery('push must be an object');
+    const given = <T>(a: T | undefined, b: T | undefined) => (a !== undefined ? a : b);
+    // Pointers given as CloudObjects become Parse's REST pointers, as a query's would.
+    const where =
+      push.where === undefined ? undefined : conditionToRest(findParts(this.requireClass('_Installation'), this.deps.classes(), push.where, {}).where);
+    return this.deps.push(auth, {
+      where,
+      channels: push.channels,
+      data: push.data,
+      pushTime: given(push.pushTime, push.push_time),
+      expirationTime: given(push.expirationTime, push.expiration_time),
+      expirationInterval: given(push.expirationInterval, push.expiration_interval),
+    });
   }
 
   /** The Auth an operation acts with: the options' (master, a session) or this API's, tied to the running request. */

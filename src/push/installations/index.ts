@@ -1,0 +1,2 @@
+export { registerInstallationRules } from './rules.ts';
+export { installationErrors } from './errors.ts';
