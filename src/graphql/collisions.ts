@@ -107,6 +107,8 @@ export const STATIC_TYPE_NAMES = new Set([
   'UpdateCloudConfigPayload',
   'RunJobInput',
   'RunJobPayload',
+  'SendPushInput',
+  'SendPushPayload',
   ...CLOUD_CODE_TYPE_NAMES,
   ...WEBHOOK_TYPE_NAMES,
   ...['String', 'Number', 'Boolean', 'Array', 'Object', 'Date', 'File', 'GeoPoint', 'Polygon', 'Bytes'].flatMap((t) => [
@@ -134,6 +136,7 @@ export const RESERVED_MUTATIONS = new Set([
   'deleteClass',
   'updateCloudConfig',
   'runJob',
+  'sendPush',
   ...WEBHOOK_MUTATIONS,
 ]);
 

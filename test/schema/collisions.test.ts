@@ -70,7 +70,7 @@ describe('GraphQL name collisions at createClass', () => {
 
   it('know every type name of the built-in API', () => {
     const systemTypes = new Set(
-      ['User', 'Role', 'Session', 'JobStatus', 'JobSchedule'].flatMap((t) => [
+      ['User', 'Role', 'Session', 'Installation', 'PushStatus', 'JobStatus', 'JobSchedule'].flatMap((t) => [
         t,
         `${t}Connection`,
         `${t}Edge`,
