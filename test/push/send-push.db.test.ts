@@ -122,6 +122,31 @@ describe('sendPush: delivery to APNs, FCM and Web Push', () => {
     expect(fakes.fcm.deliveries.map((d) => d.token).sort()).toEqual(['fcm-fine', 'fcm-throttled']);
   });
 
+  it('sends the expiry to the providers, and does not send what expired before it could go', async () => {
+    const token = 'dd'.repeat(32);
+    await installation({ deviceType: 'ios', deviceToken: token, channels: ['expiring'] });
+    await installation({ deviceType: 'android', deviceToken: 'fcm-expiring', channels: ['expiring'] });
+    const sent = await send({ channels: ['expiring'], data: { alert: 'Soon stale' }, expirationInterval: 3600 });
+    expect((await finished(sent.pushStatusId)).numSent).toBe(2);
+    const apnsExpiry = Number(fakes.apns.deliveries[0].headers['apns-expiration']);
+    expect(Math.abs(apnsExpiry - (Date.now() / 1000 + 3600))).toBeLessThan(30);
+    const ttl = (fakes.fcm.deliveries[0].message.android as Record<string, string>).ttl;
+    expect(Number.parseInt(ttl, 10)).toBeGreaterThan(3500);
+    fakes.reset();
+    // A scheduled push whose absolute expiry comes before its push time reaches nobody.
+    const late = await send({
+      channels: ['expiring'],
+      data: { alert: 'Too late' },
+      pushTime: new Date(Date.now() + 1500).toISOString(),
+      expirationTime: new Date(Date.now() + 500).toISOString(),
+    });
+    const status = await finished(late.pushStatusId);
+    expect(status).toMatchObject({ status: 'failed', numSent: 0, numFailed: 2 });
+    expect(status.errorMessage.errors[0].error).toBe('expired before it could be sent');
+    expect(fakes.apns.deliveries).toHaveLength(0);
+    expect(fakes.fcm.deliveries).toHaveLength(0);
+  });
+
   it('schedules a push for later (UTC) and sends it then', async () => {
     await installation({ deviceType: 'android', deviceToken: 'fcm-later', channels: ['later'] });
     const at = new Date(Date.now() + 2500);
