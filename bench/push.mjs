@@ -9,7 +9,7 @@
 // Options (environment): PUSH_DEVICES (100000), PUSH_BATCH_SIZE (500), PUSH_TIMEOUT_S (600),
 // PG_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_SKIP_BUILD=1 to skip `npm run build`.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,7 +113,9 @@ async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'plinth-bench-push-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const port = await freePort();
-  const server = spawn(process.execPath, [path.join(repoDir, 'dist/cli.js'), 'start'], {
+  // SERVER_NODE_ARGS: flags for the server's node (e.g. "--trace-gc"), for profiling; its stdout goes to SERVER_LOG_FILE when set.
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, path.join(repoDir, 'dist/cli.js'), 'start'], {
     cwd: repoDir,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -132,6 +134,10 @@ async function main() {
       PLINTH_LOG_FORMAT: 'json',
     },
   });
+  if (process.env.SERVER_LOG_FILE) {
+    const file = createWriteStream(process.env.SERVER_LOG_FILE);
+    server.stdout.pipe(file);
+  }
   let serverLog = '';
   const keep = (chunk) => {
     serverLog += chunk;
