@@ -92,6 +92,11 @@ const CLIENTS_REFUSED = new Map<string, { collection: string; operations: Partia
   ['_Installation', { collection: 'installation', operations: { find: 'find', count: 'find', delete: 'delete' } }],
 ]);
 
+/** Whether some operation of a class is the master key's whatever its CLP (so the class is never open to everyone). */
+export function refusesClients(className: string): boolean {
+  return CLIENTS_REFUSED.has(className);
+}
+
 function refuseClients(className: string, op: Operation): void {
   const refused = CLIENTS_REFUSED.get(className);
   const name = refused?.operations[op];

@@ -27,6 +27,8 @@ describe('classes open to everyone', () => {
     expect(isFullyPublic(cls('E', { ...open, find: { requiresAuthentication: true } }))).toBe(false);
     const { update: _u, ...withoutUpdate } = open;
     expect(isFullyPublic(cls('F', withoutUpdate))).toBe(true);
+    // Parse's CLP for installations is open, but clients never list or delete them.
+    expect(isFullyPublic(cls('_Installation', open))).toBe(false);
   });
 
   it('logs one warning naming them, sorted, and none when there are none', () => {
