@@ -14,7 +14,7 @@ function hasZone(text: string): boolean {
   return text.endsWith('Z') || /[+-]\d\d:\d\d$/.test(text);
 }
 
-/** Parse's `push_time`: seconds since the epoch, or an ISO 8601 string (local time without a zone). 115 otherwise. */
+/** Parse's `push_time` (and `_PushStatus.pushTime` as formatPushTime stores it): seconds since the epoch, or an ISO 8601 string (local time without a zone). 115 otherwise. */
 export function parsePushTime(value: unknown): PushTime {
   if (typeof value === 'number' && Number.isFinite(value)) return { date: new Date(value * 1000), local: false };
   if (value instanceof Date && Number.isFinite(value.valueOf())) return { date: value, local: false };

@@ -35,7 +35,7 @@ const misconfigured = (message: string) => new ParseError(ErrorCode.PUSH_MISCONF
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parse's `badge`: "Increment", `{__op: "Increment", amount}`, or a number to set. */
-function badgeChange(badge: unknown): BadgeChange | undefined {
+export function badgeChange(badge: unknown): BadgeChange | undefined {
   if (badge === undefined || badge === null) return undefined;
   if (typeof badge === 'string' && badge.toLowerCase() === 'increment') return { increment: 1 };
   if (

@@ -1,16 +1,11 @@
-import type { PushConfig } from '../config/push.ts';
-import type { Logger } from '../config/logger.ts';
-import { newObjectId, type Core } from '../core/index.ts';
-import type { Database, JobQueue } from '../db/index.ts';
+import { newObjectId } from '../core/index.ts';
 import { ErrorCode, ParseError, errors } from '../errors/index.ts';
 import { parseWhere } from '../query/index.ts';
-import type { SchemaStore } from '../schema/index.ts';
 import type { Auth } from '../security/index.ts';
 import { Planner, planStart } from './delivery/planner.ts';
 import { Sender } from './delivery/sender.ts';
 import { INSERT_PLAN, INSERT_STATUS, STATUS_ROW } from './delivery/sql.ts';
-import { JOB_RETRIES, JOB_RETRY_DELAY_MS, PLAN_QUEUE, type PlanJob, SEND_QUEUE, type SendJob } from './delivery/types.ts';
-import type { PushProviders } from './providers/types.ts';
+import { type DeliveryDeps, JOB_RETRIES, JOB_RETRY_DELAY_MS, PLAN_QUEUE, type PlanJob, SEND_QUEUE, type SendJob } from './delivery/types.ts';
 import { checkPush, pushHash, storedPayload, storedPushTime, type PushInput } from './request.ts';
 
 /** Cloud code around sending (the cloud runtime provides them; absent without cloud code). */
@@ -21,14 +16,8 @@ export interface PushTriggers {
   afterPush?(status: Record<string, unknown>): Promise<void>;
 }
 
-export interface PushOptions {
-  db: Database;
-  core: Core;
-  schemaStore: SchemaStore;
-  queue: JobQueue;
-  providers: PushProviders;
-  config: PushConfig;
-  logger?: Logger;
+/** What delivery needs (without its `finished` callback, which the service supplies), plus the triggers. */
+export interface PushOptions extends Omit<DeliveryDeps, 'finished'> {
   triggers?: () => PushTriggers | undefined;
   /** Send jobs one instance works at once (default 4). */
   concurrency?: number;

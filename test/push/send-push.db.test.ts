@@ -1,17 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { until } from '../helpers/until.ts';
 import { type PushFakes, startPushFakes } from '../helpers/push/fakes.ts';
-
-/** Polls until `check` returns a value (not undefined), or fails after `ms`. */
-async function until<T>(check: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const SEND = `mutation Send($input: SendPushInput!) { sendPush(input: $input) { pushStatusId pushStatus { objectId status numSent numFailed } } }`;
 const STATUS = `query S($id: ID!) { pushStatus(id: $id) { objectId status numSent numFailed sentPerType failedPerType errorMessage count query payload pushTime source } }`;

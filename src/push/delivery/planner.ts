@@ -1,7 +1,7 @@
 import { newObjectId } from '../../core/index.ts';
 import { and, parseWhere, type Condition } from '../../query/index.ts';
 import { Auth } from '../../security/index.ts';
-import { earliestLocal, localInstant, offsetKey } from '../push-time.ts';
+import { earliestLocal, localInstant, parsePushTime } from '../push-time.ts';
 import { providerFor } from '../providers/index.ts';
 import type { ProviderName } from '../providers/types.ts';
 import { ADD_OPEN, COMPLETE, FAIL, FORGET_BATCHES, FORGET_PLAN, INSERT_BATCH, MARK_RUNNING, PLAN_PAGE, READ_PUSH, RECORD_RESULTS } from './sql.ts';
@@ -91,7 +91,7 @@ export class Planner {
     const last = objects.length < size;
     const next = objects.length ? page.cursor(objects.length - 1) : cursor;
     const now = new Date();
-    const wall = timing.pushTime ? parseStoredTime(timing.pushTime) : undefined;
+    const wall = timing.pushTime ? parsePushTime(timing.pushTime) : undefined;
     const groups = new Map<string, PlannedBatch>();
     const unserved: Unserved = new Map();
     for (const o of objects) {
@@ -170,16 +170,10 @@ export class Planner {
 
 class PlannedElsewhere extends Error {}
 
-/** The stored push time: an instant, or (no zone) a local time kept as if it were UTC. */
-export function parseStoredTime(text: string): { date: Date; local: boolean } {
-  const local = !(text.endsWith('Z') || /[+-]\d\d:\d\d$/.test(text));
-  return { date: new Date(local ? `${text}Z` : text), local };
-}
-
 /** When the plan job should first run: at the push time, or when the earliest time zone reaches a local one. */
 export function planStart(pushTime: string | null | undefined): Date | undefined {
   if (!pushTime) return undefined;
-  const t = parseStoredTime(pushTime);
+  const t = parsePushTime(pushTime);
   return t.local ? earliestLocal(t.date) : t.date;
 }
 
@@ -199,5 +193,3 @@ export async function complete(
   await tx.query(FORGET_PLAN, [pushId]);
   return rows.length > 0;
 }
-
-export { offsetKey };

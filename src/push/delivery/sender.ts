@@ -2,7 +2,7 @@ import type { RawQueryable } from '../../db/index.ts';
 import { newObjectId } from '../../core/index.ts';
 import { LocalizedData } from '../locale.ts';
 import { offsetKey } from '../push-time.ts';
-import type { BadgeChange } from '../request.ts';
+import { badgeChange, type BadgeChange } from '../request.ts';
 import type { Delivery, DeliveryResult, ProviderName } from '../providers/types.ts';
 import { complete } from './planner.ts';
 import {
@@ -99,7 +99,8 @@ export class Sender {
     if (!push || push.status === 'failed' || push.status === 'succeeded') return;
     const payload = JSON.parse((push.payload as string) ?? '{}') as Record<string, unknown>;
     const { badge, ...data } = payload;
-    const change = badgeOf(badge);
+    // Checked when the push was sent: the stored badge reads back as the same change.
+    const change = badgeChange(badge);
     const devices = batch.devices ?? (await this.prepare(batch, change));
     const localized = new LocalizedData(data);
     const provider = this.deps.providers.get(batch.provider);
@@ -260,13 +261,4 @@ class AlreadyPrepared extends Error {}
 /** JSONB as the driver hands it: parsed on PostgreSQL, sometimes text elsewhere. */
 function jsonOf(value: unknown): unknown {
   return typeof value === 'string' ? JSON.parse(value) : (value ?? null);
-}
-
-/** The stored payload's badge as a change (the request was checked when the push was sent). */
-function badgeOf(badge: unknown): BadgeChange | undefined {
-  if (badge === undefined || badge === null) return undefined;
-  if (typeof badge === 'string' && badge.toLowerCase() === 'increment') return { increment: 1 };
-  if (typeof badge === 'object' && badge !== null && 'amount' in badge) return { increment: Number((badge as { amount: unknown }).amount) };
-  if (typeof badge === 'number') return { set: badge };
-  return undefined;
 }
