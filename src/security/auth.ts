@@ -18,6 +18,21 @@ export interface RequestInfo {
 }
 
 /**
+ * What a dashboard admin may touch, carried by their Auth (`Auth.admin`). Core enforces it on
+ * every operation (reads, writes, counts, live subscriptions), whatever screen asked: an admin
+ * acts with the master key's reach inside the scope and nowhere outside it.
+ */
+export interface AdminScope {
+  /** The dashboard user (audit trail actor). */
+  readonly adminId: string;
+  readonly email: string;
+  /** No writes of any kind (objects, schema, files, push, jobs). */
+  readonly readOnly: boolean;
+  /** Absent: every class. Present: only these classes (absent `fields`: every field of it). */
+  readonly classes?: ReadonlyMap<string, { readonly fields?: ReadonlySet<string>; readonly write: boolean }>;
+}
+
+/**
  * Who is asking. Resolved once per request (transport → Auth) and passed to every core
  * operation; the only input to access decisions. Users, sessions and roles fill `userId` and
  * `roles` (see auth/); the master key bypasses ACLs.
@@ -36,11 +51,18 @@ export class Auth {
     readonly sessionId?: string,
     /** Where the request came from (absent for the server's own operations). */
     readonly request?: RequestInfo,
+    /** A dashboard admin: master reach, limited by this scope (enforced in core). */
+    readonly admin?: AdminScope,
   ) {}
 
   /** The same caller, for a request with these details (one Auth per request; Auth is immutable). */
   withRequest(request: RequestInfo | undefined): Auth {
-    return new Auth(this.isMaster, this.userId, this.roles, this.sessionId, request);
+    return new Auth(this.isMaster, this.userId, this.roles, this.sessionId, request, this.admin);
+  }
+
+  /** A dashboard admin's Auth: the master key's reach within `scope` (see AdminScope). */
+  static admin(scope: AdminScope): Auth {
+    return new Auth(true, undefined, [], undefined, undefined, scope);
   }
 
   static master(): Auth {

@@ -1,4 +1,4 @@
-export { Auth, type RequestInfo } from './auth.ts';
+export { Auth, type AdminScope, type RequestInfo } from './auth.ts';
 export { RoleResolver } from './roles.ts';
 export { aclFromColumns, aclToColumns, validateAcl, readFilterSql, writeFilterSql, canRead, PUBLIC_ACL, type AclMap } from './acl.ts';
 export { readPolicy, writePolicy, fieldMask, refusesClients, type ReadPolicy, type WritePolicy, type ReadOperation, type WriteOperation } from './policy.ts';
