@@ -1,0 +1,3 @@
+import { render } from 'preact';
+
+render(<p>Plinth dashboard</p>, document.getElementById('app')!);
