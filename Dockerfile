@@ -5,6 +5,7 @@ COPY prisma ./prisma
 COPY prisma.config.ts tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
+COPY dashboard ./dashboard
 RUN npm ci --no-audit --no-fund && npm run build && npm prune --omit=dev
 # Embedded PGlite (when no DATABASE_URL is given) keeps its data here, owned by the unprivileged user.
 RUN mkdir -p /data && chown node:node /data
