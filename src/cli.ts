@@ -14,6 +14,9 @@ Commands:
   migrate         apply pending database migrations and exit (PLINTH_DATA_DIR, DATABASE_URL)
   schema print    print the SDL of the built-in API
   schema write F  write that SDL to file F
+  dashboard-user create --email E --role R
+                  create a dashboard user (R: OWNER, ADMIN, READ_ONLY, SCOPED); the password is
+                  read from PLINTH_DASHBOARD_PASSWORD or, without it, from stdin
   cloud [--json]  where every rule runs: per class the triggers in run order with file:line and
                   validators, the functions, the jobs with their schedules — with counts and
                   p50/p99 from the running server (PLINTH_URL, default http://localhost:$PORT;
@@ -36,6 +39,11 @@ async function start(): Promise<void> {
   });
   const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${path.join(config.dataDir, 'pglite')}`;
   logger.info({ url: running.url, database, appId: config.appId }, `Plinth is serving ${running.url} (GraphiQL in a browser)`);
+  if (config.dashboard.enabled) logger.info({ url: `${config.publicUrl}/dashboard/` }, `Dashboard: ${config.publicUrl}/dashboard/`);
+  if (plinth.admin.setupUrl) {
+    // Printed on the console only (not the log, which may be shipped elsewhere): it creates the first owner, once.
+    process.stdout.write(`\nNo dashboard user yet. Create the first owner within 24 hours with this one-time link:\n  ${plinth.admin.setupUrl}\n\n`);
+  }
   if (config.masterKeyGenerated) {
     // Printed once, when generated; it is kept in the data directory for the next starts.
     process.stdout.write(`\nGenerated a master key for development (kept in ${path.join(config.dataDir, MASTER_KEY_FILE)}):\n  ${config.masterKey}\n\n`);
@@ -72,10 +80,50 @@ async function runMigrate(): Promise<void> {
   }
 }
 
+/** The value after `--name` (or `--name=value`) in argv. */
+function option(argv: string[], name: string): string | undefined {
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  return argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : argv[i + 1];
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+/** `plinth dashboard-user create`: an operator's way to add a dashboard user (needs only the database). */
+async function createDashboardUser(argv: string[]): Promise<void> {
+  const email = option(argv, 'email');
+  const role = option(argv, 'role') ?? 'ADMIN';
+  if (!email)
+    throw new Error('usage: plinth dashboard-user create --email E --role OWNER|ADMIN|READ_ONLY|SCOPED (password from PLINTH_DASHBOARD_PASSWORD or stdin)');
+  const password = process.env.PLINTH_DASHBOARD_PASSWORD ?? (await readStdin());
+  const config = loadDatabaseConfig();
+  const [{ openDatabase, migrate }, { AdminAccounts }, { loadDashboardConfig }] = await Promise.all([
+    import('./db/index.ts'),
+    import('./admin/accounts/index.ts'),
+    import('./config/dashboard.ts'),
+  ]);
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
+  try {
+    await migrate(db);
+    const accounts = new AdminAccounts({ db, config: loadDashboardConfig(process.env) });
+    const user = await accounts.users.create({ email, password, role: role.toUpperCase() as never });
+    process.stdout.write(`created dashboard user ${user.email} (${user.role})\n`);
+  } finally {
+    await db.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, sub, file] = argv;
   if (command === 'start') return start();
   if (command === 'migrate') return runMigrate();
+  if (command === 'dashboard-user' && sub === 'create') return createDashboardUser(argv.slice(2));
   if (command === 'cloud') {
     const { cloudCommand } = await import('./server/cli-cloud.ts');
     return cloudCommand(argv.slice(1), { env: process.env, write: (text) => void process.stdout.write(text) });

@@ -1,3 +1,8 @@
 import { render } from 'preact';
+import { App } from './app/App.tsx';
+import { applyTheme } from './app/theme.ts';
+import './styles/base.css';
+import './styles/shell.css';
 
-render(<p>Plinth dashboard</p>, document.getElementById('app')!);
+applyTheme();
+render(<App />, document.getElementById('app')!);

@@ -21,7 +21,7 @@ export interface Credentials {
  * master key counts as none (as in Parse Server).
  */
 export async function resolveAuth(credentials: Credentials, masterKey: string, sessions: SessionResolver): Promise<Auth> {
-  if (credentials.masterKey && secretEquals(credentials.masterKey, masterKey)) return Auth.master();
+  if (credentials.masterKey && secretEquals(credentials.masterKey, masterKey)) return Auth.masterKey();
   const token = credentials.sessionToken?.trim();
   if (token) {
     const auth = await sessions.resolve(token);

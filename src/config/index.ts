@@ -77,11 +77,14 @@ export interface Config {
   filesStorage: FilesStorageConfig;
   /** Push notifications: the services (PLINTH_PUSH), client pushes, batch size. */
   push: PushConfig;
+  /** The admin web UI at /dashboard/ (PLINTH_DASHBOARD…). */
+  dashboard: DashboardConfig;
 }
 
 export type ConfigInput = Partial<
-  Omit<Config, 'limits' | 'auth' | 'live' | 'cloudCode' | 'jobs' | 'webhooks' | 'ops' | 'filesAccess' | 'filesStorage' | 'files' | 'push'>
+  Omit<Config, 'limits' | 'auth' | 'live' | 'cloudCode' | 'jobs' | 'webhooks' | 'ops' | 'filesAccess' | 'filesStorage' | 'files' | 'push' | 'dashboard'>
 > & {
+  dashboard?: DashboardConfigInput;
   filesStorage?: FilesStorageConfigInput;
   files?: FilesConfigInput;
   /** Replaces the push settings read from the environment (tests point them at fake services). */
@@ -105,6 +108,7 @@ export type { OpsConfig, LogFormat } from './ops.ts';
 export type { FilesStorageConfig, FsStorageConfig, S3StorageConfig, PostgresStorageConfig } from './files-storage.ts';
 export type { FilesConfig } from './files.ts';
 export type { FilesAccessConfig, FilesAccessMode } from './files-access.ts';
+export type { DashboardConfig } from './dashboard.ts';
 
 /** Where the data lives: all that `plinth migrate` needs. */
 export interface DatabaseConfig {
@@ -123,6 +127,7 @@ import { loadOpsConfig, type OpsConfig, type OpsConfigInput } from './ops.ts';
 import { loadFilesStorageConfig, type FilesStorageConfig, type FilesStorageConfigInput } from './files-storage.ts';
 import { loadFilesConfig, type FilesConfig, type FilesConfigInput } from './files.ts';
 import { loadFilesAccessConfig, type FilesAccessConfig, type FilesAccessConfigInput } from './files-access.ts';
+import { loadDashboardConfig, type DashboardConfig, type DashboardConfigInput } from './dashboard.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -236,6 +241,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
     ops: loadOpsConfig(env, production, overrides.ops),
     filesStorage: loadFilesStorageConfig(env, dataDir, overrides.filesStorage),
     push: { ...loadPushConfig(env), ...overrides.push },
+    dashboard: loadDashboardConfig(env, overrides.dashboard),
   };
 }
 

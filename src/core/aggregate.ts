@@ -3,11 +3,14 @@ import { errors } from '../errors/index.ts';
 import type { FieldType } from '../schema/index.ts';
 import { TRUE, type Condition } from '../query/index.ts';
 import { compileAggregate, compileDistinct, parseDistinctField, parsePipeline, type AggField } from '../query/aggregate/index.ts';
-import type { Auth } from '../security/index.ts';
+import { adminAggregate, guardWhere, type Auth } from '../security/index.ts';
 import { decodeDate, decodePoint, decodePolygon } from './decode.ts';
 import { requireClass, sqlContext, type CoreRuntime } from './runtime.ts';
 
-/** Parse runs aggregates and distinct for the master key only: they read past ACLs, CLPs and protected fields. */
+/**
+ * Parse runs aggregates and distinct for the master key only: they read past ACLs, CLPs and
+ * protected fields. A dashboard admin may, within its scope (checked by the callers).
+ */
 function requireMaster(auth: Auth): void {
   if (!auth.isMaster) throw errors.masterKeyRequired();
 }
@@ -75,6 +78,7 @@ function resultObject(fields: readonly AggField[], row: readonly unknown[]): Rec
 export async function aggregate(rt: CoreRuntime, auth: Auth, className: string, pipeline: unknown[], sql: Sql = rt.db): Promise<Record<string, unknown>[]> {
   requireMaster(auth);
   const cls = requireClass(rt, className);
+  if (auth.admin) adminAggregate(auth.admin, cls);
   const plan = parsePipeline(pipeline, cls, { classes: rt.schema.current.classes });
   const ctx = sqlContext(rt, auth);
   const { rows } = await sql.queryArrays(compileAggregate(plan, ctx), ctx.params.values);
@@ -89,6 +93,11 @@ export async function aggregate(rt: CoreRuntime, auth: Auth, className: string, 
 export async function distinct(rt: CoreRuntime, auth: Auth, className: string, field: string, where: Condition = TRUE, sql: Sql = rt.db): Promise<unknown[]> {
   requireMaster(auth);
   const cls = requireClass(rt, className);
+  if (auth.admin) {
+    // A dashboard admin: the class and the field in scope, the where over visible fields only.
+    adminAggregate(auth.admin, cls, field);
+    where = guardWhere(auth, cls, where, rt.schema.current.classes);
+  }
   const target = parseDistinctField(cls, field);
   const ctx = sqlContext(rt, auth);
   const { rows } = await sql.queryArrays(compileDistinct(cls, target, where, ctx), ctx.params.values);

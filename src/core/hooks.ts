@@ -57,6 +57,14 @@ export interface WriteOperation {
  *   whole object before an update — both read in the write's own statement.
  */
 export interface WriteHooks {
+  /**
+   * The writes this hook takes part in (e.g. the audit trail: the master key's and dashboard
+   * admins'), decided per write; absent: every write. For the others it is as if it were not
+   * registered: none of its phases run, and it neither opens a transaction (a one-statement
+   * write stays one statement) nor asks for whole objects — so a hook on "*" for a few
+   * callers costs every other write one call of this predicate.
+   */
+  only?(op: WriteOperation): boolean;
   prepare?(op: WriteOperation): void | Promise<void>;
   before?(op: WriteOperation): void | Promise<void>;
   beforeStatement?(op: WriteOperation, tx: Sql): void | Promise<void>;
@@ -109,9 +117,9 @@ export class HookRegistry {
     return lookup(this.byClass, className);
   }
 
-  /** Whether some write hook of the class wants whole objects after commit. */
-  wantsWholeObjects(className: string): boolean {
-    for (const h of this.for(className)) if (h.wholeObjects) return true;
+  /** Whether some write hook of the class (that applies to `op`, when given) wants whole objects. */
+  wantsWholeObjects(className: string, op?: WriteOperation): boolean {
+    for (const h of this.for(className)) if (h.wholeObjects && (!op || applies(h, op))) return true;
     return false;
   }
 
@@ -122,6 +130,11 @@ export class HookRegistry {
   readsFor(className: string): ReadHooks[] {
     return lookup(this.readsByClass, className);
   }
+}
+
+/** Whether a write hook takes part in this write (WriteHooks.only). */
+export function applies(h: WriteHooks, op: WriteOperation): boolean {
+  return !h.only || h.only(op);
 }
 
 function add<T>(map: Map<string, T[]>, className: string, hooks: T, first = false): () => void {

@@ -29,6 +29,11 @@ interface Included {
 export interface IncludeSql {
   sql: string;
   included: Included[];
+  /**
+   * Pointer fields into classes a dashboard admin's scope leaves out: not joined, never loaded;
+   * attached as null (unresolved), so that the pointer stays a bare pointer.
+   */
+  unresolved: string[];
 }
 
 /**
@@ -66,7 +71,7 @@ function includedColumns(target: ClassDef, fields: readonly string[], alias: str
  * again. One statement instead of a page and a batch per pointer; the bench floor measured
  * limit-then-join as the fastest shape for "a list with its author". A target whose CLP
  * refuses the caller `get` is not joined: its pointers load through getMany, which reports
- * the refusal.
+ * the refusal — except a dashboard admin's scope refusal: that pointer is left unresolved.
  */
 export function includeSql(
   rt: CoreRuntime,
@@ -77,6 +82,7 @@ export function includeSql(
   ctx: SqlContext,
 ): IncludeSql | undefined {
   const included: Included[] = [];
+  const unresolved: string[] = [];
   const joins: string[] = [];
   const columns: string[] = [];
   const pageFields = new Set(page.columns);
@@ -84,15 +90,17 @@ export function includeSql(
     const def = cls.fields[inc.field];
     if (def?.type !== 'Pointer' || !def.targetClass) continue;
     const target = requireClass(rt, def.targetClass);
-    // A class with read hooks (cloud beforeFind/afterFind) is read through getMany, which runs them.
-    if (rt.hooks.readsFor(target.className).length) continue;
     let policy: ReturnType<typeof readPolicy>;
     try {
       policy = readPolicy(auth, target, 'get');
     } catch (error) {
-      if (error instanceof ParseError) continue;
-      throw error;
+      if (!(error instanceof ParseError)) throw error;
+      // The master key bypasses CLPs: an admin's refusal is its scope, which no later load may pass.
+      if (auth.admin) unresolved.push(inc.field);
+      continue;
     }
+    // A class with read hooks (cloud beforeFind/afterFind) is read through getMany, which runs them.
+    if (rt.hooks.readsFor(target.className).length) continue;
     const alias = `i${i}`;
     const prefix = `${alias}:`;
     const access = accessSql(auth, policy.rows, alias, ctx);
@@ -102,14 +110,14 @@ export function includeSql(
     included.push({ field: inc.field, target, fields: inc.fields, mask: policy.mask, prefix, names: read.names });
     pageFields.add(`t.${ident(inc.field)}`);
   }
-  if (!included.length) return undefined;
+  if (!included.length) return unresolved.length ? { sql: compileFind(page, ctx), included, unresolved } : undefined;
   // The inner page must carry the pointer columns and the order keys the outer ORDER BY uses.
   const keys = orderKeys(page.order);
   for (const k of keys) pageFields.add(`t.${ident(k.field.name)}`);
   const inner = compileFind({ ...page, columns: [...pageFields] }, ctx);
   const order = keys.map((k) => `t.${ident(k.field.name)}${k.descending ? ' DESC' : ''}`).join(', ');
   const sql = `SELECT t.*, ${columns.join(', ')} FROM (${inner}) t ${joins.join(' ')} ORDER BY ${order}`;
-  return { sql, included };
+  return { sql, included, unresolved };
 }
 
 /** How to read the rows of an include query: the page's columns, then each target's, attached. */
@@ -131,6 +139,7 @@ export function includeLayout(include: IncludeSql, columns: readonly string[]): 
     to,
     attach(row, object) {
       const attached = newRecord<ParseObject | null>();
+      for (const field of include.unresolved) attached[field] = null;
       for (const p of parts) {
         if (row[p.idIndex] == null) {
           attached[p.inc.field] = null;

@@ -59,6 +59,8 @@ async function relatedPages(
 ): Promise<Map<string, FindResult>> {
   const owner = requireClass(rt, ownerClass);
   const target = requireClass(rt, owner.fields[field].targetClass!);
+  // A dashboard admin reads a relation only of a class in its scope (119 otherwise).
+  if (auth.admin) readPolicy(auth, owner, 'get');
   if (fieldMask(auth, owner)?.queryHidden.has(field)) throw errors.forbidden(`This user is not allowed to query ${field} on class ${ownerClass}`);
   const joinTable = ident(joinTableName(ownerClass, field));
   guardOrder(auth, target, req.order);

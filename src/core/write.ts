@@ -19,7 +19,7 @@ import { encodeForColumn } from './encode.ts';
 import { rowDecoder } from './decode.ts';
 import { mayBeObjectId, newObjectId } from './ids.ts';
 import { CLASS, type ParseObject } from './object.ts';
-import type { WriteOperation } from './hooks.ts';
+import { applies, type WriteOperation } from './hooks.ts';
 import { planWrite, type PlannedWrite, type RelationInput, type WriteInput } from './write-input.ts';
 import { columnOf, fieldsToRead, hideProtected, requireClass, sqlContext, type CoreRuntime } from './runtime.ts';
 import { UnitOfWork } from './unit-of-work.ts';
@@ -55,7 +55,8 @@ const NO_READ: Record<'create' | 'update' | 'delete', ReadonlySet<string>> = {
  * write's statement (101, nothing written).
  */
 function payloadRead(auth: Auth, cls: ClassDef, kind: 'create' | 'update' | 'delete', fields: readonly string[] | undefined): ReadPolicy | undefined {
-  if (auth.isMaster || !fields?.some((f) => !NO_READ[kind].has(f))) return undefined;
+  // A dashboard admin's payload is a read too: its scope masks fields (policy.ts).
+  if ((auth.isMaster && !auth.admin) || !fields?.some((f) => !NO_READ[kind].has(f))) return undefined;
   return readPolicy(auth, cls, 'get');
 }
 
@@ -107,22 +108,25 @@ function openSql(uow: UnitOfWork | undefined): Sql | undefined {
   return uow.sql;
 }
 
-/** Whether a write is exactly one statement: no nested creates, no relation changes, no hook inside the transaction. */
-function isSingleStatement(rt: CoreRuntime, className: string, plan?: PlannedWrite, children: readonly unknown[] = []): boolean {
+/**
+ * Whether a write is exactly one statement: no nested creates, no relation changes, no hook
+ * inside the transaction (among those that apply to this write: WriteHooks.only).
+ */
+function isSingleStatement(rt: CoreRuntime, op: WriteOperation, plan?: PlannedWrite, children: readonly unknown[] = []): boolean {
   if (children.length || (plan && (plan.pointersToCreate.length || plan.relations.length))) return false;
-  return !rt.hooks.for(className).some((h) => h.inTransaction || h.beforeStatement);
+  return !rt.hooks.for(op.className).some((h) => (h.inTransaction || h.beforeStatement) && applies(h, op));
 }
 
 async function runPrepare(rt: CoreRuntime, op: WriteOperation): Promise<void> {
-  for (const h of rt.hooks.for(op.className)) if (h.prepare) await h.prepare(op);
+  for (const h of rt.hooks.for(op.className)) if (h.prepare && applies(h, op)) await h.prepare(op);
 }
 
 async function runBefore(rt: CoreRuntime, op: WriteOperation): Promise<void> {
-  for (const h of rt.hooks.for(op.className)) if (h.before) await h.before(op);
+  for (const h of rt.hooks.for(op.className)) if (h.before && applies(h, op)) await h.before(op);
 }
 
 async function runBeforeStatement(rt: CoreRuntime, op: WriteOperation, tx: Sql): Promise<void> {
-  for (const h of rt.hooks.for(op.className)) if (h.beforeStatement) await h.beforeStatement(op, tx);
+  for (const h of rt.hooks.for(op.className)) if (h.beforeStatement && applies(h, op)) await h.beforeStatement(op, tx);
 }
 
 /** The whole objects a change event carries when someone wants them (whole-objects.ts). */
@@ -138,18 +142,18 @@ interface Whole {
  */
 async function finish(rt: CoreRuntime, uow: UnitOfWork, op: WriteOperation, object: ParseObject, fields: string[], whole?: Whole): Promise<void> {
   const hooks = rt.hooks.for(op.className);
-  for (const h of hooks) if (h.inTransaction) await h.inTransaction(op, uow.sql, whole?.object ?? object, whole?.original);
+  for (const h of hooks) if (h.inTransaction && applies(h, op)) await h.inTransaction(op, uow.sql, whole?.object ?? object, whole?.original);
   uow.afterCommit(() => {
     if (!rt.events.hasListeners) return;
     const changed = whole?.object ?? object;
     rt.events.emit({ kind: op.kind, className: op.className, objectId: object.objectId, object: changed, original: whole?.original, fields });
   });
-  for (const h of hooks) if (h.afterCommit) uow.afterCommit(() => h.afterCommit!(op, whole?.object ?? object, whole?.original));
+  for (const h of hooks) if (h.afterCommit && applies(h, op)) uow.afterCommit(() => h.afterCommit!(op, whole?.object ?? object, whole?.original));
 }
 
 /** Whether a write must read whole objects (before and after) for change events or after-commit hooks. */
-function wantsWholeObjects(rt: CoreRuntime, className: string): boolean {
-  return rt.events.needsFullObjects(className) || rt.hooks.wantsWholeObjects(className);
+function wantsWholeObjects(rt: CoreRuntime, op: WriteOperation): boolean {
+  return rt.events.needsFullObjects(op.className) || rt.hooks.wantsWholeObjects(op.className, op);
 }
 
 /**
@@ -290,7 +294,7 @@ async function prepareCreate(
     const merge = await prepareUpdate(rt, cls, op, fields ?? mergedFields(cls), 'create', Object.keys(input));
     return { cls, op, plan: merge.plan, objectId: op.mergeInto, children: [], fields, written: Object.keys(input), merge };
   }
-  writePolicy(auth, cls, 'create');
+  writePolicy(auth, cls, 'create', op.input);
   const reading = payloadRead(auth, cls, 'create', fields);
   const children = await prepareNested(rt, auth, cls, op.input, sql);
   await runBefore(rt, op);
@@ -316,7 +320,7 @@ export async function create(
   mayRetry = true,
 ): Promise<ParseObject> {
   const prepared = await prepareCreate(rt, auth, className, input, opts.fields, openSql(opts.uow));
-  const single = prepared.merge ? prepared.merge.single : isSingleStatement(rt, className, prepared.plan, prepared.children);
+  const single = prepared.merge ? prepared.merge.single : isSingleStatement(rt, prepared.op, prepared.plan, prepared.children);
   try {
     return await inUnitOfWork(rt, opts.uow, (uow) => writeCreate(rt, prepared, uow), single);
   } catch (error) {
@@ -421,7 +425,7 @@ async function prepareUpdate(
   written: readonly string[],
 ): Promise<PreparedUpdate> {
   const { auth, className, sql } = op;
-  const policy = writePolicy(auth, cls, 'update');
+  const policy = writePolicy(auth, cls, 'update', op.input);
   const reading = payloadRead(auth, cls, answer, fields);
   // Nested objects first, as Parse creates them before the update (their triggers too).
   const children = await prepareNested(rt, auth, cls, op.input, sql);
@@ -431,7 +435,7 @@ async function prepareUpdate(
   const objectId = op.objectId!;
   return {
     plan,
-    single: isSingleStatement(rt, className, plan, children),
+    single: isSingleStatement(rt, op, plan, children),
     write: async (uow) => {
       for (const child of children) await writeCreate(rt, child, uow);
       const values = new Map<string, unknown>(plan.columns.map(([n, , v]) => [n, v]));
@@ -462,7 +466,7 @@ async function prepareUpdate(
       if (reading) conditions.push(readableAfter(auth, cls, reading, newValues, ctx));
       // Change events want the whole row after and before: the old one is locked and read in
       // the same statement (the FROM sees the row as it was), returned after the new one.
-      const whole = wantsWholeObjects(rt, className) ? wholeRow(cls, 't') : undefined;
+      const whole = wantsWholeObjects(rt, op) ? wholeRow(cls, 't') : undefined;
       let from = '';
       if (whole) {
         returning.push(...whole.list, ...wholeRow(cls, 'o').list);
@@ -529,7 +533,7 @@ export async function destroy(rt: CoreRuntime, auth: Auth, className: string, ob
       const readable = reading && accessSql(auth, reading.rows, 't', ctx);
       if (readable) conditions.push(readable);
       // Change events want the whole row as it was: returned after the caller's columns.
-      const whole = wantsWholeObjects(rt, className) ? wholeRow(cls, 't') : undefined;
+      const whole = wantsWholeObjects(rt, op) ? wholeRow(cls, 't') : undefined;
       if (whole) returning.push(...whole.list);
       const text = `DELETE FROM ${ident(className)} t WHERE ${conditions.join(' AND ')} RETURNING ${returning.join(', ')}`;
       await runBeforeStatement(rt, op, uow.sql);
@@ -544,7 +548,7 @@ export async function destroy(rt: CoreRuntime, auth: Auth, className: string, ob
       await finish(rt, uow, op, object, [], before && { object: before, original: before });
       return reading ? payload(auth, cls, object, requested, []) : object;
     },
-    isSingleStatement(rt, className) && !Object.values(cls.fields).some((f) => f.type === 'Relation'),
+    isSingleStatement(rt, op) && !Object.values(cls.fields).some((f) => f.type === 'Relation'),
   );
 }
 

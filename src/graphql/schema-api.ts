@@ -1,6 +1,7 @@
 import type { ClassChange, ClassDef, FieldDef, FieldType } from '../schema/index.ts';
 import { systemFields } from '../schema/index.ts';
 import { errors } from '../errors/index.ts';
+import { checkSchemaChange } from '../security/index.ts';
 import type { GraphQLContext } from './context.ts';
 import type { Builder, Ref, Refs } from './builder.ts';
 import { inp, out, type Spec } from './type-spec.ts';
@@ -245,6 +246,8 @@ export function schemaMutationFields(refs: Refs, t: Ref): Record<string, Ref> {
       args: { input: t.arg(inp(refs.get(input), '!')) },
       resolve: async (_r: unknown, { input: i }: { input: ClassInput }, c: GraphQLContext) => {
         requireMaster(c);
+        // A read-only or class-scoped dashboard admin may not change the schema (119).
+        checkSchemaChange(c.auth);
         return { class: classOutput(await run(c, i)), clientMutationId: i.clientMutationId ?? null };
       },
     });

@@ -13,6 +13,11 @@ export interface RequestInfo {
   trace?: { name: string; ms: number; error?: boolean }[];
   /** The cloud triggers under way around the operation, outermost first (the re-entrance guard). */
   chain?: readonly string[];
+  /**
+   * A dashboard admin browsing as this request's user: their email. The write is the user's
+   * (their ACL and CLP apply) but the audit trail records who made it.
+   */
+  actingAdmin?: string;
   /** Values the cloud layer reads once per request (the caller's user). */
   cache?: Map<string, unknown>;
 }
@@ -40,6 +45,7 @@ export interface AdminScope {
 export class Auth {
   private static readonly ANONYMOUS = new Auth(false, undefined, []);
   private static readonly MASTER = new Auth(true, undefined, []);
+  private static readonly MASTER_KEY = new Auth(true, undefined, [], undefined, undefined, undefined, true);
   private keys: string[] | undefined;
 
   private constructor(
@@ -53,11 +59,16 @@ export class Auth {
     readonly request?: RequestInfo,
     /** A dashboard admin: master reach, limited by this scope (enforced in core). */
     readonly admin?: AdminScope,
+    /**
+     * The master key as a caller presented it (Auth.masterKey()), not the server acting on its
+     * own (Auth.master()): the audit trail records the writes of the one, not of the other.
+     */
+    readonly masterKeyCaller = false,
   ) {}
 
   /** The same caller, for a request with these details (one Auth per request; Auth is immutable). */
   withRequest(request: RequestInfo | undefined): Auth {
-    return new Auth(this.isMaster, this.userId, this.roles, this.sessionId, request, this.admin);
+    return new Auth(this.isMaster, this.userId, this.roles, this.sessionId, request, this.admin, this.masterKeyCaller);
   }
 
   /** A dashboard admin's Auth: the master key's reach within `scope` (see AdminScope). */
@@ -65,8 +76,14 @@ export class Auth {
     return new Auth(true, undefined, [], undefined, undefined, scope);
   }
 
+  /** The server's own reach (internal reads and writes): not audited. */
   static master(): Auth {
     return Auth.MASTER;
+  }
+
+  /** The master key presented with a request (credential check): the same reach as master(), audited. */
+  static masterKey(): Auth {
+    return Auth.MASTER_KEY;
   }
 
   static anonymous(): Auth {

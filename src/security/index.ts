@@ -6,3 +6,4 @@ export { guardWhere, guardOrder } from './guard-query.ts';
 export { accessSql } from './filters.ts';
 export { valueHoldsUser } from './pointer-permissions.ts';
 export type { FieldMask } from './protected-fields.ts';
+export { adminMayWrite, adminAggregate, adminRefusals, checkAdminWrites, checkSchemaChange } from './admin-scope.ts';

@@ -5,6 +5,7 @@ import type { Auth } from './auth.ts';
 import { classRules, type ClassRules, type Operation, type OperationRule, type UserField } from './class-rules.ts';
 import { holdsUser, valueHoldsUser } from './pointer-permissions.ts';
 import { buildFieldMask, type FieldMask } from './protected-fields.ts';
+import { adminRead, adminWrite, adminMask } from './admin-scope.ts';
 
 /*
  * The single decision point for access to objects: every read and write path of core (and
@@ -39,6 +40,17 @@ export interface WritePolicy {
 }
 
 const OPEN: ReadPolicy & WritePolicy = Object.freeze({});
+
+/** A dashboard admin's read: its scope, as a class refusal and a mask (admin-scope.ts); frozen policies per mask. */
+const adminPolicies = new WeakMap<FieldMask, ReadPolicy>();
+
+function adminReadPolicy(auth: Auth, cls: ClassDef): ReadPolicy {
+  const mask = adminRead(auth.admin!, cls);
+  if (!mask) return OPEN;
+  let p = adminPolicies.get(mask);
+  if (!p) adminPolicies.set(mask, (p = Object.freeze({ mask })));
+  return p;
+}
 
 /** Parse's messages (SchemaController.validatePermission), unsanitized. */
 function denied(op: Operation, className: string): ParseError {
@@ -155,10 +167,11 @@ function policyFor(auth: Auth, cls: ClassDef, op: Operation, withMask: boolean):
 /**
  * May the caller `op` (get, find, count) objects of this class, and on which terms? Throws
  * Parse's CLP errors (119 `Permission denied for action <op> on class <C>.`, 101 when
- * `requiresAuthentication` meets an anonymous caller). The master key may do everything.
+ * `requiresAuthentication` meets an anonymous caller). The master key may do everything; a
+ * dashboard admin, within its scope (119 out of it, fields outside it masked).
  */
 export function readPolicy(auth: Auth, cls: ClassDef, op: ReadOperation): ReadPolicy {
-  if (auth.isMaster) return OPEN;
+  if (auth.isMaster) return auth.admin ? adminReadPolicy(auth, cls) : OPEN;
   refuseClients(cls.className, op);
   if (classRules(cls).public) return OPEN;
   return policyFor(auth, cls, op, true);
@@ -167,18 +180,26 @@ export function readPolicy(auth: Auth, cls: ClassDef, op: ReadOperation): ReadPo
 /**
  * May the caller create, update or delete objects of this class? Throws as readPolicy does;
  * for update and delete the answer may be "only the objects whose user fields hold you".
+ * A dashboard admin is checked against its scope (read-only, class, `write`, and the fields
+ * `input` names: 119).
  */
-export function writePolicy(auth: Auth, cls: ClassDef, op: WriteOperation): WritePolicy {
-  if (auth.isMaster) return OPEN;
+export function writePolicy(auth: Auth, cls: ClassDef, op: WriteOperation, input?: Readonly<Record<string, unknown>>): WritePolicy {
+  if (auth.isMaster) {
+    if (auth.admin) adminWrite(auth.admin, cls, input);
+    return OPEN;
+  }
   refuseClients(cls.className, op);
   if (classRules(cls).public) return OPEN;
   const { rows } = policyFor(auth, cls, op, false);
   return rows ? { rows } : OPEN;
 }
 
-/** The caller's protected-field mask over a class, without any CLP check (undefined: nothing hidden). */
+/**
+ * The caller's protected-field mask over a class, without any CLP check (undefined: nothing
+ * hidden). A dashboard admin's hides the fields outside its scope (all of a class out of it).
+ */
 export function fieldMask(auth: Auth, cls: ClassDef): FieldMask | undefined {
-  if (auth.isMaster) return undefined;
+  if (auth.isMaster) return auth.admin && adminMask(auth.admin, cls);
   const rules = classRules(cls);
   if (rules.public) return undefined;
   return maskOf(auth, rules, decidedFor(auth, rules));

@@ -48,6 +48,13 @@ import { parseCredentialsCheck } from './plugins/use-parse-auth.ts';
 import { createProviders, PushService, type PushInput, type PushTriggers } from '../push/index.ts';
 import type { Auth } from '../security/index.ts';
 import { wirePushHooks, type PushHooks } from '../cloud/push-triggers.ts';
+import { AdminAccounts } from '../admin/accounts/index.ts';
+import { createAdminGraphQL, type AdminGraphQL, type AdminGraphQLDeps } from '../admin/graphql/index.ts';
+import { exportObjects } from '../admin/export.ts';
+import { createDashboard, type Dashboard } from './dashboard/index.ts';
+import type { GraphQLProxyDeps } from './dashboard/proxy.ts';
+import { auditRetentionDays, registerAudit, startAuditRetention } from '../admin/audit/index.ts';
+import { recentLogsFor } from '../admin/logs/index.ts';
 
 /** A running Plinth (not yet listening): the pieces, for the HTTP server, tests and embedding. */
 export interface Plinth {
@@ -93,8 +100,22 @@ export interface Plinth {
   directLane?: DirectLane;
   /** The GraphQL endpoint as a WHATWG fetch handler (also a node:http request listener). */
   graphql: ReturnType<typeof createGraphQLHandler>;
+  /** The dashboard: its users and sessions, its GraphQL endpoint, and the /dashboard routes. */
+  admin: PlinthAdmin;
   fetch(request: Request): Promise<Response>;
   close(): Promise<void>;
+}
+
+/** The dashboard's pieces (PLINTH_DASHBOARD; present, and answering 404, when it is off). */
+export interface PlinthAdmin {
+  /** Dashboard users, sessions (the AdminSessionResolver), login, TOTP, first-run setup. */
+  accounts: AdminAccounts;
+  /** The admin GraphQL endpoint at /dashboard/graphql. */
+  graphql: AdminGraphQL;
+  /** The /dashboard routes (UI, account API, GraphQL behind the cookie, Origin and CSRF checks). */
+  dashboard: Dashboard;
+  /** First run only (no dashboard user yet): the one-time link that creates the first owner; print it once. */
+  setupUrl?: string;
 }
 
 export interface CreateOptions {
@@ -107,6 +128,8 @@ export interface CreateOptions {
   cloudSetup?: CloudSetup;
   /** Where file contents live (tests give their own); the caller closes it. Absent: the configured store (PLINTH_FILES_ADAPTER); null: none. */
   fileStorage?: FileStorage | null;
+  /** Where the dashboard's built UI is (tests); default dist/dashboard of the package. */
+  dashboardDir?: string;
 }
 
 /**
@@ -153,6 +176,14 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     roles.startPolling(config.schemaPollMs);
     // Role changes made here take effect on the next request; elsewhere, within a poll.
     hooks.register('_Role', { afterCommit: () => roles.invalidate() });
+    // ── Audit trail and recent logs (admin/audit, admin/logs) ──────────────────────────────
+    // Writes by dashboard admins, the master key and cloud code with it are recorded in their
+    // own transaction; other writes skip the hook. Old entries go after PLINTH_AUDIT_RETENTION_DAYS.
+    // The dashboard's Logs screen reads recentLogsFor(logger) (the same buffer, tapped here).
+    registerAudit(hooks, { classes: () => schemaStore.current.classes });
+    const stopAuditRetention = startAuditRetention(db, auditRetentionDays(), logger);
+    recentLogsFor(logger, { secrets: [config.masterKey] });
+    // ────────────────────────────────────────────────────────────────────────────────────────
     // Several instances (Redis): login, signup and cloud rate limits hold across all of them.
     counters = config.live.redisUrl ? new RedisCounters({ url: config.live.redisUrl, appId: config.appId, logger }) : undefined;
     const accountHooks: AccountHooks = {};
@@ -263,6 +294,16 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
           redisConnected,
         })
       : undefined;
+    const describeCode = async () =>
+      showHookLocations(
+        await describeCloudCode({
+          registry: files.jobs.current,
+          file: config.cloudCode.file,
+          loadedAt: code.holder.loadedAt,
+          stats: code.runtime.stats,
+          jobs: background,
+        }),
+      );
     if (trustedDocuments)
       logger.info({ file: config.ops.trustedDocumentsFile, documents: trustedDocuments.size }, 'trusted documents: only these run without the master key');
     const graphql = createGraphQLHandler({
@@ -287,16 +328,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       live: live.context,
       cloud: {
         ...cloud.calls,
-        describe: async () =>
-          showHookLocations(
-            await describeCloudCode({
-              registry: files.jobs.current,
-              file: config.cloudCode.file,
-              loadedAt: code.holder.loadedAt,
-              stats: code.runtime.stats,
-              jobs: background,
-            }),
-          ),
+        describe: describeCode,
         webhooks: hooked,
       },
       jobs: background,
@@ -316,6 +348,27 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
           }),
           logger,
         });
+    const admin = await startAdmin({
+      config,
+      logger,
+      db,
+      core,
+      schemaStore,
+      roles,
+      live: live.context,
+      counters,
+      cloud: { callFunction: (name, params, auth) => code.runtime.callFunction(name, params, auth), describe: describeCode },
+      jobs: background,
+      fileUrl: (name) => fileDownloads.url(name),
+      fileStorage: files.storage,
+      deleteFile: (name, auth) => files.service.deleteStoredFile(name, auth),
+      push: pushing,
+      dashboardDir: options.dashboardDir,
+      proxy: { config, graphql, core, roles, logger },
+    });
+    const { dashboard } = admin;
+    // Dashboard sessions ended here close their sockets on every instance.
+    const stopSharingAdminSessions = await admin.accounts.sessions.share(live.pubsub, config.appId);
     const started = live;
     return {
       config,
@@ -345,7 +398,9 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       files: files.service,
       graphql,
       directLane,
+      admin,
       async fetch(request) {
+        if (dashboard.owns(new URL(request.url).pathname)) return dashboard.fetch(request);
         // An upload streams past the body limit: its own limits apply (plugins/use-uploads.ts).
         if (isGraphQLUpload(request.method, request.url, request.headers.get('content-type'), config.graphqlPath)) return graphql.fetch(request);
         const limited = await limitFetchBody(request, config.limits.maxBodyBytes);
@@ -353,6 +408,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       },
       async close() {
         readiness.stop();
+        stopAuditRetention();
         metrics?.close();
         hooked.stop();
         // No new runs; runs in progress get the grace period, while cloud code and the database are still there.
@@ -361,6 +417,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
         stopPushHooks();
         await pushing.close().catch((error) => logger.error({ err: error }, 'push providers did not close cleanly'));
         code.close();
+        await stopSharingAdminSessions().catch(() => undefined);
         // Subscriptions end first (their streams finish), while the database is still there.
         await started.close().catch((error) => logger.error({ err: error }, 'live queries did not close cleanly'));
         schemaStore.stopPolling();
@@ -383,4 +440,35 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     await db.close().catch(() => undefined);
     throw error;
   }
+}
+
+type AdminStartDeps = Omit<AdminGraphQLDeps, 'sessions' | 'adminUsers' | 'logs'> & {
+  counters?: RedisCounters;
+  dashboardDir?: string;
+  /** The GraphiQL screen's proxy to the public endpoint. */
+  proxy: GraphQLProxyDeps;
+};
+
+/**
+ * The dashboard: its accounts, its GraphQL endpoint and routes; on the first run (no dashboard
+ * user yet, dashboard on) a one-time setup link.
+ */
+async function startAdmin(deps: AdminStartDeps): Promise<PlinthAdmin> {
+  const { config, logger, db, counters, dashboardDir, proxy, ...rest } = deps;
+  const accounts = new AdminAccounts({ db, config: config.dashboard, logger, counters });
+  // The Logs screen's buffer (tapped at start-up in createPlinth; the same one here).
+  const logs = recentLogsFor(logger, { secrets: [config.masterKey] });
+  const graphqlDeps: AdminGraphQLDeps = { ...rest, config, logger, db, sessions: accounts.sessions, adminUsers: accounts.users, logs };
+  const graphql = createAdminGraphQL(graphqlDeps);
+  const dashboard = createDashboard({
+    config,
+    logger,
+    accounts,
+    graphql,
+    exportObjects: (principal, className, format, where) => exportObjects(graphqlDeps, principal, className, format, where),
+    dist: dashboardDir,
+    proxy,
+  });
+  const token = config.dashboard.enabled ? await accounts.setup.prepare() : undefined;
+  return { accounts, graphql, dashboard, setupUrl: token ? `${config.publicUrl}/dashboard/setup#token=${token}` : undefined };
 }

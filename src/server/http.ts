@@ -5,6 +5,8 @@ import { sessionResolver } from '../auth/index.ts';
 import { attachGraphQLWs, type GraphQLWsServer } from './ws.ts';
 import { isGraphQLUpload } from './uploads/is-upload.ts';
 import { isJsonPost } from './direct-lane.ts';
+import { isDashboardSocketUrl, isDashboardUrl, sendResponse, toRequest } from './dashboard/index.ts';
+import { splitUpgrades } from './dashboard/upgrades.ts';
 
 export interface RunningServer {
   server: http.Server;
@@ -96,6 +98,14 @@ export function serveRequest(plinth: Plinth, req: http.IncomingMessage, res: htt
     refuseLargeBody(req, res);
     return;
   }
+  // The dashboard (UI, account API, admin GraphQL) is a Fetch handler of its own.
+  if (isDashboardUrl(req.url)) {
+    plinth.admin.dashboard
+      .fetch(toRequest(req), { ip: req.socket.remoteAddress })
+      .then((response) => sendResponse(response, res))
+      .catch(failed(plinth, res, 'failed to serve a dashboard request'));
+    return;
+  }
   const readHere = declared === undefined ? !!req.headers['transfer-encoding'] : isJsonPost(req, plinth.config.graphqlPath);
   if (readHere) {
     serveRead(plinth, req, res, maxBody).catch(failed(plinth, res, 'failed to serve a request'));
@@ -128,7 +138,10 @@ export async function listen(plinth: Plinth, port = plinth.config.port, host = p
   });
   server.keepAliveTimeout = 65_000;
   const { config } = plinth;
-  const ws = attachGraphQLWs(server, {
+  // /dashboard/graphql upgrades go to the dashboard's socket (cookie and Origin checked), the rest to graphql-ws.
+  const lanes = splitUpgrades(server, (req) => isDashboardSocketUrl(req.url));
+  const adminWs = plinth.admin.dashboard.attachWebSocket(lanes.dashboard);
+  const ws = attachGraphQLWs(lanes.rest, {
     path: config.graphqlPath,
     appId: config.appId,
     masterKey: config.masterKey,
@@ -168,7 +181,7 @@ export async function listen(plinth: Plinth, port = plinth.config.port, host = p
         for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-        await ws.close(Math.min(graceMs, 2000));
+        await Promise.all([ws.close(Math.min(graceMs, 2000)), adminWs?.close()]);
         await closed;
         clearTimeout(timer);
         await plinth.close();

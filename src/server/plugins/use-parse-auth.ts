@@ -3,7 +3,7 @@ import type { Logger } from '../../config/logger.ts';
 import { ErrorCode, ParseError } from '../../errors/index.ts';
 import { isDatabaseUnavailable } from '../../db/index.ts';
 import { DATABASE_UNAVAILABLE } from './mask-error.ts';
-import type { Auth } from '../../security/index.ts';
+import { Auth } from '../../security/index.ts';
 import { resolveAuth, secretEquals, type SessionResolver } from '../../auth/index.ts';
 import { sessionTokenOf } from '../../auth/credentials.ts';
 import { IpAllowList } from '../../auth/ip-allow-list.ts';
@@ -73,6 +73,13 @@ export function useParseAuth(options: ParseAuthOptions): Plugin {
   const check = parseCredentialsCheck(options);
   return {
     async onRequest({ request, serverContext, endResponse }) {
+      // An in-process caller (the dashboard's GraphiQL proxy) hands the Auth in the server
+      // context, which no HTTP client can set: it wins over the request's headers.
+      const given = (serverContext as { auth?: unknown } | undefined)?.auth;
+      if (given instanceof Auth) {
+        authByRequest.set(request, given);
+        return;
+      }
       const refusal = await check(request, remoteAddressOf(serverContext));
       if (refusal) endResponse(refusal);
     },

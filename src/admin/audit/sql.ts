@@ -1,0 +1,19 @@
+/**
+ * The statements over the audit trail (`_PlinthAudit`, prisma/migrations/20270101000000_dashboard).
+ * jsonb is written from JSON text; ids come back as text (bigserial), times as ISO text.
+ */
+
+export const INSERT_ENTRY = `INSERT INTO "_PlinthAudit" ("actor", "action", "class_name", "object_id", "before", "after")
+  VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)`;
+
+/**
+ * Newest first by id (keyset: `$3` is the last id of the page before), optionally one class or
+ * one object. Ordered by the bigint column (`a."id"`), not the text it is returned as.
+ */
+export const LIST_ENTRIES = `SELECT a."id"::text AS "id", a."at", a."actor", a."action", a."class_name" AS "className", a."object_id" AS "objectId", a."before", a."after"
+  FROM "_PlinthAudit" a
+  WHERE ($1::text IS NULL OR a."class_name" = $1) AND ($2::text IS NULL OR a."object_id" = $2) AND ($3::bigint IS NULL OR a."id" < $3::bigint)
+  ORDER BY a."id" DESC LIMIT $4`;
+
+/** Retention: entries older than `$1` days. */
+export const DELETE_OLDER_THAN = `DELETE FROM "_PlinthAudit" WHERE "at" < now() - make_interval(days => $1::int)`;
