@@ -1,6 +1,6 @@
 import type { Auth } from '../security/index.ts';
 import type { Core } from '../core/index.ts';
-import type { SchemaStore } from '../schema/index.ts';
+import type { ClassDef, SchemaStore } from '../schema/index.ts';
 import type { Loaders } from './loaders.ts';
 import type { Accounts, EmailFlows } from '../auth/index.ts';
 import type { ChangeFeed, LiveEvents } from '../live/types.ts';
@@ -36,11 +36,19 @@ export interface GraphQLContext {
   jobs?: CloudJobsApi;
   /** Push notifications (sendPush); absent where the server runs without them. */
   push?: PushApi;
+  /**
+   * Told of every class created, changed or deleted through this API, after the change (the
+   * audit trail records the master key's schema changes; server/app.ts wires it).
+   */
+  schemaChanged?: SchemaChanged;
   /** File URLs as PLINTH_FILES_ACCESS hands them out, and deleteFile; absent where the server has no file storage. */
   fileAccess?: FileAccessContext;
   /** The files a multipart request uploaded (createFile, `{upload}` inputs); absent for other requests. */
   uploads?: RequestUploads;
 }
+
+/** A class as it was and as it is after a schema change made with `auth` (undefined: absent). */
+export type SchemaChanged = (auth: Auth, className: string, before: ClassDef | undefined, after: ClassDef | undefined) => Promise<void>;
 
 /** What GraphQL needs to link to and delete stored files (server/app.ts builds it over files/). */
 export interface FileAccessContext {

@@ -248,7 +248,10 @@ export function schemaMutationFields(refs: Refs, t: Ref): Record<string, Ref> {
         requireMaster(c);
         // A read-only or class-scoped dashboard admin may not change the schema (119).
         checkSchemaChange(c.auth);
-        return { class: classOutput(await run(c, i)), clientMutationId: i.clientMutationId ?? null };
+        const before = c.schemaStore.current.classes.get(i.name);
+        const changed = await run(c, i);
+        await c.schemaChanged?.(c.auth, i.name, before, c.schemaStore.current.classes.get(i.name));
+        return { class: classOutput(changed), clientMutationId: i.clientMutationId ?? null };
       },
     });
   return {

@@ -53,7 +53,7 @@ import { createAdminGraphQL, type AdminGraphQL, type AdminGraphQLDeps } from '..
 import { exportObjects } from '../admin/export.ts';
 import { createDashboard, type Dashboard } from './dashboard/index.ts';
 import type { GraphQLProxyDeps } from './dashboard/proxy.ts';
-import { auditRetentionDays, registerAudit, startAuditRetention } from '../admin/audit/index.ts';
+import { auditRetentionDays, recordSchemaChange, registerAudit, startAuditRetention } from '../admin/audit/index.ts';
 import { recentLogsFor } from '../admin/logs/index.ts';
 
 /** A running Plinth (not yet listening): the pieces, for the HTTP server, tests and embedding. */
@@ -333,6 +333,8 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       },
       jobs: background,
       push: { send: (auth, input, opts) => pushing.send(auth, input, opts) },
+      // The master key's schema changes join the audit trail, as the dashboard's do.
+      schemaChanged: (auth, className, before, after) => recordSchemaChange(db, auth, className, before, after),
     });
     const directLane = trustedDocuments
       ? undefined

@@ -5,7 +5,7 @@ import type { Core } from '../core/index.ts';
 import type { SchemaStore } from '../schema/index.ts';
 import { Auth } from '../security/index.ts';
 import { Loaders, type GraphQLContext } from '../graphql/index.ts';
-import type { CloudCalls, FileAccessContext, LiveContext } from '../graphql/context.ts';
+import type { CloudCalls, FileAccessContext, LiveContext, SchemaChanged } from '../graphql/context.ts';
 import type { CloudJobsApi } from '../graphql/cloud/jobs.ts';
 import type { PushApi } from '../graphql/push/send-push.ts';
 import type { Accounts, EmailFlows, SessionResolver } from '../auth/index.ts';
@@ -47,6 +47,8 @@ export interface YogaDeps {
   jobs?: CloudJobsApi;
   /** Push notifications (sendPush). */
   push?: PushApi;
+  /** Told of schema changes made through the API (the audit trail). */
+  schemaChanged?: SchemaChanged;
   /** PLINTH_TRUSTED_DOCUMENTS: callers without the master key run only these documents. */
   trustedDocuments?: TrustedDocuments;
 }
@@ -185,6 +187,7 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
         cloud: deps.cloud,
         jobs: deps.jobs,
         push: deps.push,
+        schemaChanged: deps.schemaChanged,
         fileAccess: deps.fileAccess,
         uploads: uploadsOf(request),
       };

@@ -48,6 +48,13 @@ describe('audit trail', () => {
     expect(Date.parse(deleted.at)).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it('records a schema change made with the master key through the public API', async () => {
+    await createClass(s, 'Ledger', 'addStrings: [{ name: "memo" }]');
+    const [entry] = (await readAudit(s.plinth.db, { className: 'Ledger' })).entries;
+    expect(entry).toMatchObject({ actor: 'master key', action: 'schema', className: 'Ledger', before: null });
+    expect((entry.after as { fields: Record<string, unknown> }).fields.memo).toEqual({ type: 'String' });
+  });
+
   it("records a dashboard admin's writes with its email", async () => {
     const o = await s.plinth.core.create(admin, 'Note', { title: 'by admin' });
     const [entry] = await entries(o.objectId);
