@@ -10,6 +10,8 @@ export interface DashboardConfig {
   sessionLengthMs: number;
   /** Login attempts per minute per client address / per email (PLINTH_DASHBOARD_LOGIN_RATE_PER_IP / …_PER_ACCOUNT). */
   loginRate: { perIpPerMinute: number; perAccountPerMinute: number };
+  /** Days the audit trail keeps an entry (PLINTH_AUDIT_RETENTION_DAYS, default 90; 0: forever). */
+  auditRetentionDays: number;
 }
 
 export type DashboardConfigInput = Partial<Omit<DashboardConfig, 'loginRate'>> & { loginRate?: Partial<DashboardConfig['loginRate']> };
@@ -27,6 +29,7 @@ export function loadDashboardConfig(env: Env, overrides: DashboardConfigInput = 
   return {
     enabled: overrides.enabled ?? flag(env, 'PLINTH_DASHBOARD', true),
     csp: overrides.csp ?? flag(env, 'PLINTH_DASHBOARD_CSP', true),
+    auditRetentionDays: overrides.auditRetentionDays ?? int(env, 'PLINTH_AUDIT_RETENTION_DAYS', 90, 0, 999_999),
     sessionLengthMs: overrides.sessionLengthMs ?? int(env, 'PLINTH_DASHBOARD_SESSION_LENGTH', 12 * 3600, 60, 365 * 24 * 3600) * 1000,
     loginRate: {
       perIpPerMinute: overrides.loginRate?.perIpPerMinute ?? int(env, 'PLINTH_DASHBOARD_LOGIN_RATE_PER_IP', 20, 0),

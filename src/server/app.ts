@@ -53,7 +53,7 @@ import { createAdminGraphQL, type AdminGraphQL, type AdminGraphQLDeps } from '..
 import { exportObjects } from '../admin/export.ts';
 import { createDashboard, type Dashboard } from './dashboard/index.ts';
 import type { GraphQLProxyDeps } from './dashboard/proxy.ts';
-import { auditRetentionDays, recordSchemaChange, registerAudit, startAuditRetention } from '../admin/audit/index.ts';
+import { recordSchemaChange, registerAudit, startAuditRetention } from '../admin/audit/index.ts';
 import { recentLogsFor } from '../admin/logs/index.ts';
 
 /** A running Plinth (not yet listening): the pieces, for the HTTP server, tests and embedding. */
@@ -181,7 +181,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     // own transaction; other writes skip the hook. Old entries go after PLINTH_AUDIT_RETENTION_DAYS.
     // The dashboard's Logs screen reads recentLogsFor(logger) (the same buffer, tapped here).
     registerAudit(hooks, { classes: () => schemaStore.current.classes });
-    const stopAuditRetention = startAuditRetention(db, auditRetentionDays(), logger);
+    const stopAuditRetention = startAuditRetention(db, config.dashboard.auditRetentionDays, logger);
     recentLogsFor(logger, { secrets: [config.masterKey] });
     // ────────────────────────────────────────────────────────────────────────────────────────
     // Several instances (Redis): login, signup and cloud rate limits hold across all of them.
@@ -364,6 +364,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       fileUrl: (name) => fileDownloads.url(name),
       fileStorage: files.storage,
       deleteFile: (name, auth) => files.service.deleteStoredFile(name, auth),
+      files: files.service,
       push: pushing,
       dashboardDir: options.dashboardDir,
       proxy: { config, graphql, core, roles, logger },
@@ -449,6 +450,8 @@ type AdminStartDeps = Omit<AdminGraphQLDeps, 'sessions' | 'adminUsers' | 'logs'>
   dashboardDir?: string;
   /** The GraphiQL screen's proxy to the public endpoint. */
   proxy: GraphQLProxyDeps;
+  /** Uploads from the data browser's File cells. */
+  files: FileService;
 };
 
 /**
@@ -456,7 +459,7 @@ type AdminStartDeps = Omit<AdminGraphQLDeps, 'sessions' | 'adminUsers' | 'logs'>
  * user yet, dashboard on) a one-time setup link.
  */
 async function startAdmin(deps: AdminStartDeps): Promise<PlinthAdmin> {
-  const { config, logger, db, counters, dashboardDir, proxy, ...rest } = deps;
+  const { config, logger, db, counters, dashboardDir, proxy, files, ...rest } = deps;
   const accounts = new AdminAccounts({ db, config: config.dashboard, logger, counters });
   // The Logs screen's buffer (tapped at start-up in createPlinth; the same one here).
   const logs = recentLogsFor(logger, { secrets: [config.masterKey] });
@@ -470,6 +473,7 @@ async function startAdmin(deps: AdminStartDeps): Promise<PlinthAdmin> {
     exportObjects: (principal, className, format, where) => exportObjects(graphqlDeps, principal, className, format, where),
     dist: dashboardDir,
     proxy,
+    files,
   });
   const token = config.dashboard.enabled ? await accounts.setup.prepare() : undefined;
   return { accounts, graphql, dashboard, setupUrl: token ? `${config.publicUrl}/dashboard/setup#token=${token}` : undefined };

@@ -2,20 +2,6 @@ import type { Logger } from '../../config/logger.ts';
 import type { Sql } from '../../db/index.ts';
 import { DELETE_OLDER_THAN } from './sql.ts';
 
-/** Default retention of audit entries, in days. */
-export const DEFAULT_RETENTION_DAYS = 90;
-
-/**
- * `PLINTH_AUDIT_RETENTION_DAYS`: how long entries are kept (default 90; 0 keeps them forever).
- * Anything but a whole number of days is refused at start-up, as other settings are.
- */
-export function auditRetentionDays(env: Readonly<Record<string, string | undefined>> = process.env): number {
-  const raw = env.PLINTH_AUDIT_RETENTION_DAYS?.trim();
-  if (!raw) return DEFAULT_RETENTION_DAYS;
-  if (!/^[0-9]{1,6}$/.test(raw)) throw new Error(`PLINTH_AUDIT_RETENTION_DAYS must be a whole number of days (0: keep forever), got "${raw}"`);
-  return Number(raw);
-}
-
 /** Deletes the entries older than `days` days; returns how many. */
 export function sweepAudit(sql: Sql, days: number): Promise<number> {
   return sql.execute(DELETE_OLDER_THAN, [days]);

@@ -6,6 +6,7 @@ import { checkDashboardRequest, checkOrigin, refusals } from './checks.ts';
 import { graphiqlPage } from './graphiql.ts';
 import { json } from './headers.ts';
 import { graphqlProxy, type GraphQLProxyDeps } from './proxy.ts';
+import { uploadFile, type DashboardUploadDeps } from './upload.ts';
 
 export const API_PREFIX = '/dashboard/api/';
 
@@ -21,6 +22,8 @@ export interface ApiDeps {
   proxy?: GraphQLProxyDeps;
   /** Exports (`GET export`); absent: 404. */
   exportObjects?: ExportObjects;
+  /** The data browser's file uploads (`POST upload`); absent: 404. */
+  upload?: DashboardUploadDeps;
   publicUrl: string;
   sessionLengthMs: number;
   logger: Logger;
@@ -173,6 +176,9 @@ export function createAccountApi(deps: ApiDeps) {
     'GET graphiql': (request) => withPrincipal(request, (principal) => (deps.proxy ? graphiqlPage(request, principal) : Promise.resolve(notFound()))),
     'POST graphql-proxy': (request) =>
       withPrincipal(request, (principal) => (deps.proxy ? graphqlProxy(request, principal, deps.proxy) : Promise.resolve(notFound()))),
+    // The File cell's upload: the raw file as the body, streamed to storage (upload.ts).
+    'POST upload': (request) =>
+      withPrincipal(request, (principal) => (deps.upload ? uploadFile(request, principal, deps.upload) : Promise.resolve(notFound()))),
     'POST totp/enroll': (request) =>
       withPrincipal(request, async (principal) => json(200, await accounts.totp.enroll(principal.user.id, principal.user.email))),
     'POST totp/confirm': (request) =>

@@ -5,6 +5,7 @@ import { ErrorCode } from '../../errors/index.ts';
 import type { AdminAccounts } from '../../admin/accounts/index.ts';
 import type { AdminPrincipal } from '../../admin/types.ts';
 import type { AdminGraphQL } from '../../admin/graphql/index.ts';
+import type { FileService } from '../../files/index.ts';
 import { limitFetchBody } from '../body-limit.ts';
 import { API_PREFIX, createAccountApi, type ClientInfo, type ExportObjects } from './api.ts';
 import { checkDashboardRequest, checkDashboardSocket } from './checks.ts';
@@ -29,6 +30,8 @@ export interface DashboardDeps {
   proxy?: GraphQLProxyDeps;
   /** Exports of a class's objects (GET /dashboard/api/export). */
   exportObjects?: ExportObjects;
+  /** The files service (POST /dashboard/api/upload); absent: that route is 404. */
+  files?: FileService;
   /** Where the built UI is (tests point it elsewhere). */
   dist?: string;
 }
@@ -74,6 +77,7 @@ export function createDashboard(deps: DashboardDeps): Dashboard {
     logger,
     exportObjects: deps.exportObjects,
     proxy: deps.proxy,
+    upload: deps.files ? { files: deps.files, logger } : undefined,
   });
   const dist = deps.dist ?? DASHBOARD_DIST;
 
