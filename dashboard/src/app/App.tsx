@@ -37,8 +37,10 @@ export function App() {
   }, [load]);
 
   const session = state.kind === 'signed-in' ? state.session : null;
-  // A fresh client (and socket) per signed-in admin, so nothing cached outlives a logout.
-  const sessionKey = session ? session.user.id : null;
+  // A fresh client (and socket) per signed-in admin and per "browse as" identity: nothing cached
+  // outlives a logout, and the live grid's socket (whose identity the server fixes when it
+  // connects) follows the identity the data requests run as.
+  const sessionKey = session ? `${session.user.id}:${session.browsingAs ?? ''}` : null;
   const clientPair = useMemo<{ client: Client; dispose: () => void } | null>(() => (sessionKey ? createAdminClient() : null), [sessionKey]);
   useEffect(() => () => clientPair?.dispose(), [clientPair]);
 

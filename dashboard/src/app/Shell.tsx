@@ -58,7 +58,7 @@ export function Shell({ session, screens, route }: { session: Session; screens: 
         {session.browsingAs && <BrowsingBanner userId={session.browsingAs} />}
         <main id="main" class="content" tabIndex={-1}>
           {current ? (
-            <LazyScreen key={current.id} def={current} session={session} args={route.args} />
+            <LazyScreen key={`${current.id}:${session.browsingAs ?? ''}`} def={current} session={session} args={route.args} />
           ) : (
             <div class="screen-message">No screen is available to this account.</div>
           )}

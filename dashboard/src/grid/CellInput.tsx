@@ -21,6 +21,8 @@ export function CellInput({
   const [text, setText] = useState(initial);
   const [error, setError] = useState<string | null>(null);
   const busy = useRef(false);
+  // Set once the edit is cancelled: the blur that follows (the grid takes focus back) must not save it.
+  const cancelled = useRef(false);
   const ref = useRef<HTMLInputElement & HTMLSelectElement>(null);
   useEffect(() => {
     ref.current?.focus();
@@ -51,6 +53,7 @@ export function CellInput({
     e.stopPropagation();
     if (e.key === 'Escape') {
       e.preventDefault();
+      cancelled.current = true;
       onCancel();
     } else if (e.key === 'Enter') {
       e.preventDefault();
@@ -91,7 +94,7 @@ export function CellInput({
         setError(null);
       }}
       onKeyDown={onKeyDown}
-      onBlur={() => (error ? onCancel() : void commit(text))}
+      onBlur={() => (error || cancelled.current ? onCancel() : void commit(text))}
       data-testid="cell-editor"
     />
   );
