@@ -1,7 +1,7 @@
 import type { ParseObject, WriteInput } from '../../core/index.ts';
 import { errors } from '../../errors/index.ts';
 import type { ClassDef } from '../../schema/index.ts';
-import { decodeJson, fromStored, newObject, pointerTo, toWriteInput, type CloudEnv } from '../../cloud/object/index.ts';
+import { applyRestOp, decodeJson, fromStored, newObject, pointerTo, toWriteInput, type CloudEnv } from '../../cloud/object/index.ts';
 import { fieldsJson } from '../../cloud/object/json.ts';
 import { isPlainObject } from '../../cloud/object/records.ts';
 
@@ -60,37 +60,9 @@ export function writeInputOf(cls: ClassDef, fields: unknown, env: CloudEnv, obje
       else object.set(key, decodeJson(value, env, { dropDangerousKeys: true }));
       continue;
     }
-    const items = () =>
-      Array.isArray((value as { objects?: unknown }).objects)
-        ? (decodeJson((value as { objects: unknown[] }).objects, env, { dropDangerousKeys: true }) as unknown[])
-        : [];
-    switch (op) {
-      case 'Delete':
-        object.unset(key);
-        break;
-      case 'Increment': {
-        const amount = (value as { amount?: unknown }).amount;
-        object.increment(key, typeof amount === 'number' ? amount : 1);
-        break;
-      }
-      case 'Add':
-        object.addAll(key, items());
-        break;
-      case 'AddUnique':
-        object.addAllUnique(key, items());
-        break;
-      case 'Remove':
-        object.removeAll(key, items());
-        break;
-      case 'AddRelation':
-        relations[key] = { add: pointerIds(value, key) };
-        break;
-      case 'RemoveRelation':
-        relations[key] = { remove: pointerIds(value, key) };
-        break;
-      default:
-        throw errors.invalidJson(`${key}: unknown operation ${op}`);
-    }
+    if (op === 'AddRelation') relations[key] = { add: pointerIds(value, key) };
+    else if (op === 'RemoveRelation') relations[key] = { remove: pointerIds(value, key) };
+    else if (!applyRestOp(object, key, value as { __op: string }, env)) throw errors.invalidJson(`${key}: unknown operation ${op}`);
   }
   return { ...toWriteInput(object), ...relations };
 }

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ErrorCode, ParseError } from '../../errors/index.ts';
-import { decodeJson, type CloudEnv } from '../object/index.ts';
+import { applyRestOp, decodeJson, type CloudEnv } from '../object/index.ts';
 import { own } from '../object/records.ts';
 import type { FunctionEntry, TriggerEntry } from '../registry.ts';
 import type { CloudObject, DeleteRequest, FunctionRequest, SaveRequest, SourceLocation } from '../types.ts';
@@ -57,27 +57,8 @@ export function applyAnswer(object: CloudObject, sent: Record<string, unknown>, 
       object.setACL(value as Record<string, { read?: boolean; write?: boolean }> | null);
     } else if (!isOperation(value)) {
       object.set(key, decodeJson(value, env, { dropDangerousKeys: true }));
-    } else {
-      const items = () => (Array.isArray(value.objects) ? (decodeJson(value.objects, env, { dropDangerousKeys: true }) as unknown[]) : []);
-      switch (value.__op) {
-        case 'Delete':
-          object.unset(key);
-          break;
-        case 'Increment':
-          object.increment(key, typeof value.amount === 'number' ? value.amount : 1);
-          break;
-        case 'Add':
-          object.addAll(key, items());
-          break;
-        case 'AddUnique':
-          object.addAllUnique(key, items());
-          break;
-        case 'Remove':
-          object.removeAll(key, items());
-          break;
-        default:
-          throw new ParseError(ErrorCode.SCRIPT_FAILED, `The beforeSave webhook answered an operation Plinth does not apply: ${value.__op} on ${key}`);
-      }
+    } else if (!applyRestOp(object, key, value, env)) {
+      throw new ParseError(ErrorCode.SCRIPT_FAILED, `The beforeSave webhook answered an operation Plinth does not apply: ${value.__op} on ${key}`);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { errors } from '../../../errors/index.ts';
-import type { ClassChange, ClassDef, FieldDef, FieldType } from '../../../schema/index.ts';
+import { FIELD_TYPES as ALL_FIELD_TYPES, type ClassChange, type ClassDef, type FieldDef, type FieldType } from '../../../schema/index.ts';
 import { classOutput } from '../../../graphql/schema-api.ts';
 import { adminMayWrite } from '../../../security/index.ts';
 import { auditedSchemaChange } from '../../audit/index.ts';
@@ -12,21 +12,7 @@ import { requireFeature, type AdminContext } from '../context.ts';
  * through as Parse's JSON.
  */
 
-const FIELD_TYPES = new Set<FieldType>([
-  'String',
-  'Number',
-  'Boolean',
-  'Date',
-  'Object',
-  'Array',
-  'Pointer',
-  'Relation',
-  'File',
-  'GeoPoint',
-  'Polygon',
-  'Bytes',
-  'ACL',
-]);
+const FIELD_TYPES: ReadonlySet<string> = new Set<FieldType>(ALL_FIELD_TYPES);
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
