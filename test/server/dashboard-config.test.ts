@@ -20,7 +20,13 @@ describe('dashboard settings', () => {
       PLINTH_DASHBOARD_LOGIN_RATE_PER_IP: '0',
       PLINTH_AUDIT_RETENTION_DAYS: '0',
     });
-    expect(c).toMatchObject({ enabled: false, csp: false, sessionLengthMs: 3_600_000, loginRate: { perIpPerMinute: 0, perAccountPerMinute: 5 }, auditRetentionDays: 0 });
+    expect(c).toMatchObject({
+      enabled: false,
+      csp: false,
+      sessionLengthMs: 3_600_000,
+      loginRate: { perIpPerMinute: 0, perAccountPerMinute: 5 },
+      auditRetentionDays: 0,
+    });
     expect(() => loadDashboardConfig({ PLINTH_AUDIT_RETENTION_DAYS: 'a week' })).toThrow(/PLINTH_AUDIT_RETENTION_DAYS must be an integer/);
     expect(() => loadDashboardConfig({ PLINTH_DASHBOARD: 'maybe' })).toThrow('PLINTH_DASHBOARD must be true or false, got "maybe"');
     expect(() => loadDashboardConfig({ PLINTH_DASHBOARD_SESSION_LENGTH: '5' })).toThrow(/PLINTH_DASHBOARD_SESSION_LENGTH must be an integer from 60/);
