@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
 import { Dialog } from '../../app/Dialog.tsx';
-import { safeUrl } from '../../grid/format.ts';
+import { FileEditor } from '../../grid/FileEditor.tsx';
 import type { FieldInfo, Obj } from '../../grid/types.ts';
 import { editText, parseInput, UNSET } from '../../grid/values.ts';
 
 /**
  * The dialog editor of values that do not fit in a cell: JSON (Object, Array, Polygon), Bytes,
- * geo points. Files are shown read-only: the dashboard has no upload route yet.
+ * geo points; files (upload, replace, remove) through the grid's FileEditor.
  */
 export function ValueDialog({
   obj,
@@ -49,8 +49,7 @@ export function ValueDialog({
   };
 
   const title = `${field.name} (${field.type}) of ${obj.objectId}`;
-  if (field.type === 'File') {
-    const href = safeUrl(value?.url);
+  if (field.type === 'File')
     return (
       <Dialog
         title={title}
@@ -62,16 +61,9 @@ export function ValueDialog({
           </button>
         }
       >
-        <p>{value ? String(value.name ?? '') : 'No file.'}</p>
-        {href && (
-          <a href={href} target="_blank" rel="noopener noreferrer">
-            Open the file
-          </a>
-        )}
-        <p class="muted">Uploading files from the dashboard is not available yet: the server has no upload route for it.</p>
+        <FileEditor value={value} readOnly={readOnly} onSave={onSave} onDone={onClose} />
       </Dialog>
     );
-  }
   return (
     <Dialog
       title={title}
