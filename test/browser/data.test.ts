@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cell, gridRows, gridScroller, lastRowIndex, visibleIds } from './grid.ts';
-import { countRows, createObject } from './fixtures.ts';
+import { countRows, createClass, createObject, insertRows } from './fixtures.ts';
 import { closeBrowser, roleSessions, startDashboard, textMatching, until, type Dashboard } from './harness.ts';
 import { blogCloud, seedBlog, type Blog } from './seed.ts';
 
@@ -93,6 +93,20 @@ describe('class list and grid', () => {
     await expect(page.getByTestId('header-views').getAttribute('aria-sort')).resolves.toBe('descending');
     const desc = (await dash.sql(`SELECT "objectId" FROM "Post" ORDER BY "views" DESC LIMIT 1`))[0].objectId;
     await until(async () => (await visibleIds(page))[0] === desc, 5000, 'descending order');
+  });
+
+  it('a large class sorted by a field without an index offers the index, which then exists in the database', async () => {
+    await createClass(dash, 'Reading', { value: { type: 'Number' } });
+    await insertRows(dash, 'Reading', 12_000, { value: '(n * 7919) % 1000' });
+    const page = await openClass('Reading');
+    await page.getByTestId('sort-objectId').click();
+    await expect(page.getByTestId('index-hint').count()).resolves.toBe(0);
+    await page.getByTestId('sort-value').click();
+    await textMatching(page.getByTestId('index-hint'), /No index starts with value/);
+    await page.getByTestId('index-hint-create').click();
+    await page.getByTestId('index-hint').waitFor({ state: 'detached' });
+    const indexes = await dash.sql(`SELECT indexdef FROM pg_indexes WHERE tablename = 'Reading' AND indexdef LIKE '%value%'`);
+    expect(indexes).toHaveLength(1);
   });
 
   it('the filter builder writes the API’s where and the grid shows what the database matches', async () => {

@@ -16,6 +16,7 @@ import { ColumnsMenu } from './ColumnsMenu.tsx';
 import { FilterBuilder } from './FilterBuilder.tsx';
 import { buildWhere, type FilterRow } from './filter.ts';
 import { ImportDialog } from './ImportDialog.tsx';
+import { IndexHint } from './IndexHint.tsx';
 import { loadLayout, saveLayout } from './layout.ts';
 import { CLONE, COUNT, DELETE, OBJECTS, UPDATE } from './queries.ts';
 import { RelationDialog } from './RelationDialog.tsx';
@@ -185,6 +186,7 @@ export function ClassView({ cls, classes, session, objectId }: { cls: ClassInfo;
           Refresh
         </button>
       </div>
+      <IndexHint cls={cls} order={order} total={shownTotal} session={session} />
       <div class="toolbar secondary">
         {editable && (
           <>
