@@ -11,6 +11,7 @@ import { type ScreenProps, useGql } from '../../api/index.ts';
 import { messageOf } from '../../widgets/use-load.ts';
 import '../../widgets/widgets.css';
 import { Diff } from './diff.tsx';
+import { Time } from '../../widgets/time.tsx';
 
 export interface AuditEntry {
   id: string;
@@ -111,7 +112,9 @@ export default function AuditScreen({ args }: ScreenProps) {
               onClick={() => setOpen(open === e.id ? null : e.id)}
               onKeyDown={(k) => k.key === 'Enter' && setOpen(open === e.id ? null : e.id)}
             >
-              <td>{e.at}</td>
+              <td>
+                <Time value={e.at} />
+              </td>
               <td>{e.actor}</td>
               <td>{e.action}</td>
               <td>{e.className ?? ''}</td>

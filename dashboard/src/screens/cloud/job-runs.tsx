@@ -2,14 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { useGql } from '../../api/index.ts';
 import { JsonView } from '../../widgets/json-editor.tsx';
 import { useLoad } from '../../widgets/use-load.ts';
+import { Time } from '../../widgets/time.tsx';
 
 type Run = Record<string, unknown> & { objectId: string };
-
-function dateText(value: unknown): string {
-  if (!value) return '';
-  if (typeof value === 'object' && 'iso' in (value as object)) return String((value as { iso: unknown }).iso);
-  return String(value);
-}
 
 function str(value: unknown): string {
   return value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
@@ -60,9 +55,15 @@ export function JobRuns({ refreshKey }: { refreshKey: number }) {
               </td>
               <td class="wrap">{str(r.message)}</td>
               <td>{str(r.source)}</td>
-              <td>{dateText(r.createdAt)}</td>
-              <td>{dateText(r.startedAt)}</td>
-              <td>{dateText(r.finishedAt)}</td>
+              <td>
+                <Time value={r.createdAt} />
+              </td>
+              <td>
+                <Time value={r.startedAt} />
+              </td>
+              <td>
+                <Time value={r.finishedAt} />
+              </td>
             </tr>,
             open === r.objectId && (
               <tr key={`${r.objectId}-detail`}>

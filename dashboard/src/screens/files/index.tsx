@@ -13,6 +13,7 @@ import { Dialog } from '../../widgets/dialog.tsx';
 import { messageOf } from '../../widgets/use-load.ts';
 import '../../widgets/widgets.css';
 import { Orphans } from './orphans.tsx';
+import { Time } from '../../widgets/time.tsx';
 
 interface StoredFile {
   name: string;
@@ -106,7 +107,9 @@ export default function FilesScreen({ session }: ScreenProps) {
                 </td>
                 <td>{f.contentType ?? ''}</td>
                 <td>{size(f.size)}</td>
-                <td>{f.createdAt ?? ''}</td>
+                <td>
+                  <Time value={f.createdAt} />
+                </td>
                 <td>
                   <span class="row">
                     {url && (

@@ -9,6 +9,7 @@ import { type ScreenProps, useGql } from '../../api/index.ts';
 import { JsonView } from '../../widgets/json-editor.tsx';
 import { useLoad } from '../../widgets/use-load.ts';
 import '../../widgets/widgets.css';
+import { Time } from '../../widgets/time.tsx';
 
 interface LogEntry {
   time: string;
@@ -96,7 +97,9 @@ export default function LogsScreen(_props: ScreenProps) {
         <tbody>
           {(logs.data ?? []).map((l, i) => [
             <tr key={`${l.time}-${i}`} class="log-line clickable" data-testid={`log-row-${i}`} onClick={() => setOpen(open === i ? null : i)}>
-              <td>{l.time}</td>
+              <td>
+                <Time value={l.time} />
+              </td>
               <td class={`level-${l.level}`}>{l.level}</td>
               <td class="wrap">{l.msg}</td>
             </tr>,

@@ -12,6 +12,7 @@ import { JsonView } from '../../widgets/json-editor.tsx';
 import { useLoad } from '../../widgets/use-load.ts';
 import '../../widgets/widgets.css';
 import { Compose } from './compose.tsx';
+import { Time } from '../../widgets/time.tsx';
 
 type PushStatus = Record<string, unknown> & { objectId: string };
 
@@ -73,7 +74,9 @@ export default function PushScreen({ session }: ScreenProps) {
               const payload = parsed(s.payload) as Record<string, unknown> | null;
               return [
                 <tr key={s.objectId} class="clickable" data-testid={`push-row-${s.objectId}`} onClick={() => setOpen(open === s.objectId ? null : s.objectId)}>
-                  <td>{str(s.createdAt)}</td>
+                  <td>
+                    <Time value={s.createdAt} />
+                  </td>
                   <td>{str(s.pushTime)}</td>
                   <td>
                     <span class={`badge status-${str(s.status)}`} data-testid={`push-status-${s.objectId}`}>

@@ -3,6 +3,7 @@ import { navigate, type Session, toast, useGql, useSession } from '../../api/ind
 import { ConfirmButton } from '../../widgets/confirm-button.tsx';
 import { JsonView } from '../../widgets/json-editor.tsx';
 import { messageOf, useLoad } from '../../widgets/use-load.ts';
+import { Time } from '../../widgets/time.tsx';
 
 interface UserSession {
   objectId: string;
@@ -94,7 +95,9 @@ export function UserDetail({ userId, session }: { userId: string; session: Sessi
           {(sessions.data ?? []).map((s) => (
             <tr key={s.objectId} data-testid={`session-row-${s.objectId}`}>
               <td class="mono">{s.objectId}</td>
-              <td>{s.createdAt}</td>
+              <td>
+                <Time value={s.createdAt} />
+              </td>
               <td>{s.expiresAt ?? ''}</td>
               <td class="mono">{s.createdWith ? JSON.stringify(s.createdWith) : ''}</td>
               <td class="mono">{s.installationId ?? ''}</td>

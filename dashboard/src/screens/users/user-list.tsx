@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useGql } from '../../api/index.ts';
 import { messageOf } from '../../widgets/use-load.ts';
 import { type ObjectPage, OBJECTS, type RestObject, text } from './types.ts';
+import { Time } from '../../widgets/time.tsx';
 
 /** The users, newest first, filtered by username or email prefix, paged with "more". */
 export function UserList({ selected, onSelect }: { selected: string | undefined; onSelect: (id: string) => void }) {
@@ -69,7 +70,9 @@ export function UserList({ selected, onSelect }: { selected: string | undefined;
               <td class="mono">{u.objectId}</td>
               <td>{text(u.username)}</td>
               <td>{text(u.email)}</td>
-              <td>{text(u.createdAt)}</td>
+              <td>
+                <Time value={u.createdAt} />
+              </td>
             </tr>
           ))}
         </tbody>
