@@ -38,7 +38,11 @@ async function forced(page: Page, query: string, variables: Record<string, unkno
 }
 
 const post = async (id: string) => (await dash.sql(`SELECT "title", "views", "published" FROM "Post" WHERE "objectId" = $1`, [id]))[0];
-const navIds = (page: Page) => page.locator('[data-testid^="nav-"]').evaluateAll((links) => links.map((l) => l.getAttribute('data-testid')!.slice(4)));
+/** The screens in the nav, once the shell has rendered it (it waits for the session). */
+const navIds = async (page: Page) => {
+  await page.locator('[data-testid^="nav-"]').first().waitFor();
+  return page.locator('[data-testid^="nav-"]').evaluateAll((links) => links.map((l) => l.getAttribute('data-testid')!.slice(4)));
+};
 
 describe('read-only admin', () => {
   it('sees data without edit controls; a write forced from the page is refused and changes nothing', async () => {

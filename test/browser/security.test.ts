@@ -53,6 +53,8 @@ afterAll(async () => {
 
 /** Clicks through every screen in the nav, then My account, waiting for each to settle. */
 async function visitEveryScreen(page: Page): Promise<string[]> {
+  // The shell renders its nav once the session has loaded: wait for it before reading it.
+  await page.locator('[data-testid^="nav-"]').first().waitFor();
   const ids = await page.locator('[data-testid^="nav-"]').evaluateAll((links) => links.map((l) => l.getAttribute('data-testid')!.slice(4)));
   const settle = async (id: string) => {
     await page.waitForURL(new RegExp(`/dashboard/${id}`));
