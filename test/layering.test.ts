@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
  * DESIGN.md's layout: a folder imports only from folders listed above it (config and errors
  * from anywhere). This walks src/ and checks every relative import.
  */
-const ORDER = ['config', 'errors', 'db', 'schema', 'query', 'security', 'core', 'auth', 'cloud', 'files', 'push', 'live', 'graphql', 'admin', 'server'];
+const ORDER = ['config', 'errors', 'db', 'schema', 'query', 'security', 'core', 'auth', 'cloud', 'files', 'push', 'live', 'graphql', 'rest', 'admin', 'server'];
 const ANYWHERE = new Set(['config', 'errors']);
 const SRC = path.resolve(__dirname, '../src');
 

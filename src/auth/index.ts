@@ -7,3 +7,14 @@ export { Accounts, type AccountDeps, type LoggedIn, type RequestOrigin } from '.
 export { createEmailFlows, type EmailFlows } from './email/index.ts';
 export { createMailAdapter, type MailAdapter, type MailMessage } from './mail/index.ts';
 export { createAuthProviders, type AuthProviders, type ValidatedAuth } from './providers/index.ts';
+export {
+  requestAuthenticator,
+  refusalBody,
+  REFUSED_APP_ID,
+  REFUSED_MASTER_KEY_IP,
+  type RequestAuthOptions,
+  type RequestCredentials,
+  type RequestAuthResult,
+  type Refusal,
+} from './request-auth.ts';
+export { sessionTokenOf } from './credentials.ts';

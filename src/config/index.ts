@@ -79,12 +79,18 @@ export interface Config {
   push: PushConfig;
   /** The admin web UI at /dashboard/ (PLINTH_DASHBOARD…). */
   dashboard: DashboardConfig;
+  /** Parse's REST API and LiveQuery at /parse (PLINTH_REST…). */
+  rest: RestConfig;
 }
 
 export type ConfigInput = Partial<
-  Omit<Config, 'limits' | 'auth' | 'live' | 'cloudCode' | 'jobs' | 'webhooks' | 'ops' | 'filesAccess' | 'filesStorage' | 'files' | 'push' | 'dashboard'>
+  Omit<
+    Config,
+    'limits' | 'auth' | 'live' | 'cloudCode' | 'jobs' | 'webhooks' | 'ops' | 'filesAccess' | 'filesStorage' | 'files' | 'push' | 'dashboard' | 'rest'
+  >
 > & {
   dashboard?: DashboardConfigInput;
+  rest?: RestConfigInput;
   filesStorage?: FilesStorageConfigInput;
   files?: FilesConfigInput;
   /** Replaces the push settings read from the environment (tests point them at fake services). */
@@ -109,6 +115,7 @@ export type { FilesStorageConfig, FsStorageConfig, S3StorageConfig, PostgresStor
 export type { FilesConfig } from './files.ts';
 export type { FilesAccessConfig, FilesAccessMode } from './files-access.ts';
 export type { DashboardConfig } from './dashboard.ts';
+export type { RestConfig } from './rest.ts';
 
 /** Where the data lives: all that `plinth migrate` needs. */
 export interface DatabaseConfig {
@@ -128,6 +135,7 @@ import { loadFilesStorageConfig, type FilesStorageConfig, type FilesStorageConfi
 import { loadFilesConfig, type FilesConfig, type FilesConfigInput } from './files.ts';
 import { loadFilesAccessConfig, type FilesAccessConfig, type FilesAccessConfigInput } from './files-access.ts';
 import { loadDashboardConfig, type DashboardConfig, type DashboardConfigInput } from './dashboard.ts';
+import { loadRestConfig, type RestConfig, type RestConfigInput } from './rest.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -242,6 +250,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
     filesStorage: loadFilesStorageConfig(env, dataDir, overrides.filesStorage),
     push: { ...loadPushConfig(env), ...overrides.push },
     dashboard: loadDashboardConfig(env, overrides.dashboard),
+    rest: loadRestConfig(env, overrides.rest),
   };
 }
 

@@ -18,3 +18,4 @@ export {
   type WorkOptions,
   type WorkHandler,
 } from './queue/index.ts';
+export { requestError, unexpectedError, DATABASE_UNAVAILABLE } from './request-error.ts';

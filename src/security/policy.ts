@@ -5,7 +5,7 @@ import type { Auth } from './auth.ts';
 import { classRules, type ClassRules, type Operation, type OperationRule, type UserField } from './class-rules.ts';
 import { holdsUser, valueHoldsUser } from './pointer-permissions.ts';
 import { buildFieldMask, type FieldMask } from './protected-fields.ts';
-import { adminRead, adminWrite, adminMask } from './admin-scope.ts';
+import { adminRead, adminWrite, adminMask, checkSchemaChange } from './admin-scope.ts';
 
 /*
  * The single decision point for access to objects: every read and write path of core (and
@@ -203,4 +203,19 @@ export function fieldMask(auth: Auth, cls: ClassDef): FieldMask | undefined {
   const rules = classRules(cls);
   if (rules.public) return undefined;
   return maskOf(auth, rules, decidedFor(auth, rules));
+}
+
+/**
+ * May the caller add fields to a class by writing values to names it does not have (Parse's
+ * schema on write, REST only)? The master key may (a dashboard admin only with schema rights);
+ * others as the class's `addField` permission says (119 otherwise).
+ */
+export function checkAddField(auth: Auth, cls: ClassDef): void {
+  if (auth.isMaster) {
+    if (auth.admin) checkSchemaChange(auth);
+    return;
+  }
+  const rules = classRules(cls);
+  const g = ownedRefusal(rules, auth, 'addField') ?? grant(rules.operations.addField, auth, 'addField', cls.className);
+  if ('error' in g) throw g.error();
 }

@@ -55,6 +55,7 @@ import { createDashboard, type Dashboard } from './dashboard/index.ts';
 import type { GraphQLProxyDeps } from './dashboard/proxy.ts';
 import { recordSchemaChange, registerAudit, startAuditRetention } from '../admin/audit/index.ts';
 import { recentLogsFor } from '../admin/logs/index.ts';
+import { createRestApi, type RestApi } from '../rest/index.ts';
 
 /** A running Plinth (not yet listening): the pieces, for the HTTP server, tests and embedding. */
 export interface Plinth {
@@ -102,6 +103,8 @@ export interface Plinth {
   graphql: ReturnType<typeof createGraphQLHandler>;
   /** The dashboard: its users and sessions, its GraphQL endpoint, and the /dashboard routes. */
   admin: PlinthAdmin;
+  /** Parse's REST API under PLINTH_REST_PATH (/parse), a second thin transport over core. */
+  rest: RestApi;
   fetch(request: Request): Promise<Response>;
   close(): Promise<void>;
 }
@@ -370,6 +373,22 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       proxy: { config, graphql, core, roles, logger },
     });
     const { dashboard } = admin;
+    const rest = createRestApi({
+      config,
+      logger,
+      core,
+      schemaStore,
+      sessions,
+      roles,
+      accounts,
+      emailFlows,
+      cloud: { runtime: code.runtime, env: code.env },
+      jobs: background,
+      push: pushing,
+      files: files.service,
+      fileUrl: (name) => fileDownloads.url(name),
+      schemaChanged: (auth, className, before, after) => recordSchemaChange(db, auth, className, before, after),
+    });
     // Dashboard sessions ended here close their sockets on every instance.
     const stopSharingAdminSessions = await admin.accounts.sessions.share(live.pubsub, config.appId);
     const started = live;
@@ -402,8 +421,11 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
       graphql,
       directLane,
       admin,
+      rest,
       async fetch(request) {
-        if (dashboard.owns(new URL(request.url).pathname)) return dashboard.fetch(request);
+        const { pathname } = new URL(request.url);
+        if (dashboard.owns(pathname)) return dashboard.fetch(request);
+        if (rest.owns(pathname)) return rest.fetch(request);
         // An upload streams past the body limit: its own limits apply (plugins/use-uploads.ts).
         if (isGraphQLUpload(request.method, request.url, request.headers.get('content-type'), config.graphqlPath)) return graphql.fetch(request);
         const limited = await limitFetchBody(request, config.limits.maxBodyBytes);

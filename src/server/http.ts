@@ -48,6 +48,12 @@ async function serveRead(plinth: Plinth, req: http.IncomingMessage, res: http.Se
   return json && lane?.accepts(req) ? lane.serve(req, res, body, toYoga) : toYoga();
 }
 
+/** The path of a request target, without its query. */
+function pathOf(url: string | undefined): string {
+  const q = url?.indexOf('?') ?? -1;
+  return q < 0 ? (url ?? '/') : url!.slice(0, q);
+}
+
 /** The client went away before its body was whole. */
 const ABORTED = Symbol('aborted');
 
@@ -92,6 +98,15 @@ export function serveRequest(plinth: Plinth, req: http.IncomingMessage, res: htt
   // A file upload streams to storage under its own limits (plugins/use-uploads.ts).
   if (isGraphQLUpload(req.method, req.url, req.headers['content-type'], plinth.config.graphqlPath)) {
     plinth.graphql(req, res);
+    return;
+  }
+  // Parse's REST API is a Fetch handler of its own, with its own limits (file uploads stream past the body limit).
+  const rest = plinth.rest;
+  if (rest.owns(pathOf(req.url))) {
+    rest
+      .fetch(toRequest(req), { ip: req.socket.remoteAddress })
+      .then((response) => sendResponse(response, res))
+      .catch(failed(plinth, res, 'failed to serve a REST request'));
     return;
   }
   if (declared !== undefined && Number(declared) > maxBody) {

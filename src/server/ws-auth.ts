@@ -1,7 +1,5 @@
-import { ErrorCode, ParseError } from '../errors/index.ts';
 import type { Auth } from '../security/index.ts';
-import { resolveAuth, secretEquals, type SessionResolver } from '../auth/index.ts';
-import { IpAllowList } from '../auth/ip-allow-list.ts';
+import { REFUSED_APP_ID, REFUSED_MASTER_KEY_IP, requestAuthenticator, type SessionResolver } from '../auth/index.ts';
 
 /** A close reason in Parse's error format (WebSocket close reasons are at most 123 bytes). */
 export function closeReason(code: number | undefined, error: string): string {
@@ -12,8 +10,8 @@ export function closeReason(code: number | undefined, error: string): string {
 /** Close reasons of refused connections (close code 4403). */
 export const WS_REFUSED = {
   /** The HTTP endpoint's answer to a missing or wrong X-Parse-Application-Id. */
-  appId: closeReason(undefined, 'unauthorized'),
-  masterKeyIp: closeReason(ErrorCode.OPERATION_FORBIDDEN, 'unauthorized: master key not accepted from this address'),
+  appId: closeReason(REFUSED_APP_ID.code, REFUSED_APP_ID.error),
+  masterKeyIp: closeReason(REFUSED_MASTER_KEY_IP.code, REFUSED_MASTER_KEY_IP.error),
 } as const;
 
 export interface ConnectionAuthOptions {
@@ -32,7 +30,8 @@ export interface ConnectionAuth {
   installationId?: string;
 }
 
-const allowLists = new WeakMap<readonly string[], IpAllowList>();
+/** One authenticator per server's options (the allow list parsed once). */
+const authenticators = new WeakMap<ConnectionAuthOptions, ReturnType<typeof requestAuthenticator>>();
 
 function text(params: Record<string, unknown> | undefined, ...keys: string[]): string | undefined {
   for (const key of keys) {
@@ -54,24 +53,19 @@ export async function connectionAuth(
   ip: string | undefined,
   options: ConnectionAuthOptions,
 ): Promise<ConnectionAuth | { refused: string }> {
+  let authenticate = authenticators.get(options);
+  if (!authenticate) authenticators.set(options, (authenticate = requestAuthenticator(options)));
   const appId = text(params, 'applicationId', 'X-Parse-Application-Id');
-  if (!appId || !secretEquals(appId, options.appId)) return { refused: WS_REFUSED.appId };
   const sessionToken = text(params, 'sessionToken', 'X-Parse-Session-Token');
   const installationId = text(params, 'installationId', 'X-Parse-Installation-Id');
-  try {
-    const auth = await resolveAuth({ masterKey: text(params, 'masterKey', 'X-Parse-Master-Key'), sessionToken }, options.masterKey, options.sessions);
-    if (auth.isMaster && options.masterKeyIps) {
-      let list = allowLists.get(options.masterKeyIps);
-      if (!list) allowLists.set(options.masterKeyIps, (list = new IpAllowList(options.masterKeyIps)));
-      if (!list.allows(ip)) return { refused: WS_REFUSED.masterKeyIp };
-    }
-    const headers: Record<string, string> = { 'x-parse-application-id': appId };
-    const token = auth.isMaster ? undefined : sessionToken?.trim() || undefined;
-    if (token) headers['x-parse-session-token'] = token;
-    if (installationId) headers['x-parse-installation-id'] = installationId;
-    return { auth, headers, sessionToken: token, installationId };
-  } catch (error) {
-    if (error instanceof ParseError) return { refused: closeReason(error.code, error.message) };
-    return { refused: closeReason(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error') };
-  }
+  const result = await authenticate({ appId, masterKey: text(params, 'masterKey', 'X-Parse-Master-Key'), sessionToken, ip });
+  if (result === REFUSED_APP_ID) return { refused: WS_REFUSED.appId };
+  if (result === REFUSED_MASTER_KEY_IP) return { refused: WS_REFUSED.masterKeyIp };
+  if (result.refused) return { refused: closeReason(result.code, result.status >= 500 ? 'Internal server error' : result.error) };
+  const { auth } = result;
+  const headers: Record<string, string> = { 'x-parse-application-id': appId as string };
+  const token = auth.isMaster ? undefined : sessionToken?.trim() || undefined;
+  if (token) headers['x-parse-session-token'] = token;
+  if (installationId) headers['x-parse-installation-id'] = installationId;
+  return { auth, headers, sessionToken: token, installationId };
 }

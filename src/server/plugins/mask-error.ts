@@ -1,8 +1,8 @@
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
 import type { Logger } from '../../config/logger.ts';
-import { ParseError, ErrorCode } from '../../errors/index.ts';
-import { DatabaseError, SqlState, isDatabaseUnavailable } from '../../db/index.ts';
+import { ErrorCode } from '../../errors/index.ts';
+import { requestError, unexpectedError } from '../../db/index.ts';
 
 /**
  * Turns request failures into the API's error format, at the boundary (Yoga's maskError):
@@ -29,21 +29,8 @@ export function maskError(logger?: Logger) {
         path: graphqlError?.path,
         extensions: { code },
       });
-    if (original instanceof ParseError) return withCode(original.code, original.message);
-    if (original instanceof DatabaseError) {
-      // A pattern JavaScript accepts but PostgreSQL's engine does not (a repetition over 255, …):
-      // its reason, under the one prefix that query/parse/regex.ts gives JavaScript's refusals.
-      if (original.code === SqlState.INVALID_REGEX)
-        return withCode(ErrorCode.INVALID_QUERY, `Invalid regular expression: ${original.message.replace(/^invalid regular expression:\s*/i, '')}`);
-      if (original.code === '42704') return withCode(ErrorCode.INVALID_QUERY, `Invalid query: ${original.message}`);
-      if (original.code === SqlState.QUERY_CANCELED) return withCode(ErrorCode.INVALID_QUERY, 'The query took too long and was cancelled.');
-      // Class 22 "data exception": a value the database cannot take that no check before SQL
-      // caught (those name the field: query/values.ts). PostgreSQL's own text stays in the log.
-      if (original.code?.startsWith('22')) {
-        logger?.warn({ err: original }, 'the database refused a value sent in a request');
-        return withCode(ErrorCode.INCORRECT_TYPE, 'Invalid value: the database cannot store a value sent in this request.');
-      }
-    }
+    const known = requestError(original, logger);
+    if (known) return withCode(known.code, known.message);
     if (graphqlError && !original) {
       // The compiled executor reports a variable that does not fit its type without a cause.
       if (!graphqlError.path && /^Variable "\$/.test(graphqlError.message) && graphqlError.extensions?.code === undefined) {
@@ -57,18 +44,12 @@ export function maskError(logger?: Logger) {
       const fallback = graphqlError?.path ? ErrorCode.INVALID_QUERY : ErrorCode.INCORRECT_TYPE;
       return withCode(typeof inner === 'number' ? inner : fallback, graphqlError?.message ?? original.message);
     }
-    if (isDatabaseUnavailable(original)) {
-      // An outage, not a bug: one short line per request, no stack; the client may retry.
-      logger?.warn({ reason: (original as Error)?.message }, 'request failed: the database is unavailable');
-      return withCode(ErrorCode.INTERNAL_SERVER_ERROR, DATABASE_UNAVAILABLE);
-    }
-    logger?.error({ err: original }, 'unexpected error in a request');
-    return withCode(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+    const unexpected = unexpectedError(original, logger);
+    return withCode(unexpected.code, unexpected.message);
   };
 }
 
-/** What a request hears while the database is unreachable (code 1, as any failure that is not the request's). */
-export const DATABASE_UNAVAILABLE = 'The database is unavailable; try again.';
+export { DATABASE_UNAVAILABLE } from '../../db/index.ts';
 
 /**
  * A GraphQLError from any copy of graphql-js: where two copies are loaded (CommonJS and ESM

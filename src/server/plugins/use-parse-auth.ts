@@ -1,12 +1,8 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../../config/logger.ts';
-import { ErrorCode, ParseError } from '../../errors/index.ts';
-import { isDatabaseUnavailable } from '../../db/index.ts';
-import { DATABASE_UNAVAILABLE } from './mask-error.ts';
+import { ErrorCode } from '../../errors/index.ts';
 import { Auth } from '../../security/index.ts';
-import { resolveAuth, secretEquals, type SessionResolver } from '../../auth/index.ts';
-import { sessionTokenOf } from '../../auth/credentials.ts';
-import { IpAllowList } from '../../auth/ip-allow-list.ts';
+import { REFUSED_MASTER_KEY_IP, refusalBody, requestAuthenticator, sessionTokenOf, type SessionResolver } from '../../auth/index.ts';
 
 export interface ParseAuthOptions {
   appId: string;
@@ -53,8 +49,6 @@ function remoteAddressOf(serverContext: unknown): string | undefined {
   return (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress;
 }
 
-const MASTER_KEY_REFUSED = { code: ErrorCode.OPERATION_FORBIDDEN, error: 'unauthorized: the master key is not accepted from this address' };
-
 /**
  * Parse's request credentials, before any GraphQL work: a missing or wrong
  * X-Parse-Application-Id is HTTP 403 {"error":"unauthorized"}; an invalid session token is
@@ -93,34 +87,26 @@ export function useParseAuth(options: ParseAuthOptions): Plugin {
  * (`authOf`, `cloudContextOf`).
  */
 export function parseCredentialsCheck(options: ParseAuthOptions): (request: Request, remoteAddress: string | undefined) => Promise<Response | undefined> {
-  const masterKeyIps = options.masterKeyIps ? new IpAllowList(options.masterKeyIps) : undefined;
+  const authenticate = requestAuthenticator(options);
   return async (request, remoteAddress) => {
-    const appId = request.headers.get('x-parse-application-id');
-    if (!appId || !secretEquals(appId, options.appId)) return json(403, { error: 'unauthorized' });
-    try {
-      const auth = await resolveAuth(
-        { masterKey: request.headers.get('x-parse-master-key'), sessionToken: sessionTokenOf(request.headers) },
-        options.masterKey,
-        options.sessions,
-      );
-      if (auth.isMaster && masterKeyIps && !masterKeyIps.allows(remoteAddress)) {
+    const result = await authenticate({
+      appId: request.headers.get('x-parse-application-id'),
+      masterKey: request.headers.get('x-parse-master-key'),
+      sessionToken: sessionTokenOf(request.headers),
+      ip: remoteAddress,
+    });
+    if (result.refused) {
+      if (result === REFUSED_MASTER_KEY_IP)
         options.logger?.warn({ ip: remoteAddress }, 'master key refused: the request came from an address outside masterKeyIps');
-        return json(403, MASTER_KEY_REFUSED);
-      }
-      authByRequest.set(request, auth);
-      const context = parseCloudContext(request.headers.get('x-parse-cloud-context'));
-      if (context === null) return json(400, INVALID_CONTEXT);
-      if (context) contextByRequest.set(request, context);
-      return undefined;
-    } catch (error) {
-      if (error instanceof ParseError) return json(error.httpStatus, { code: error.code, error: error.message });
-      if (isDatabaseUnavailable(error)) {
-        // The session store is down: a retryable 503, not a server fault.
-        options.logger?.warn({ reason: (error as Error)?.message }, 'could not resolve the credentials of a request: the database is unavailable');
-        return json(503, { code: ErrorCode.INTERNAL_SERVER_ERROR, error: DATABASE_UNAVAILABLE });
-      }
-      options.logger?.error({ err: error }, 'could not resolve the credentials of a request');
-      return json(500, { code: ErrorCode.INTERNAL_SERVER_ERROR, error: 'Internal server error' });
+      else if (result.status === 503)
+        options.logger?.warn({ reason: (result.cause as Error)?.message }, 'could not resolve the credentials of a request: the database is unavailable');
+      else if (result.status >= 500) options.logger?.error({ err: result.cause }, 'could not resolve the credentials of a request');
+      return json(result.status, refusalBody(result));
     }
+    authByRequest.set(request, result.auth);
+    const context = parseCloudContext(request.headers.get('x-parse-cloud-context'));
+    if (context === null) return json(400, INVALID_CONTEXT);
+    if (context) contextByRequest.set(request, context);
+    return undefined;
   };
 }

@@ -1,0 +1,129 @@
+import { refusalBody, requestAuthenticator, secretEquals, sessionResolver } from '../auth/index.ts';
+import { ErrorCode, ParseError } from '../errors/index.ts';
+import type { RestDeps } from './deps.ts';
+import { parseJsonBody, readRestRequest, type RestRequest } from './request.ts';
+import { errorResponse, jsonResponse } from './respond.ts';
+import { RestRouter } from './router.ts';
+import { REST_ROUTES } from './routes/index.ts';
+import { corsHeaders, preflight } from './cors.ts';
+
+/** Parse's REST API as a Fetch handler under its mount path (`/parse`). */
+export interface RestApi {
+  /** The mount path (`/parse`). */
+  readonly path: string;
+  /** Whether a request path is under the mount. */
+  owns(pathname: string): boolean;
+  fetch(request: Request, client?: { ip?: string }): Promise<Response>;
+}
+
+/** A body of this size or more is refused before it is parsed (files have their own limit). */
+function bodyLimit(deps: RestDeps): number {
+  return deps.config.limits.maxBodyBytes;
+}
+
+/** A body within `limit` bytes (whatever length it declared); null beyond it, the rest unread. */
+async function readLimited(request: Request, limit: number): Promise<Uint8Array | null> {
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    parts.push(value);
+  }
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
+/** Path segments under the mount, each decoded; undefined for a malformed escape. */
+function segmentsOf(pathname: string, mount: string): string[] | undefined {
+  const rest = pathname.slice(mount.length).replace(/^\/+|\/+$/g, '');
+  if (rest === '') return [];
+  try {
+    return rest.split('/').map((s) => decodeURIComponent(s));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The client keys configured (REST API, JavaScript, client, .NET): any one of them admits a request. */
+function configuredKeys(deps: RestDeps): string[] {
+  const keys = deps.config.rest.clientKeys;
+  return [keys.restApiKey, keys.javascriptKey, keys.clientKey, keys.dotNetKey].filter((k): k is string => !!k);
+}
+
+const UNAUTHORIZED = () => jsonResponse(403, { error: 'unauthorized' });
+
+/**
+ * The REST transport: reads the request (headers or the JavaScript SDK's body form), checks
+ * the credentials with the same rules as GraphQL (auth/request-auth.ts), finds the route and
+ * answers in Parse's format. Every rule about objects, users and files is core's or its
+ * services': this only translates.
+ */
+export function createRestApi(deps: RestDeps): RestApi {
+  const mount = deps.config.rest.path;
+  const router = new RestRouter(REST_ROUTES);
+  const authenticate = requestAuthenticator({
+    appId: deps.config.appId,
+    masterKey: deps.config.masterKey,
+    sessions: sessionResolver(deps.sessions, deps.roles),
+    masterKeyIps: deps.config.auth.masterKeyIps,
+  });
+  const clientKeys = configuredKeys(deps);
+
+  async function serve(request: Request, ip: string | undefined): Promise<Response> {
+    const url = new URL(request.url);
+    const segments = segmentsOf(url.pathname, mount);
+    if (!segments) return jsonResponse(400, { code: ErrorCode.INVALID_JSON, error: 'Invalid path' });
+    const method = request.method.toUpperCase();
+    if (method === 'OPTIONS') return preflight(request);
+    // A file upload's body is the file: it streams to storage, never parsed as JSON.
+    const direct = router.find(method, segments);
+    let body: Record<string, unknown> | undefined;
+    if (!direct?.route.rawBody && method !== 'GET' && method !== 'HEAD') {
+      const bytes = await readLimited(request, bodyLimit(deps));
+      if (!bytes) return jsonResponse(413, { code: ErrorCode.OBJECT_TOO_LARGE, error: 'Request body is too large' });
+      body = parseJsonBody(bytes);
+    }
+    const req = readRestRequest(request, segments, body, ip);
+    const result = await authenticate(req.credentials);
+    if (result.refused) {
+      if (result.status >= 500) deps.logger.error({ err: result.cause }, 'could not resolve the credentials of a REST request');
+      return jsonResponse(result.status, refusalBody(result));
+    }
+    if (clientKeys.length > 0 && !result.auth.isMaster && !req.credentials.clientKeys.some((k) => clientKeys.some((c) => secretEquals(k, c))))
+      return UNAUTHORIZED();
+    req.auth = result.auth.withRequest({ ip, headers: request.headers, installationId: req.installationId, context: req.context });
+    const found = req.method === method ? direct : router.find(req.method, segments);
+    if (!found) {
+      if (router.knows(segments)) return jsonResponse(405, { code: ErrorCode.INVALID_JSON, error: `${req.method} is not allowed on this path` });
+      return jsonResponse(404, { code: ErrorCode.INVALID_JSON, error: `unknown path: ${url.pathname}` });
+    }
+    const answer = await found.route.handler(req, found.params, deps);
+    if (answer instanceof Response) return answer;
+    return jsonResponse(answer.status ?? 200, answer.body, answer.headers);
+  }
+
+  return {
+    path: mount,
+    owns: (pathname) => deps.config.rest.enabled && (pathname === mount || pathname.startsWith(`${mount}/`)),
+    async fetch(request, client = {}) {
+      let response: Response;
+      try {
+        response = await serve(request, client.ip);
+      } catch (error) {
+        response = errorResponse(error, deps.logger);
+      }
+      for (const [name, value] of Object.entries(corsHeaders(request))) response.headers.set(name, value);
+      return response;
+    },
+  };
+}
+
+export type { RestRequest };
+export { ParseError };

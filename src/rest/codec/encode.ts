@@ -1,0 +1,60 @@
+import { classOf, INCLUDED, type ParseObject } from '../../core/index.ts';
+import type { ClassDef, FieldDef } from '../../schema/index.ts';
+
+/** What encoding needs besides the object: the catalog (for included objects) and file URLs. */
+export interface EncodeContext {
+  classes: ReadonlyMap<string, ClassDef>;
+  fileUrl(name: string): string;
+}
+
+/**
+ * An object as Parse's REST API answers it: `objectId`, `createdAt` and `updatedAt` as strings,
+ * every other field in Parse JSON (`{__type: 'Date', iso}`, `{__type: 'Pointer', className,
+ * objectId}`, files with their URL, points, polygons, bytes, relations by class); an included
+ * pointer becomes the whole object (`__type: 'Object'`). Absent and null fields are left out,
+ * as Parse Server on PostgreSQL does.
+ */
+export function encodeObject(obj: ParseObject, ctx: EncodeContext): Record<string, unknown> {
+  const cls = ctx.classes.get(classOf(obj));
+  const included = obj[INCLUDED];
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
+    if (value === undefined || value === null) continue;
+    const field = cls && Object.hasOwn(cls.fields, key) ? cls.fields[key] : undefined;
+    const target = included && Object.hasOwn(included, key) ? included[key] : undefined;
+    const encoded = target ? { ...encodeObject(target, ctx), __type: 'Object', className: classOf(target) } : encodeValue(key, field, value, ctx);
+    Object.defineProperty(out, key, { value: encoded, enumerable: true, writable: true, configurable: true });
+  }
+  // Relations have no stored value: Parse answers each with its target class.
+  if (cls)
+    for (const [key, field] of Object.entries(cls.fields))
+      if (field.type === 'Relation' && field.targetClass && !Object.hasOwn(out, key) && Object.hasOwn(obj, key))
+        out[key] = { __type: 'Relation', className: field.targetClass };
+  return out;
+}
+
+/** One field's value in Parse JSON (see encodeObject). */
+export function encodeValue(key: string, field: FieldDef | undefined, value: unknown, ctx: EncodeContext): unknown {
+  if (key === 'createdAt' || key === 'updatedAt' || key === 'objectId') return value;
+  switch (field?.type) {
+    case 'Date':
+      return { __type: 'Date', iso: value };
+    case 'Pointer':
+      return typeof value === 'string' ? { __type: 'Pointer', className: field.targetClass, objectId: value } : value;
+    case 'File':
+      return typeof value === 'string' ? { __type: 'File', name: value, url: ctx.fileUrl(value) } : value;
+    case 'GeoPoint': {
+      const point = value as { latitude: number; longitude: number };
+      return { __type: 'GeoPoint', latitude: point.latitude, longitude: point.longitude };
+    }
+    case 'Polygon':
+      return { __type: 'Polygon', coordinates: (value as { latitude: number; longitude: number }[]).map((p) => [p.latitude, p.longitude]) };
+    case 'Bytes':
+      return { __type: 'Bytes', base64: value };
+    case 'Relation':
+      return { __type: 'Relation', className: field.targetClass };
+    default:
+      return value;
+  }
+}

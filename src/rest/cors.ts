@@ -1,0 +1,37 @@
+/**
+ * CORS as Parse Server answers it: any origin (credentials travel in headers or the body, never
+ * in cookies), the methods the API has, and Parse's headers allowed on preflight.
+ */
+const ALLOWED_HEADERS = [
+  'X-Parse-Master-Key',
+  'X-Parse-REST-API-Key',
+  'X-Parse-Javascript-Key',
+  'X-Parse-Application-Id',
+  'X-Parse-Client-Version',
+  'X-Parse-Session-Token',
+  'X-Requested-With',
+  'X-Parse-Revocable-Session',
+  'X-Parse-Request-Id',
+  'X-Parse-Installation-Id',
+  'X-Parse-Client-Key',
+  'X-Parse-Cloud-Context',
+  'X-Parse-Upload-Mode',
+  'Content-Type',
+  'Pragma',
+  'Cache-Control',
+  'Authorization',
+].join(', ');
+
+export function corsHeaders(_request: Request): Record<string, string> {
+  return {
+    'access-control-allow-origin': '*',
+    'access-control-allow-methods': 'GET,PUT,POST,DELETE,OPTIONS',
+    'access-control-allow-headers': ALLOWED_HEADERS,
+    'access-control-expose-headers': 'X-Parse-Job-Status-Id, X-Parse-Push-Status-Id',
+  };
+}
+
+/** The answer to a CORS preflight (`OPTIONS`): 200 with the headers above, added by the caller. */
+export function preflight(_request: Request): Response {
+  return new Response(null, { status: 200 });
+}

@@ -1,0 +1,2 @@
+export { createRestApi, type RestApi } from './api.ts';
+export type { RestDeps } from './deps.ts';

@@ -1,0 +1,4 @@
+import type { RestRoute } from '../router.ts';
+
+/** Placeholder until this area's endpoints land. */
+export const serverRoutes: RestRoute[] = [];
