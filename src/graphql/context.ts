@@ -4,6 +4,7 @@ import type { ClassDef, SchemaStore } from '../schema/index.ts';
 import type { Loaders } from './loaders.ts';
 import type { Accounts, EmailFlows } from '../auth/index.ts';
 import type { ChangeFeed, LiveEvents } from '../live/types.ts';
+import type { AddressSlots } from '../live/address-slots.ts';
 import type { LiveHooks } from '../live/cloud-hooks.ts';
 import type { CloudJobsApi } from './cloud/jobs.ts';
 import type { PushApi } from './push/send-push.ts';
@@ -92,4 +93,6 @@ export interface LiveContext {
   hooks?: LiveHooks;
   /** Where an afterLiveQueryEvent failure is reported (the event is dropped for that subscriber). */
   onHookError?: (error: unknown) => void;
+  /** Long-lived connections per client address, shared by every live transport (absent: SSE counts its own). */
+  connections?: AddressSlots;
 }

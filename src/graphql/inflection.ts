@@ -45,6 +45,10 @@ export const orderEnumName = (c: string) => `${typeName(c)}Order`;
 export const createFieldsInputName = (c: string) => `Create${typeName(c)}FieldsInput`;
 export const updateFieldsInputName = (c: string) => `Update${typeName(c)}FieldsInput`;
 export const pointerInputName = (c: string) => `${typeName(c)}PointerInput`;
+/** Beyond Parse: the Number fields an update increments atomically (`increment: {views: 1}`). */
+export const incrementInputName = (c: string) => `Increment${typeName(c)}FieldsInput`;
+/** Beyond Parse: the Array fields an update adds to or removes from atomically (`addToArray: {tags: ["a"]}`). */
+export const arrayItemsInputName = (c: string) => `${typeName(c)}ArrayItemsInput`;
 export const relationInputName = (c: string) => `${typeName(c)}RelationInput`;
 export const createInputName = (c: string) => `Create${typeName(c)}Input`;
 export const createPayloadName = (c: string) => `Create${typeName(c)}Payload`;
@@ -74,6 +78,8 @@ export function classNames(className: string): { types: string[]; queries: strin
       updateFieldsInputName(className),
       pointerInputName(className),
       relationInputName(className),
+      incrementInputName(className),
+      arrayItemsInputName(className),
       createInputName(className),
       createPayloadName(className),
       updateInputName(className),

@@ -1,4 +1,4 @@
-import { errors } from '../errors/index.ts';
+import { ErrorCode, errors, ParseError } from '../errors/index.ts';
 import { claimUpload, fileErrors } from '../files/index.ts';
 import type { ClassDef } from '../schema/index.ts';
 import type { WriteInput } from '../core/index.ts';
@@ -91,4 +91,38 @@ export function toWriteInput(cls: ClassDef, classes: ReadonlyMap<string, ClassDe
     }
   }
   return out;
+}
+
+/** An update input's atomic operations (beyond Parse's GraphQL: generators/atomic-inputs.ts), field name → amount or items. */
+export interface AtomicOperationsInput {
+  increment?: Input | null;
+  addToArray?: Input | null;
+  addUniqueToArray?: Input | null;
+  removeFromArray?: Input | null;
+}
+
+/** The array operations of an update input, and the Parse operation each one is. */
+export const ARRAY_OPERATIONS = { addToArray: 'Add', addUniqueToArray: 'AddUnique', removeFromArray: 'Remove' } as const;
+
+/**
+ * Adds an update input's atomic operations to its core write as Parse's REST operations
+ * (`{__op: "Increment", amount}`, Add, AddUnique, Remove), which core checks against the field
+ * and applies in SQL to the stored value. A field changed twice — in `fields` and by an
+ * operation, or by two operations — is refused (105); a null amount or list counts as not given.
+ */
+export function withAtomicOperations(write: WriteInput, input: AtomicOperationsInput): WriteInput {
+  const put = (name: string, operation: Record<string, unknown>, source: string) => {
+    if (Object.hasOwn(write, name))
+      throw new ParseError(ErrorCode.INVALID_KEY_NAME, `Field ${name} is changed twice in one update (${source} and another change).`);
+    write[name] = operation;
+  };
+  for (const [name, amount] of Object.entries(input.increment ?? {})) {
+    if (amount !== null && amount !== undefined) put(name, { __op: 'Increment', amount }, 'increment');
+  }
+  for (const [key, op] of Object.entries(ARRAY_OPERATIONS) as [keyof typeof ARRAY_OPERATIONS, string][]) {
+    for (const [name, objects] of Object.entries(input[key] ?? {})) {
+      if (objects !== null && objects !== undefined) put(name, { __op: op, objects }, key);
+    }
+  }
+  return write;
 }

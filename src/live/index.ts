@@ -18,3 +18,4 @@ export { createPubSub, MemoryPubSub, MemoryBus, RedisPubSub } from './pubsub/ind
 export { encodeLiveChange, decodeLiveChange } from './codec.ts';
 export * from './types.ts';
 export { RedisCounters } from './counters.ts';
+export { AddressSlots } from './address-slots.ts';

@@ -1,8 +1,9 @@
 import { refusalBody, requestAuthenticator, secretEquals, sessionResolver } from '../auth/index.ts';
 import { ErrorCode, ParseError } from '../errors/index.ts';
+import { Auth } from '../security/index.ts';
 import type { RestDeps } from './deps.ts';
 import { parseJsonBody, readRestRequest, type RestRequest } from './request.ts';
-import { errorResponse, jsonResponse } from './respond.ts';
+import { errorResponse, jsonResponse, type RestResult } from './respond.ts';
 import { RestRouter } from './router.ts';
 import { REST_ROUTES } from './routes/index.ts';
 import { corsHeaders, preflight } from './cors.ts';
@@ -19,6 +20,14 @@ export interface RestApi {
 /** A body of this size or more is refused before it is parsed (files have their own limit). */
 function bodyLimit(deps: RestDeps): number {
   return deps.config.limits.maxBodyBytes;
+}
+
+/**
+ * The JavaScript SDK's JSON file upload (`{base64, _ContentType, _ApplicationId, …}`) is read
+ * whole: base64 of a file at the size limit, plus room for the other fields.
+ */
+function fileJsonLimit(deps: RestDeps): number {
+  return Math.max(bodyLimit(deps), Math.ceil(deps.files.config.maxBytes / 3) * 4 + 64 * 1024);
 }
 
 /** A body within `limit` bytes (whatever length it declared); null beyond it, the rest unread. */
@@ -59,6 +68,10 @@ function configuredKeys(deps: RestDeps): string[] {
 
 const UNAUTHORIZED = () => jsonResponse(403, { error: 'unauthorized' });
 
+function answer(result: RestResult | Response): Response {
+  return result instanceof Response ? result : jsonResponse(result.status ?? 200, result.body, result.headers);
+}
+
 /**
  * The REST transport: reads the request (headers or the JavaScript SDK's body form), checks
  * the credentials with the same rules as GraphQL (auth/request-auth.ts), finds the route and
@@ -68,6 +81,7 @@ const UNAUTHORIZED = () => jsonResponse(403, { error: 'unauthorized' });
 export function createRestApi(deps: RestDeps): RestApi {
   const mount = deps.config.rest.path;
   const router = new RestRouter(REST_ROUTES);
+  const handlerDeps: RestDeps = { ...deps, router };
   const authenticate = requestAuthenticator({
     appId: deps.config.appId,
     masterKey: deps.config.masterKey,
@@ -84,14 +98,29 @@ export function createRestApi(deps: RestDeps): RestApi {
     if (method === 'OPTIONS') return preflight(request);
     // A file upload's body is the file: it streams to storage, never parsed as JSON.
     const direct = router.find(method, segments);
+    if (direct?.route.public) {
+      const req = readRestRequest(request, segments, undefined, ip);
+      req.auth = Auth.anonymous().withRequest({ ip, headers: request.headers, installationId: req.installationId, context: req.context });
+      return answer(await direct.route.handler(req, direct.params, deps));
+    }
     let body: Record<string, unknown> | undefined;
-    if (!direct?.route.rawBody && method !== 'GET' && method !== 'HEAD') {
+    if (direct?.route.rawBody && method === 'POST' && !request.headers.has('x-parse-application-id')) {
+      // Without Parse's headers, an upload is the SDK's JSON form (credentials in the body), as Parse reads it.
+      const bytes = await readLimited(request, fileJsonLimit(deps));
+      if (!bytes) return jsonResponse(413, { code: ErrorCode.OBJECT_TOO_LARGE, error: 'Request body is too large' });
+      try {
+        body = parseJsonBody(bytes);
+      } catch {
+        return UNAUTHORIZED();
+      }
+    } else if (!direct?.route.rawBody && method !== 'GET' && method !== 'HEAD') {
       const bytes = await readLimited(request, bodyLimit(deps));
       if (!bytes) return jsonResponse(413, { code: ErrorCode.OBJECT_TOO_LARGE, error: 'Request body is too large' });
       body = parseJsonBody(bytes);
     }
     const req = readRestRequest(request, segments, body, ip);
-    const result = await authenticate(req.credentials);
+    // The address decides whether the master key is accepted (PLINTH_MASTER_KEY_IPS).
+    const result = await authenticate({ ...req.credentials, ip });
     if (result.refused) {
       if (result.status >= 500) deps.logger.error({ err: result.cause }, 'could not resolve the credentials of a REST request');
       return jsonResponse(result.status, refusalBody(result));
@@ -104,9 +133,7 @@ export function createRestApi(deps: RestDeps): RestApi {
       if (router.knows(segments)) return jsonResponse(405, { code: ErrorCode.INVALID_JSON, error: `${req.method} is not allowed on this path` });
       return jsonResponse(404, { code: ErrorCode.INVALID_JSON, error: `unknown path: ${url.pathname}` });
     }
-    const answer = await found.route.handler(req, found.params, deps);
-    if (answer instanceof Response) return answer;
-    return jsonResponse(answer.status ?? 200, answer.body, answer.headers);
+    return answer(await found.route.handler(req, found.params, handlerDeps));
   }
 
   return {

@@ -11,6 +11,7 @@ import type { PushService } from '../push/index.ts';
 import type { FileService } from '../files/index.ts';
 import type { Auth } from '../security/index.ts';
 import type { ClassDef } from '../schema/index.ts';
+import type { RestRouter } from './router.ts';
 
 /** What the REST API acts through: the same services GraphQL's resolvers call. */
 export interface RestDeps {
@@ -31,4 +32,6 @@ export interface RestDeps {
   fileUrl(name: string): string;
   /** Told of every class created, changed or deleted through this API (the audit trail). */
   schemaChanged?(auth: Auth, className: string, before: ClassDef | undefined, after: ClassDef | undefined): Promise<void> | void;
+  /** The route table, set by createRestApi for handlers that dispatch requests of their own (`POST batch`). */
+  router?: RestRouter;
 }

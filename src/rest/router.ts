@@ -15,6 +15,8 @@ export interface RestRoute {
   handler: RestHandler;
   /** The body is the file's bytes (read from `req.raw`), not JSON. */
   rawBody?: boolean;
+  /** Answered without credentials, as Parse does before its header checks (`health`, file downloads); `req.auth` is anonymous. */
+  public?: boolean;
 }
 
 interface CompiledRoute extends RestRoute {

@@ -7,12 +7,15 @@ import { isGraphQLUpload } from './uploads/is-upload.ts';
 import { isJsonPost } from './direct-lane.ts';
 import { isDashboardSocketUrl, isDashboardUrl, sendResponse, toRequest } from './dashboard/index.ts';
 import { splitUpgrades } from './dashboard/upgrades.ts';
+import { attachLiveQuery, isLiveQueryUrl, type LiveQueryServer } from '../rest/live-query/index.ts';
 
 export interface RunningServer {
   server: http.Server;
   url: string;
   /** graphql-ws on the same port and path (WebSocket upgrade). */
   ws: GraphQLWsServer;
+  /** Parse's LiveQuery protocol on the REST mount (ws://host/parse), when the REST API is on. */
+  liveQuery?: LiveQueryServer;
   /**
    * Stops accepting connections, closes WebSockets (their subscriptions end), lets in-flight
    * requests finish (up to `graceMs`, then their connections are cut), then closes Plinth
@@ -153,25 +156,53 @@ export async function listen(plinth: Plinth, port = plinth.config.port, host = p
   });
   server.keepAliveTimeout = 65_000;
   const { config } = plinth;
-  // /dashboard/graphql upgrades go to the dashboard's socket (cookie and Origin checked), the rest to graphql-ws.
-  const lanes = splitUpgrades(server, (req) => isDashboardSocketUrl(req.url));
+  // /dashboard/graphql upgrades go to the dashboard's socket (cookie and Origin checked), the
+  // REST mount's to LiveQuery (the SDK's default URL: the REST URL with ws://), the rest to graphql-ws.
+  const rest = config.rest;
+  const lanes = splitUpgrades(server, {
+    dashboard: (req) => isDashboardSocketUrl(req.url),
+    liveQuery: (req) => rest.enabled && isLiveQueryUrl(req.url, rest.path),
+  });
   const adminWs = plinth.admin.dashboard.attachWebSocket(lanes.dashboard);
-  const ws = attachGraphQLWs(lanes.rest, {
+  const sessions = sessionResolver(plinth.sessions, plinth.roles);
+  const ws = attachGraphQLWs(lanes.graphql, {
     path: config.graphqlPath,
     appId: config.appId,
     masterKey: config.masterKey,
     masterKeyIps: config.auth.masterKeyIps,
-    sessions: sessionResolver(plinth.sessions, plinth.roles),
+    sessions,
     yoga: plinth.graphql,
     limits: config.live,
+    connections: plinth.live.connections,
     documentLimits: config.limits,
     sessionsEnded: plinth.live.hub,
     beforeConnect: plinth.live.hooks?.beforeConnect,
     logger: plinth.logger,
     trustedDocuments: plinth.trustedDocuments,
   });
-  plinth.live.countClients(() => ws.connections);
-  plinth.metrics?.countConnections(() => ws.connections);
+  const liveQuery = rest.enabled
+    ? attachLiveQuery(lanes.liveQuery, {
+        path: rest.path,
+        appId: config.appId,
+        masterKey: config.masterKey,
+        masterKeyIps: config.auth.masterKeyIps,
+        clientKeys: Object.values(rest.clientKeys).filter((k): k is string => !!k),
+        sessions,
+        events: plinth.live.hub,
+        sessionsEnded: plinth.live.hub,
+        schema: plinth.schemaStore,
+        fileUrl: (name) => plinth.fileDownloads.url(name),
+        hooks: plinth.live.hooks,
+        onHookError: plinth.live.context.onHookError,
+        limits: config.live,
+        connections: plinth.live.connections,
+        maxMessageBytes: config.limits.maxBodyBytes,
+        logger: plinth.logger,
+      })
+    : undefined;
+  const socketCount = () => ws.connections + (liveQuery?.connections ?? 0);
+  plinth.live.countClients(socketCount);
+  plinth.metrics?.countConnections(socketCount);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -187,6 +218,7 @@ export async function listen(plinth: Plinth, port = plinth.config.port, host = p
     server,
     url,
     ws,
+    liveQuery,
     stop(graceMs = 10_000) {
       stopping ??= (async () => {
         closing = true;
@@ -196,7 +228,7 @@ export async function listen(plinth: Plinth, port = plinth.config.port, host = p
         for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-        await Promise.all([ws.close(Math.min(graceMs, 2000)), adminWs?.close()]);
+        await Promise.all([ws.close(Math.min(graceMs, 2000)), liveQuery?.close(Math.min(graceMs, 2000)), adminWs?.close()]);
         await closed;
         clearTimeout(timer);
         await plinth.close();

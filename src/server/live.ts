@@ -4,7 +4,7 @@ import type { SchemaStore } from '../schema/index.ts';
 import type { ChangeEvents } from '../core/index.ts';
 import type { RoleResolver } from '../security/index.ts';
 import type { Sessions } from '../auth/index.ts';
-import { createPubSub, LiveHub, publishChanges, publishSessionsEnded, SharedInterest, type PubSub } from '../live/index.ts';
+import { AddressSlots, createPubSub, LiveHub, publishChanges, publishSessionsEnded, SharedInterest, type PubSub } from '../live/index.ts';
 import { syncSchema } from '../live/schema-sync.ts';
 import type { LiveContext } from '../graphql/context.ts';
 import { cloudLiveHooks, type LiveHooks } from '../live/cloud-hooks.ts';
@@ -18,6 +18,8 @@ export interface LiveQueries {
   context: LiveContext;
   /** Cloud code's beforeConnect and friends, when cloud code runs here. */
   hooks?: LiveHooks;
+  /** Long-lived connections per client address: one budget for graphql-ws, SSE subscriptions and LiveQuery sockets. */
+  connections: AddressSlots;
   /** Tells the hooks how many WebSocket connections this instance holds (the ws server, once listening). */
   countClients(count: () => number): void;
   /** Stops in order: no more publishing and schema messages, subscriptions end, then the pub/sub closes. */
@@ -74,14 +76,16 @@ export async function startLive(deps: LiveDeps): Promise<LiveQueries> {
   let clients = () => 0;
   const hooks = deps.cloud && cloudLiveHooks(deps.cloud, { clients: () => clients(), subscriptions: () => hub.subscriptionCount });
   const onHookError = (error: unknown) => logger.warn({ err: error }, 'afterLiveQueryEvent failed: the event was not sent to that subscriber');
+  const connections = new AddressSlots(config.live.maxConnectionsPerIp);
   return {
     pubsub,
     hub,
     hooks,
+    connections,
     countClients(count) {
       clients = count;
     },
-    context: { events: hub, feed: hub, rolesOf: (userId) => deps.roles.rolesOf(userId), hooks, onHookError },
+    context: { events: hub, feed: hub, rolesOf: (userId) => deps.roles.rolesOf(userId), hooks, onHookError, connections },
     async close() {
       await Promise.all(stops.map((stop) => stop()));
       await hub.close();

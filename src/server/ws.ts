@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { AddressSlots } from '../live/index.ts';
 import type { Duplex } from 'node:stream';
 import { getOperationAST, type ExecutionArgs, type GraphQLError } from 'graphql';
 import { createGraphQLError, type YogaServerInstance } from 'graphql-yoga';
@@ -29,6 +30,8 @@ export interface GraphQLWsOptions {
   /** The HTTP endpoint's Yoga: operations run through its plugins (auth context, limits, masking). */
   yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext>;
   limits: Pick<LiveConfig, 'maxSubscriptionsPerConnection' | 'maxConnectionsPerIp' | 'keepAliveMs'>;
+  /** The per-address budget shared with the other live transports (absent: this server's own). */
+  connections?: AddressSlots;
   /** The document limits of HTTP requests that run before parsing (Yoga's onParams does not run here). */
   documentLimits: Pick<Limits, 'maxNesting' | 'maxInputDepth' | 'maxDocumentBytes'>;
   /** Ended sessions (logOut, revocation, expiry): connections opened with them are closed. */
@@ -64,7 +67,7 @@ export const TOO_MANY_CONNECTIONS = 4429;
 export function attachGraphQLWs(server: http.Server, options: GraphQLWsOptions): GraphQLWsServer {
   const { limits, logger } = options;
   const wss = new WebSocketServer({ noServer: true });
-  const perIp = new Map<string, number>();
+  const slots = options.connections ?? new AddressSlots(limits.maxConnectionsPerIp);
   const connections = new Map<object, WsConnection>();
   let closing = false;
   const stopWatching = options.sessionsEnded?.onSessionsEnded((ended) => {
@@ -78,18 +81,13 @@ export function attachGraphQLWs(server: http.Server, options: GraphQLWsOptions):
     }
     const ip = req.socket.remoteAddress ?? '';
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const count = (perIp.get(ip) ?? 0) + 1;
-      if (count > limits.maxConnectionsPerIp) {
-        logger?.warn({ ip, limit: limits.maxConnectionsPerIp }, 'WebSocket connection refused: too many from this address');
+      const release = slots.take(ip);
+      if (!release) {
+        logger?.warn({ ip, limit: slots.maxPerAddress }, 'WebSocket connection refused: too many from this address');
         ws.close(TOO_MANY_CONNECTIONS, closeReason(ErrorCode.REQUEST_LIMIT_EXCEEDED, 'Too many connections from this address'));
         return;
       }
-      perIp.set(ip, count);
-      ws.once('close', () => {
-        const left = (perIp.get(ip) ?? 1) - 1;
-        if (left > 0) perIp.set(ip, left);
-        else perIp.delete(ip);
-      });
+      ws.once('close', release);
       wss.emit('connection', ws, req);
     });
   };

@@ -16,6 +16,7 @@ import { useLimits } from './plugins/use-limits.ts';
 import { maskError } from './plugins/mask-error.ts';
 import { useJit } from './plugins/use-jit.ts';
 import { documentCache } from './document-cache.ts';
+import { AddressSlots } from '../live/index.ts';
 import { useSseLimit } from './plugins/use-sse-limit.ts';
 import { useTrustedDocuments, type TrustedDocuments } from './plugins/use-trusted-documents.ts';
 import { useRequestErrors } from './plugins/use-request-errors.ts';
@@ -163,7 +164,7 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
       ...useLimits(config.limits, config.production),
       useRequestErrors(),
       useJit(),
-      useSseLimit(config.live.maxConnectionsPerIp),
+      useSseLimit(deps.live?.connections ?? new AddressSlots(config.live.maxConnectionsPerIp)),
       useCloudTrace(logger),
     ],
     context: (initial: { request?: Request; req?: { socket?: { remoteAddress?: string } } } & Partial<SocketContext>) => {

@@ -39,6 +39,8 @@ describe('inflection (names as Parse Server derives them)', () => {
           "UpdatePostFieldsInput",
           "PostPointerInput",
           "PostRelationInput",
+          "IncrementPostFieldsInput",
+          "PostArrayItemsInput",
           "CreatePostInput",
           "CreatePostPayload",
           "UpdatePostInput",

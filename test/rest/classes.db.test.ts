@@ -46,4 +46,12 @@ describe('REST classes', () => {
     expect(client.status).toBe(400);
     expect(client.body.code).toBe(119);
   });
+
+  it('refuses a body over the limit with 413 (code 116) and keeps serving', async () => {
+    const big = JSON.stringify({ text: 'x'.repeat(s.plinth.config.limits.maxBodyBytes + 10) });
+    const refused = await rest('POST', 'classes/GameScore', { master: true, body: big });
+    expect(refused.status).toBe(413);
+    expect(refused.body.code).toBe(116);
+    expect((await rest('GET', 'classes/GameScore', { master: true })).status).toBe(200);
+  });
 });

@@ -40,6 +40,29 @@ export class Accounts {
     return { sessionToken: session.token, user: await readOwnUser(this.ctx, user.objectId, session.sessionId, userFields) };
   }
 
+  /**
+   * Starts a session for a user without their credentials (Parse's loginAs: the caller checks
+   * the master key). As in Parse, no login guard or hook runs; the user is read as master.
+   */
+  async logInAs(userId: string, origin: RequestOrigin, userFields: readonly string[]): Promise<LoggedIn> {
+    const user = await this.deps.core.get(Auth.master(), '_User', userId, userFields).catch((error: unknown) => {
+      if (error instanceof ParseError && error.code === ErrorCode.OBJECT_NOT_FOUND) throw new ParseError(ErrorCode.OBJECT_NOT_FOUND, 'user not found');
+      throw error;
+    });
+    const session = await this.deps.sessions.create(userId, { action: 'login', authProvider: 'masterkey' }, this.deps.db, origin.installationId);
+    return { sessionToken: session.token, user };
+  }
+
+  /**
+   * Checks a username (or email) and password with every guard of a login, starting no session
+   * (Parse's verifyPassword); the user as they see themselves.
+   */
+  async verifyPassword(username: string, password: string, origin: RequestOrigin, userFields: readonly string[]): Promise<ParseObject> {
+    const user = await authenticate(this.ctx, username, password, origin);
+    const auth = Auth.user(user.objectId, await this.deps.roles.rolesOf(user.objectId));
+    return this.deps.core.get(auth, '_User', user.objectId, userFields);
+  }
+
   /** Logs in (or signs up) the user behind third-party authData. */
   logInWith(
     authData: Record<string, unknown>,

@@ -26,7 +26,7 @@ export function declareInputs(ctx: GenContext, cls: ClassDef): void {
 }
 
 /** Writable fields (ACL first, then the class fields; password for _User, which is write-only). */
-function writableFields(cls: ClassDef): [string, FieldDef][] {
+export function writableFields(cls: ClassDef): [string, FieldDef][] {
   return Object.entries(cls.fields)
     .filter(([name]) => !['objectId', 'createdAt', 'updatedAt', 'ACL'].includes(name))
     .sort(([a], [b]) => a.localeCompare(b));

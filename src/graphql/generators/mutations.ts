@@ -6,10 +6,11 @@ import { inp, out } from '../type-spec.ts';
 import * as names from '../inflection.ts';
 import { selectedFields, subNodes } from '../selection.ts';
 import { readFieldsFor } from '../read-fields.ts';
-import { toWriteInput } from '../write-input.ts';
+import { toWriteInput, withAtomicOperations, type AtomicOperationsInput } from '../write-input.ts';
 import type { GenContext } from './context.ts';
+import { atomicUpdateFields, declareAtomicInputs, implementAtomicInputs } from './atomic-inputs.ts';
 
-type MutationInput = { id?: string; fields?: Record<string, unknown> | null; clientMutationId?: string | null };
+type MutationInput = { id?: string; fields?: Record<string, unknown> | null; clientMutationId?: string | null } & AtomicOperationsInput;
 
 /** The fields a mutation payload's object selects (read back in the write's own statement). */
 function payloadFields(info: GraphQLResolveInfo, cls: ClassDef, payloadType: string): string[] {
@@ -23,6 +24,7 @@ export function declareMutationTypes(ctx: GenContext, cls: ClassDef): void {
   const c = cls.className;
   for (const name of [names.createInputName, names.updateInputName, names.deleteInputName]) ctx.refs.set(name(c), b.inputRef(name(c)));
   for (const name of [names.createPayloadName, names.updatePayloadName, names.deletePayloadName]) ctx.refs.set(name(c), b.objectRef(name(c)));
+  declareAtomicInputs(ctx, cls);
 }
 
 /** Create/Update/Delete inputs and payloads: `{ post: Post!, clientMutationId: String }`. */
@@ -34,10 +36,12 @@ export function implementMutationTypes(ctx: GenContext, cls: ClassDef): void {
   refs.get(names.createInputName(c)).implement({
     fields: (t: Ref) => ({ fields: t.field(inp(refs.get(names.createFieldsInputName(c)), '')), clientMutationId: t.field(inp('String', '')) }),
   });
+  implementAtomicInputs(ctx, cls);
   refs.get(names.updateInputName(c)).implement({
     fields: (t: Ref) => ({
       id: t.field(inp('ID', '!')),
       fields: t.field(inp(refs.get(names.updateFieldsInputName(c)), '')),
+      ...atomicUpdateFields(ctx, cls, t),
       clientMutationId: t.field(inp('String', '')),
     }),
   });
@@ -73,7 +77,8 @@ export function classMutationFields(ctx: GenContext, cls: ClassDef, t: Ref): Rec
       args: { input: t.arg(inp(ctx.refs.get(names.updateInputName(c)), '!')) },
       resolve: async (_r: unknown, { input }: { input: MutationInput }, gc: GraphQLContext, info: GraphQLResolveInfo) => {
         const fields = payloadFields(info, cls, names.updatePayloadName(c));
-        const object = await gc.core.update(gc.auth, c, names.toObjectId(input.id!, c), toWriteInput(cls, ctx.all, input.fields), { fields });
+        const write = withAtomicOperations(toWriteInput(cls, ctx.all, input.fields), input);
+        const object = await gc.core.update(gc.auth, c, names.toObjectId(input.id!, c), write, { fields });
         return wrap(input.clientMutationId, object);
       },
     }),
