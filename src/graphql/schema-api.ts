@@ -1,7 +1,15 @@
 import type { ClassChange, ClassDef, FieldDef, FieldType } from '../schema/index.ts';
-import { systemFields } from '../schema/index.ts';
 import { errors } from '../errors/index.ts';
-import { checkSchemaChange } from '../security/index.ts';
+import {
+  createSchemaClass,
+  deleteSchemaClass,
+  listedClasses,
+  orderedFields,
+  PLAIN_FIELD_TYPES,
+  requireSchemaRead,
+  updateSchemaClass,
+  type SchemaApiDeps,
+} from '../core/schema-api.ts';
 import type { GraphQLContext } from './context.ts';
 import type { Builder, Ref, Refs } from './builder.ts';
 import { inp, out, type Spec } from './type-spec.ts';
@@ -21,7 +29,8 @@ const ADD_LISTS: [string, FieldType, string][] = [
   ['addRelations', 'Relation', 'RelationFieldInput'],
 ];
 
-const SIMPLE_TYPES = ['String', 'Number', 'Boolean', 'Array', 'Object', 'Date', 'File', 'GeoPoint', 'Polygon', 'Bytes'] as const;
+/** One input and one output type per plain field type (the list the schema API shares with REST). */
+const SIMPLE_TYPES = PLAIN_FIELD_TYPES;
 
 interface FieldInput {
   name: string;
@@ -76,25 +85,9 @@ interface SchemaFieldOutput {
   defaultValue?: unknown;
 }
 
-/**
- * Parse Server's order on PostgreSQL: the default fields, the built-in fields of a system class,
- * then the others as jsonb keeps keys (shorter first, then byte order), so that a class reads
- * the same whether it was just created or loaded from the catalog.
- */
-function byStoredOrder([a]: [string, unknown], [b]: [string, unknown]): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
 /** A class as the schema API returns it. */
 export function classOutput(cls: ClassDef) {
-  const builtIn = ['objectId', 'createdAt', 'updatedAt', 'ACL', ...Object.keys(systemFields(cls.className))];
-  const ordered: [string, FieldDef][] = [
-    ...builtIn.filter((n) => Object.hasOwn(cls.fields, n)).map((n): [string, FieldDef] => [n, cls.fields[n]]),
-    ...Object.entries(cls.fields)
-      .filter(([n]) => !builtIn.includes(n))
-      .sort(byStoredOrder),
-  ];
-  const schemaFields: SchemaFieldOutput[] = ordered.map(([name, f]) => ({
+  const schemaFields: SchemaFieldOutput[] = orderedFields(cls).map(([name, f]) => ({
     name,
     type: f.type,
     targetClassName: f.targetClass,
@@ -102,16 +95,6 @@ export function classOutput(cls: ClassDef) {
     defaultValue: f.defaultValue,
   }));
   return { name: cls.className, schemaFields, classLevelPermissions: cls.classLevelPermissions, indexes: cls.indexes };
-}
-
-/** `classes` order: the system classes as Parse lists them (_User, _Role), then the others by name. */
-function bySystemThenName(a: ClassDef, b: ClassDef): number {
-  const rank = (c: ClassDef) => (c.className === '_User' ? 0 : c.className === '_Role' ? 1 : c.className.startsWith('_') ? 2 : 3);
-  return rank(a) - rank(b) || (a.className < b.className ? -1 : a.className > b.className ? 1 : 0);
-}
-
-function requireMaster(c: GraphQLContext): void {
-  if (!c.auth.isMaster) throw errors.masterKeyRequired();
 }
 
 function requireClass(c: GraphQLContext, name: string): ClassDef {
@@ -225,38 +208,34 @@ export function schemaQueryFields(refs: Refs, t: Ref): Record<string, Ref> {
       ...out(refs.get('Class'), '!'),
       args: { name: t.arg(inp('String', '!')) },
       resolve: (_r: unknown, { name }: { name: string }, c: GraphQLContext) => {
-        requireMaster(c);
+        requireSchemaRead(c.auth);
         return classOutput(requireClass(c, name));
       },
     }),
     classes: t.field({
       ...out(refs.get('Class'), '[!]!'),
       resolve: (_r: unknown, _a: unknown, c: GraphQLContext) => {
-        requireMaster(c);
-        return [...c.schemaStore.current.classes.values()].sort(bySystemThenName).map(classOutput);
+        requireSchemaRead(c.auth);
+        return listedClasses(c.schemaStore.current).map(classOutput);
       },
     }),
   };
 }
 
 export function schemaMutationFields(refs: Refs, t: Ref): Record<string, Ref> {
-  const mutation = (payload: string, input: string, run: (c: GraphQLContext, i: ClassInput) => Promise<ClassDef>) =>
+  // Who may change the schema, the change and its audit record: core/schema-api.ts, shared with REST.
+  const mutation = (payload: string, input: string, run: (deps: SchemaApiDeps, c: GraphQLContext, i: ClassInput) => Promise<ClassDef>) =>
     t.field({
       ...out(refs.get(payload), ''),
       args: { input: t.arg(inp(refs.get(input), '!')) },
       resolve: async (_r: unknown, { input: i }: { input: ClassInput }, c: GraphQLContext) => {
-        requireMaster(c);
-        // A read-only or class-scoped dashboard admin may not change the schema (119).
-        checkSchemaChange(c.auth);
-        const before = c.schemaStore.current.classes.get(i.name);
-        const changed = await run(c, i);
-        await c.schemaChanged?.(c.auth, i.name, before, c.schemaStore.current.classes.get(i.name));
+        const changed = await run({ schemaStore: c.schemaStore, schemaChanged: c.schemaChanged }, c, i);
         return { class: classOutput(changed), clientMutationId: i.clientMutationId ?? null };
       },
     });
   return {
-    createClass: mutation('CreateClassPayload', 'CreateClassInput', (c, i) => c.schemaStore.createClass(i.name, toClassChange(i))),
-    updateClass: mutation('UpdateClassPayload', 'UpdateClassInput', (c, i) => c.schemaStore.updateClass(i.name, toClassChange(i))),
-    deleteClass: mutation('DeleteClassPayload', 'DeleteClassInput', (c, i) => c.schemaStore.deleteClass(i.name)),
+    createClass: mutation('CreateClassPayload', 'CreateClassInput', (d, c, i) => createSchemaClass(d, c.auth, i.name, () => toClassChange(i))),
+    updateClass: mutation('UpdateClassPayload', 'UpdateClassInput', (d, c, i) => updateSchemaClass(d, c.auth, i.name, () => toClassChange(i))),
+    deleteClass: mutation('DeleteClassPayload', 'DeleteClassInput', (d, c, i) => deleteSchemaClass(d, c.auth, i.name)),
   };
 }
