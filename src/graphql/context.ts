@@ -1,5 +1,6 @@
 import type { Auth } from '../security/index.ts';
 import type { Core } from '../core/index.ts';
+import type { SchemaChanged } from '../core/schema-api.ts';
 import type { ClassDef, SchemaStore } from '../schema/index.ts';
 import type { Loaders } from './loaders.ts';
 import type { Accounts, EmailFlows } from '../auth/index.ts';
@@ -48,8 +49,7 @@ export interface GraphQLContext {
   uploads?: RequestUploads;
 }
 
-/** A class as it was and as it is after a schema change made with `auth` (undefined: absent). */
-export type SchemaChanged = (auth: Auth, className: string, before: ClassDef | undefined, after: ClassDef | undefined) => Promise<void>;
+export type { SchemaChanged } from '../core/schema-api.ts';
 
 /** What GraphQL needs to link to and delete stored files (server/app.ts builds it over files/). */
 export interface FileAccessContext {

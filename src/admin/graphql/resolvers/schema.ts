@@ -1,5 +1,6 @@
-import { errors } from '../../../errors/index.ts';
-import { FIELD_TYPES as ALL_FIELD_TYPES, type ClassChange, type ClassDef, type FieldDef, type FieldType } from '../../../schema/index.ts';
+import type { ClassDef } from '../../../schema/index.ts';
+import { bySystemThenName } from '../../../core/schema-api.ts';
+import { classChangeFromJson } from '../../../core/schema-json.ts';
 import { classOutput } from '../../../graphql/schema-api.ts';
 import { adminMayWrite } from '../../../security/index.ts';
 import { auditedSchemaChange } from '../../audit/index.ts';
@@ -11,42 +12,6 @@ import { requireFeature, type AdminContext } from '../context.ts';
  * field format. CLPs — pointer permissions and protected fields included — and indexes pass
  * through as Parse's JSON.
  */
-
-const FIELD_TYPES: ReadonlySet<string> = new Set<FieldType>(ALL_FIELD_TYPES);
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** `{name: {type, targetClass, required, defaultValue} | {__op: "Delete"}}` as a catalog change. */
-export function classChange(fields: unknown, classLevelPermissions: unknown, indexes: unknown): ClassChange {
-  const addFields: Record<string, FieldDef> = Object.create(null);
-  const removeFields: string[] = [];
-  if (fields !== undefined && fields !== null) {
-    if (!isObject(fields)) throw errors.invalidJson('fields must be a JSON object');
-    for (const [name, spec] of Object.entries(fields)) {
-      if (!isObject(spec)) throw errors.invalidJson(`Field ${name}: expected {type, targetClass, required, defaultValue} or {__op: "Delete"}`);
-      if (spec.__op === 'Delete') {
-        removeFields.push(name);
-        continue;
-      }
-      if (typeof spec.type !== 'string' || !FIELD_TYPES.has(spec.type as FieldType))
-        throw errors.incorrectType(`Field ${name}: invalid type ${String(spec.type)}`);
-      const def: FieldDef = { type: spec.type as FieldType };
-      if (typeof spec.targetClass === 'string') def.targetClass = spec.targetClass;
-      if (spec.required === true) def.required = true;
-      if (spec.defaultValue !== undefined && spec.defaultValue !== null) def.defaultValue = spec.defaultValue;
-      addFields[name] = def;
-    }
-  }
-  const change: ClassChange = { addFields, removeFields };
-  if (classLevelPermissions !== undefined && classLevelPermissions !== null) change.classLevelPermissions = classLevelPermissions;
-  if (indexes !== undefined && indexes !== null) {
-    if (!isObject(indexes)) throw errors.invalidJson('indexes must be a JSON object');
-    change.indexes = indexes;
-  }
-  return change;
-}
 
 /** Fields every admin who may read a class sees (as security/admin-scope.ts decides). */
 const ALWAYS_SHOWN = new Set(['objectId', 'createdAt', 'updatedAt', 'ACL']);
@@ -73,12 +38,8 @@ export function classes(c: AdminContext) {
   const scoped = c.principal.auth.admin?.classes;
   return [...c.deps.schemaStore.current.classes.values()]
     .filter((cls) => !scoped || scoped.has(cls.className))
-    .sort((a, b) => rank(a.className) - rank(b.className) || (a.className < b.className ? -1 : a.className > b.className ? 1 : 0))
+    .sort(bySystemThenName)
     .map((cls) => classInfo(c, cls));
-}
-
-function rank(name: string): number {
-  return name === '_User' ? 0 : name === '_Role' ? 1 : name.startsWith('_') ? 2 : 3;
 }
 
 /**
@@ -92,12 +53,16 @@ function change(c: AdminContext, className: string, run: () => Promise<ClassDef>
 }
 
 export async function createClass(c: AdminContext, args: { className: string; fields?: unknown; classLevelPermissions?: unknown }) {
-  const spec = classChange(args.fields, args.classLevelPermissions, undefined);
+  const spec = classChangeFromJson(args.className, { fields: args.fields, classLevelPermissions: args.classLevelPermissions }, undefined);
   return classInfo(c, await change(c, args.className, () => c.deps.schemaStore.createClass(args.className, spec)));
 }
 
 export async function updateClass(c: AdminContext, args: { className: string; fields?: unknown; classLevelPermissions?: unknown; indexes?: unknown }) {
-  const spec = classChange(args.fields, args.classLevelPermissions, args.indexes);
+  const spec = classChangeFromJson(
+    args.className,
+    { fields: args.fields, classLevelPermissions: args.classLevelPermissions, indexes: args.indexes },
+    c.deps.schemaStore.getClass(args.className),
+  );
   return classInfo(c, await change(c, args.className, () => c.deps.schemaStore.updateClass(args.className, spec)));
 }
 
