@@ -45,9 +45,13 @@ export function whereParam(value: unknown): Record<string, unknown> | undefined 
   return parsed as Record<string, unknown>;
 }
 
-/** Parse's order keys (`-createdAt,title`) as core's order. */
+/**
+ * Parse's order keys (`-createdAt,title`) as core's order. `$score` (the SDK's sortByTextScore,
+ * relevance of a fullText match) is left out: core has no text rank to order by, and the query
+ * itself is still answered rather than refused.
+ */
 function orderOf(value: unknown, cls: ClassDef) {
-  const keys = listParam(value, 'order');
+  const keys = listParam(value, 'order')?.filter((k) => k !== '$score' && k !== '-$score');
   return parseOrder(
     keys?.map((k) => (k.startsWith('-') ? `${k.slice(1)}_DESC` : `${k}_ASC`)),
     cls,
@@ -102,17 +106,55 @@ export function fieldsParam(params: Record<string, unknown>, cls: ClassDef): str
   return [...new Set(base.filter((f) => !excluded.has(f) || f === 'objectId'))];
 }
 
+/** `$relatedTo`: the objects one owner's relation field holds (the SDK's `relation.query()`). */
+export interface RelatedTo {
+  className: string;
+  objectId: string;
+  key: string;
+}
+
+/** A `$relatedTo` operand, checked: `{object: <pointer>, key: <relation field>}` (102 otherwise). */
+function relatedToOf(value: unknown): RelatedTo {
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const object = isRecord(value) ? value.object : undefined;
+  if (!isRecord(value) || !isRecord(object) || typeof object.className !== 'string' || typeof object.objectId !== 'string' || typeof value.key !== 'string')
+    throw errors.invalidQuery('$relatedTo needs {object: a pointer, key: a relation field}');
+  return { className: object.className, objectId: object.objectId, key: value.key };
+}
+
+/** A `$relatedTo` inside `$or`/`$and`/`$nor`: Plinth reads relations as a whole find, at the top only (102, not a wrong answer). */
+function refuseNestedRelatedTo(where: Record<string, unknown>): void {
+  for (const key of ['$or', '$and', '$nor']) {
+    const parts = Object.hasOwn(where, key) ? where[key] : undefined;
+    if (!Array.isArray(parts)) continue;
+    for (const part of parts) {
+      if (typeof part !== 'object' || part === null) continue;
+      if (Object.hasOwn(part, '$relatedTo')) throw errors.invalidQuery('$relatedTo is supported at the top level of a where only');
+      refuseNestedRelatedTo(part as Record<string, unknown>);
+    }
+  }
+}
+
 /** What a REST find asks of core, with the include paths core does not read itself. */
 export interface RestFind {
   request: FindRequest;
   nested: Map<string, string[]>;
   /** `count=1`: answer the total too; `limit=0` with it answers only the count. */
   count: boolean;
+  /** A top-level `$relatedTo`, taken out of the where: the find is then of that relation. */
+  relatedTo?: RelatedTo;
 }
 
 /** A find's parameters (`where`, `order`, `limit`, `skip`, `keys`, `excludeKeys`, `include`, `count`) as core's request. */
 export function restFind(params: Record<string, unknown>, cls: ClassDef, classes: ReadonlyMap<string, ClassDef>, defaultLimit = 100): RestFind {
-  const where = whereParam(params.where);
+  let where = whereParam(params.where);
+  let relatedTo: RelatedTo | undefined;
+  if (where && Object.hasOwn(where, '$relatedTo')) {
+    const { $relatedTo, ...rest } = where;
+    relatedTo = relatedToOf($relatedTo);
+    where = rest;
+  }
+  if (where) refuseNestedRelatedTo(where);
   const limit = intParam(params.limit, 'limit') ?? defaultLimit;
   const skip = intParam(params.skip, 'skip') ?? 0;
   if (skip < 0) throw errors.invalidQuery('skip must be a non-negative integer');
@@ -135,5 +177,6 @@ export function restFind(params: Record<string, unknown>, cls: ClassDef, classes
     },
     nested: plan.nested,
     count,
+    relatedTo,
   };
 }

@@ -1,11 +1,11 @@
-import { errors } from '../errors/index.ts';
-import { INCLUDED, type ParseObject } from '../core/index.ts';
+import { ErrorCode, errors, ParseError } from '../errors/index.ts';
+import { INCLUDED, type FindResult, type ParseObject } from '../core/index.ts';
 import type { ClassDef } from '../schema/index.ts';
 import { readPolicy, type Auth } from '../security/index.ts';
 import { decodeWrite } from './codec/decode.ts';
 import { encodeObject, encodeValue, type EncodeContext } from './codec/encode.ts';
 import type { RestDeps } from './deps.ts';
-import { defaultFields, fieldsParam, includePlan, restFind } from './find-params.ts';
+import { defaultFields, fieldsParam, includePlan, restFind, type RestFind } from './find-params.ts';
 import type { RestRequest } from './request.ts';
 import type { RestResult } from './respond.ts';
 import { classForWrite } from './schema-on-write.ts';
@@ -61,16 +61,71 @@ export async function includeRest(
   }
 }
 
+/**
+ * `redirectClassNameForKey`: the SDK's relation query on an object whose relation it has not
+ * seen (`relation.query()` without a target class) asks for the class of `key`'s targets; a key
+ * that is no relation keeps the class, as Parse does.
+ */
+function redirectedClass(deps: RestDeps, className: string, key: unknown): string {
+  if (typeof key !== 'string' || key === '') return className;
+  const fields = deps.schemaStore.getClass(className)?.fields;
+  const def = fields && Object.hasOwn(fields, key) ? fields[key] : undefined;
+  return def?.type === 'Relation' && def.targetClass ? def.targetClass : className;
+}
+
+const NOTHING_RELATED: FindResult = { objects: [], count: 0, skip: 0, hasNextPage: false, hasPreviousPage: false, cursor: () => '' };
+
+/**
+ * A find under `$relatedTo` (`relation.query()`): the objects of the owner's relation field, with
+ * the rest of the find applied, as core reads a relation for GraphQL. As Parse Server 9 does, a
+ * caller who may not read the owner gets none (the relation is no oracle of membership), and a
+ * relation field protected from the caller is refused (119, core's check). An owner class or
+ * field that is not a relation to this class holds nothing.
+ */
+async function findRelatedTo(deps: RestDeps, auth: Auth, cls: ClassDef, find: RestFind): Promise<FindResult> {
+  const { className: ownerClass, objectId: ownerId, key } = find.relatedTo!;
+  const ownerFields = deps.schemaStore.getClass(ownerClass)?.fields;
+  const def = ownerFields && Object.hasOwn(ownerFields, key) ? ownerFields[key] : undefined;
+  if (def?.type !== 'Relation' || def.targetClass !== cls.className) return NOTHING_RELATED;
+  if (!auth.isMaster) {
+    // The server's own check, as Parse's: the owner class's read triggers do not see it.
+    const readable = await deps.core.getMany(auth, ownerClass, [ownerId], ['objectId'], undefined, false).then(
+      (found) => found.has(ownerId),
+      (error: unknown) => {
+        if (error instanceof ParseError && (error.code === ErrorCode.OBJECT_NOT_FOUND || error.code === ErrorCode.OPERATION_FORBIDDEN)) return false;
+        throw error;
+      },
+    );
+    if (!readable) return NOTHING_RELATED;
+  }
+  // Core reads a relation's page without includes: the one-level ones are read here afterwards.
+  const { include, ...request } = find.request;
+  const found = (await deps.core.findRelated(auth, ownerClass, key, [ownerId], request)).get(ownerId) ?? NOTHING_RELATED;
+  if (include?.length)
+    await includeRest(
+      deps,
+      auth,
+      found.objects,
+      cls,
+      new Map(),
+      include.map((i) => i.field),
+    );
+  return found;
+}
+
 /** `GET classes/<C>`: `{results}` (and `count` when asked); a class that does not exist has no objects. */
-export async function findObjects(deps: RestDeps, req: RestRequest, className: string): Promise<RestResult> {
+export async function findObjects(deps: RestDeps, req: RestRequest, requestedClass: string): Promise<RestResult> {
+  const className = redirectedClass(deps, requestedClass, req.params.redirectClassNameForKey);
+  // The SDK reads the objects' class from the answer when it asked for a redirect.
+  const redirected = className !== requestedClass ? { className } : {};
   const cls = deps.schemaStore.getClass(className);
-  if (!cls) return { body: req.params.count ? { results: [], count: 0 } : { results: [] } };
+  if (!cls) return { body: req.params.count ? { results: [], count: 0, ...redirected } : { results: [], ...redirected } };
   const find = restFind(req.params, cls, deps.schemaStore.current.classes);
-  const found = await deps.core.find(req.auth, className, find.request);
+  const found = find.relatedTo ? await findRelatedTo(deps, req.auth, cls, find) : await deps.core.find(req.auth, className, find.request);
   if (find.nested.size) await includeRest(deps, req.auth, found.objects, cls, find.nested, []);
   const ctx = encodeContext(deps);
   const results = find.request.wantObjects ? found.objects.map((o) => encodeObject(o, ctx)) : [];
-  return { body: find.count ? { results, count: found.count ?? 0 } : { results } };
+  return { body: find.count ? { results, count: found.count ?? 0, ...redirected } : { results, ...redirected } };
 }
 
 /** `GET classes/<C>/<id>`: the object (`keys`, `excludeKeys`, `include` as for a find), or 101. */
@@ -106,7 +161,7 @@ function isOperation(value: unknown): value is { __op: string } {
  * object — every field, of which those that differ from what was sent are answered. Only when the
  * caller may `get` objects of the class: the answer is a read.
  */
-function fieldsToAnswer(deps: RestDeps, auth: Auth, cls: ClassDef, body: Record<string, unknown>): string[] {
+export function fieldsToAnswer(deps: RestDeps, auth: Auth, cls: ClassDef, body: Record<string, unknown>): string[] {
   const fromOps = Object.keys(body).filter((k) => Object.hasOwn(cls.fields, k) && isOperation(body[k]) && OPERATIONS_WITH_RESULT.has(body[k].__op));
   const triggered = deps.cloud.runtime.registry.has('beforeSave', cls.className);
   const wanted = triggered ? defaultFields(cls).filter((f) => cls.fields[f].type !== 'Relation') : fromOps;
@@ -120,7 +175,7 @@ function fieldsToAnswer(deps: RestDeps, auth: Auth, cls: ClassDef, body: Record<
 }
 
 /** Fields of a written object whose value differs from what the client sent (Parse answers those). */
-function changedFields(saved: ParseObject, cls: ClassDef, sent: Record<string, unknown>, fields: string[], ctx: EncodeContext): Record<string, unknown> {
+export function changedFields(saved: ParseObject, cls: ClassDef, sent: Record<string, unknown>, fields: string[], ctx: EncodeContext): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of fields) {
     if (key === 'objectId' || key === 'createdAt' || key === 'updatedAt' || !Object.hasOwn(saved, key)) continue;

@@ -44,6 +44,12 @@ export function parseReferenceOps(cls: ClassDef, field: FieldRef, ops: Record<st
       parts.push({ kind: 'in', field, values: operand.map((v) => normalizeValue(field, v, cls.className)), negated: op === 'notIn' });
     } else if (field.type === 'Relation' && op === 'equalTo') {
       parts.push(relationContains(cls, field, [operand]));
+    } else if (field.type === 'Relation' && (op === 'notEqualTo' || op === 'in' || op === 'notIn')) {
+      // Parse REST: $in relates one of the objects, $ne / $nin none of them.
+      const values = op === 'notEqualTo' ? [operand] : operand;
+      if (!Array.isArray(values)) invalid(`${op} must be a list`);
+      const related = relationContains(cls, field, values);
+      parts.push(op === 'in' ? related : { kind: 'nor', conditions: [related] });
     } else {
       invalid(`Invalid operator ${op} for ${field.type} field ${field.name}`);
     }

@@ -12,7 +12,7 @@ export interface EncodeContext {
  * every other field in Parse JSON (`{__type: 'Date', iso}`, `{__type: 'Pointer', className,
  * objectId}`, files with their URL, points, polygons, bytes, relations by class); an included
  * pointer becomes the whole object (`__type: 'Object'`). Absent and null fields are left out,
- * as Parse Server on PostgreSQL does.
+ * as Parse Server on PostgreSQL does; relation fields are always there.
  */
 export function encodeObject(obj: ParseObject, ctx: EncodeContext): Record<string, unknown> {
   const cls = ctx.classes.get(classOf(obj));
@@ -26,11 +26,12 @@ export function encodeObject(obj: ParseObject, ctx: EncodeContext): Record<strin
     const encoded = target ? { ...encodeObject(target, ctx), __type: 'Object', className: classOf(target) } : encodeValue(key, field, value, ctx);
     Object.defineProperty(out, key, { value: encoded, enumerable: true, writable: true, configurable: true });
   }
-  // Relations have no stored value: Parse answers each with its target class.
+  // Relations have no stored value: Parse answers every relation field of the class with its
+  // target class, on every object it reads (the SDK's `relation()` learns its target from it).
   if (cls)
     for (const [key, field] of Object.entries(cls.fields))
-      if (field.type === 'Relation' && field.targetClass && !Object.hasOwn(out, key) && Object.hasOwn(obj, key))
-        out[key] = { __type: 'Relation', className: field.targetClass };
+      if (field.type === 'Relation' && field.targetClass && !Object.hasOwn(out, key))
+        Object.defineProperty(out, key, { value: { __type: 'Relation', className: field.targetClass }, enumerable: true, writable: true, configurable: true });
   return out;
 }
 
