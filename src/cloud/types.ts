@@ -105,6 +105,8 @@ export interface CloudQuery {
   containedIn(key: string, values: unknown[]): this;
   notContainedIn(key: string, values: unknown[]): this;
   containsAll(key: string, values: unknown[]): this;
+  /** Every prefix starts some string element of the array field (Parse's `$all` of `^…` patterns). */
+  containsAllStartingWith(key: string, prefixes: string[]): this;
   /** Every element of the array field is among `values`. */
   containedBy(key: string, values: unknown[]): this;
   exists(key: string): this;

@@ -85,6 +85,12 @@ export type Condition =
   | { kind: 'text'; field: FieldRef; term: string; language: string; caseSensitive: boolean; diacriticSensitive: boolean }
   /** The array has an element equal to each of `values` (deep equality); an empty list matches nothing. */
   | { kind: 'containsAll'; field: FieldRef; values: unknown[] }
+  /**
+   * For each of `prefixes`, the array has a string element that starts with it, case and code
+   * point exact (Parse's containsAllStartingWith); other elements never qualify, so an empty
+   * prefix asks for some string element. An empty list matches nothing.
+   */
+  | { kind: 'containsAllStartingWith'; field: FieldRef; prefixes: string[] }
   /** Every element of the array equals one of `values`; an empty array qualifies, no value does not. */
   | { kind: 'containedBy'; field: FieldRef; values: unknown[] }
   /**

@@ -22,5 +22,5 @@ export { orderKeys, reverseKeys } from './sql/keyset.ts';
 export { aliasCounter, type SqlContext } from './sql/context.ts';
 export { distanceSql } from './sql/geo.ts';
 export { compileMatcher, unsupportedInMemory, type MatchObject } from './match/index.ts';
-export { atomicSql, type AtomicOp } from './sql/atomic.ts';
+export { atomicSql, type AtomicOp, type NestedChange, type NestedEdit, type ValueOp } from './sql/atomic.ts';
 export { conditionToRest, restKey, restValue, type RestWhere } from './rest/index.ts';

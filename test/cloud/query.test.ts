@@ -116,6 +116,7 @@ describe('every constraint reads back through parseWhere', () => {
     ['containedIn pointers', (q) => q.containedIn('author', [author, 'a2']), { kind: 'in', values: ['a1', 'a2'], negated: false }],
     ['notContainedIn', (q) => q.notContainedIn('title', ['a']), { kind: 'in', negated: true }],
     ['containsAll', (q) => q.containsAll('tags', ['a', 'b']), { kind: 'containsAll', values: ['a', 'b'] }],
+    ['containsAllStartingWith', (q) => q.containsAllStartingWith('tags', ['fo', 'a.b']), { kind: 'containsAllStartingWith', prefixes: ['fo', 'a.b'] }],
     ['containedBy', (q) => q.containedBy('tags', ['a', 'b']), { kind: 'containedBy' }],
     ['exists', (q) => q.exists('title'), { kind: 'exists', exists: true }],
     ['doesNotExist on a relation', (q) => q.doesNotExist('editors'), { kind: 'relationMatches', negated: true }],

@@ -38,7 +38,7 @@ export const THING_FIELDS = {
   addBytes: [{ name: 'data' }],
   addFiles: [{ name: 'doc' }],
   addObjects: [{ name: 'meta' }],
-  addArrays: [{ name: 'tags' }, { name: 'nums' }, { name: 'objs' }],
+  addArrays: [{ name: 'tags' }, { name: 'nums' }, { name: 'objs' }, { name: 'words' }],
   addGeoPoint: { name: 'loc' },
   addPolygons: [{ name: 'area' }],
   addPointers: [{ name: 'owner', targetClassName: 'Owner' }],
@@ -60,6 +60,7 @@ export const THINGS = (id: Ids): Record<string, unknown>[] => [
     tags: ['red', 'green'],
     nums: [1, 5],
     objs: [{ k: 1, v: 'a' }],
+    words: ['foo', 'drop', 'Bar'],
     loc: SF,
     area: square(37, -123, 38, -122),
   },
@@ -77,6 +78,7 @@ export const THINGS = (id: Ids): Record<string, unknown>[] => [
     tags: ['blue'],
     nums: [10],
     objs: [{ k: 2 }, { k: 1, v: 'b' }],
+    words: ['50%_off', 'a\\b', 'x.y*', 'fo', 'tab\there'],
     loc: { latitude: 37.8044, longitude: -122.2712 },
     area: square(33, -119, 35, -117),
   },
@@ -93,19 +95,28 @@ export const THINGS = (id: Ids): Record<string, unknown>[] => [
     meta: { color: 'red', size: '30' },
     tags: ['red', 'blue', 'green'],
     nums: [],
+    words: ['food', 12, 'dr'],
     loc: { latitude: 37.3382, longitude: -121.8863 },
   },
-  { title: 'd', name: 'Date', n: 0, note: 'Ünïcödé straße', meta: {}, tags: [], nums: [2, 'x'], loc: { latitude: 34.0522, longitude: -118.2437 } },
+  { title: 'd', name: 'Date', n: 0, note: 'Ünïcödé straße', meta: {}, tags: [], nums: [2, 'x'], words: [], loc: { latitude: 34.0522, longitude: -118.2437 } },
   {
     title: 'e',
     name: '',
     note: 'no\u00a0break',
     meta: { color: null, size: 5 },
     tags: [['red', 'green'], 'pink'],
+    words: [['foo'], 'dx', { foo: 'dr' }],
     loc: { latitude: 40.7128, longitude: -74.006 },
   },
-  { title: 'f', name: 'éclair', note: 'café au lait', meta: { "it's": 1, 'a b': { 'c-d': 'x' } }, loc: { latitude: 10, longitude: 15 } },
-  { title: 'g', nums: [1.5, 'a', true, null], loc: { latitude: 20, longitude: 20 } },
+  {
+    title: 'f',
+    name: 'éclair',
+    note: 'café au lait',
+    meta: { "it's": 1, 'a b': { 'c-d': 'x' } },
+    words: ['Foo', 'DROP', 'ünï'],
+    loc: { latitude: 10, longitude: 15 },
+  },
+  { title: 'g', nums: [1.5, 'a', true, null], words: [123, 'x\\Ey', null], loc: { latitude: 20, longitude: 20 } },
   { title: 'h', loc: { latitude: 15, longitude: 20.00001 } },
   { title: 'i', loc: { latitude: -17.7134, longitude: 178.065 } },
   { title: 'j', loc: { latitude: -13.759, longitude: -172.1046 } },
@@ -114,12 +125,12 @@ export const THINGS = (id: Ids): Record<string, unknown>[] => [
   { title: 'n', loc: { latitude: 5, longitude: 10.0000005 } },
   { title: 'k', name: '\u{1D49C}' }, // above U+FFFF: after U+FF5A in code point order, before it in UTF-16 units
   { title: 'l', name: '\uFF5A' },
-  { title: 'u', name: 'gone', n: 7, flag: true, meta: { color: 'red' }, tags: ['red'], loc: SF, owner: { link: id('o2') } },
+  { title: 'u', name: 'gone', n: 7, flag: true, meta: { color: 'red' }, tags: ['red'], words: ['foo', 'drop'], loc: SF, owner: { link: id('o2') } },
   { title: 'x' },
 ];
 
 /** The fields of "u" set to null after it is created (unset: no value any more). */
-export const UNSET = { name: null, n: null, flag: null, meta: null, tags: null, loc: null, owner: null };
+export const UNSET = { name: null, n: null, flag: null, meta: null, tags: null, words: null, loc: null, owner: null };
 
 export const ALL = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'u', 'x'];
 /** Every title but these. */
@@ -404,6 +415,44 @@ export const GEO_CASES: AgreementCase[] = [
   { name: 'geoIntersects outside every polygon', where: { area: { geoIntersects: { point: { latitude: 0, longitude: 0 } } } }, expected: [] },
 ];
 
+/** `$all` of `{$regex: '^\\Q…\\E'}` objects, as Parse.Query's containsAllStartingWith sends it. */
+const startingWith = (...prefixes: string[]) => ({ words: { $all: prefixes.map((p) => ({ $regex: `^\\Q${p}\\E` })) } });
+const WITH_STRING_WORDS = ['a', 'b', 'c', 'e', 'f', 'g'];
+
+export const STARTING_WITH_CASES: AgreementCase[] = [
+  { name: 'containsAllStartingWith: every prefix starts some element', where: startingWith('fo', 'dr'), expected: ['a', 'c'] },
+  { name: 'containsAllStartingWith one prefix', where: startingWith('fo'), expected: ['a', 'b', 'c'] },
+  { name: 'containsAllStartingWith is case-sensitive', where: startingWith('Fo'), expected: ['f'] },
+  { name: 'containsAllStartingWith: a whole element is its own prefix', where: startingWith('drop'), expected: ['a'] },
+  { name: 'containsAllStartingWith: longer than every element', where: startingWith('drops'), expected: [] },
+  { name: 'containsAllStartingWith: % is literal', where: startingWith('50%'), expected: ['b'] },
+  { name: 'containsAllStartingWith: % alone matches no element', where: startingWith('%'), expected: [] },
+  { name: 'containsAllStartingWith: _ is literal', where: startingWith('5_'), expected: [] },
+  { name: 'containsAllStartingWith: % and _ literal together', where: startingWith('50%_'), expected: ['b'] },
+  { name: 'containsAllStartingWith: a backslash is literal', where: startingWith('a\\b'), expected: ['b'] },
+  { name: 'containsAllStartingWith: regex punctuation is literal', where: startingWith('x.'), expected: ['b'] },
+  { name: 'containsAllStartingWith: white space', where: startingWith('tab\t'), expected: ['b'] },
+  { name: 'containsAllStartingWith: beyond ASCII', where: startingWith('ün'), expected: ['f'] },
+  {
+    name: 'containsAllStartingWith: a \\E in the text, quoted as the SDK quotes it',
+    where: { words: { $all: [{ $regex: '^\\Qx\\E\\\\E\\Qy\\E' }] } },
+    expected: ['g'],
+  },
+  { name: 'containsAllStartingWith: numbers are not strings', where: startingWith('1'), expected: [] },
+  { name: 'containsAllStartingWith: nested arrays and objects are not strings', where: startingWith('foo', 'dx'), expected: [] },
+  { name: 'containsAllStartingWith an empty prefix: some string element', where: startingWith(''), expected: WITH_STRING_WORDS },
+  { name: '$all of a plain ^prefix regex', where: { words: { $all: [{ $regex: '^dr' }] } }, expected: ['a', 'c'] },
+  { name: '$all of a ^prefix with escaped punctuation', where: { words: { $all: [{ $regex: '^x\\.y\\*' }] } }, expected: ['b'] },
+  { name: 'GraphQL contains with $regex objects', where: { words: { contains: [{ $regex: '^\\Qdr\\E' }] } }, expected: ['a', 'c'] },
+  { name: 'NOR of containsAllStartingWith is its complement', where: { NOR: [startingWith('fo')] }, expected: but('a', 'b', 'c') },
+  {
+    name: 'containsAllStartingWith of no prefix matches nothing',
+    ast: { kind: 'containsAllStartingWith', field: f('words', 'Array'), prefixes: [] },
+    expected: [],
+  },
+  { name: 'a \\E that closes no \\Q is ignored (as PCRE does)', where: { name: { $regex: '^app\\Ele' } }, expected: ['a'] },
+];
+
 export const COMBINATOR_CASES: AgreementCase[] = [
   { name: 'fields are combined with AND', where: { flag: { equalTo: true }, name: { notEqualTo: 'apple' } }, expected: ['c'] },
   { name: 'OR', where: { OR: [{ name: { equalTo: 'apple' } }, { n: { greaterThan: 2 } }] }, expected: ['a', 'b'] },
@@ -428,6 +477,7 @@ export const ALL_CASES: AgreementCase[] = [
   ...IN_EXISTS_CASES,
   ...ID_CASES,
   ...REGEX_CASES,
+  ...STARTING_WITH_CASES,
   ...GEO_CASES,
   ...COMBINATOR_CASES,
 ];

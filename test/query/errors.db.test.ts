@@ -19,6 +19,7 @@ describe('where: bad input', () => {
       addBytes: [{ name: 'data' }],
       addGeoPoint: { name: 'loc' },
       addObjects: [{ name: 'meta' }],
+      addArrays: [{ name: 'tags' }],
       addPointers: [{ name: 'author', targetClassName: 'Author' }],
     });
     await f.add('Item', { title: 'one', n: 1, password: 'visible' });
@@ -86,6 +87,29 @@ describe('where: bad input', () => {
     for (const where of cases) expect(await rest(where), JSON.stringify(where)).toMatchObject({ code: 102 });
   });
 
+  it('$all with regexes: only prefixes, and none beside plain values (102)', async () => {
+    const mixed = { tags: { $all: [{ $regex: '^\\Qa\\E' }, 'b'] } };
+    expect(await rest(mixed)).toEqual({ code: 102, message: 'All $all values must be of regex type or none: [{"$regex":"^\\\\Qa\\\\E"},"b"]' });
+    expect(await rest({ tags: { $all: ['b', { $regex: '^b' }] } })).toMatchObject({
+      code: 102,
+      message: expect.stringMatching(/^All \$all values must be of regex type or none/),
+    });
+    for (const $regex of ['b', 'b$', '^b$', '^b.', '^\\d', '^(b)', '^[b]', '^b|c', '^b\\Q.\\E+', '\\Q^b\\E']) {
+      const res = await rest({ tags: { $all: [{ $regex }] } });
+      expect(res, $regex).toMatchObject({ code: 102, message: expect.stringMatching(/^A regex in \$all must be a prefix: \^ and literal text/) });
+    }
+    const refused = [
+      { tags: { $all: [{ $regex: '^b', $options: 'i' }] } },
+      { tags: { $all: [{ $regex: '^b', $ne: 'c' }] } },
+      { tags: { $all: [{ $regex: 5 }] } },
+      { tags: { $all: [{ $regex: '^(' }] } },
+      { title: { $all: [{ $regex: '^b' }] } },
+    ];
+    for (const where of refused) expect(await rest(where), JSON.stringify(where)).toMatchObject({ code: 102 });
+    // a prefix PostgreSQL cannot hold is a value of the wrong kind, as in any other regex
+    expect(await rest({ tags: { $all: [{ $regex: '^\\Qa\u0000\\E' }] } })).toMatchObject({ code: 111 });
+  });
+
   it('an unknown field or operator is error 102', async () => {
     const cases: Record<string, unknown>[] = [
       { nope: 1 },
@@ -125,6 +149,7 @@ describe('where: bad input', () => {
     expect(await f.titles('Item', { title: { in: ['one\'); DROP TABLE "Item"; --'] } })).toEqual([]);
     expect(await f.titles('Item', { meta: { equalTo: { key: "a'}') OR TRUE --", value: 1 } } })).toEqual([]);
     expect(await f.titles('Item', { title: { matchesRegex: "' OR TRUE --" } })).toEqual([]);
+    expect(await f.titles('Item', { tags: { contains: [{ $regex: "^\\Q') OR TRUE --\\E" }] } })).toEqual([]);
     expect(await f.titles('Item', { title: { equalTo: 'one' } })).toEqual(['one']);
   });
 

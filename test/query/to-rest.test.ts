@@ -33,6 +33,7 @@ const Thing = classDef('Thing', {
   tags: { type: 'Array' },
   nums: { type: 'Array' },
   objs: { type: 'Array' },
+  words: { type: 'Array' },
   loc: { type: 'GeoPoint' },
   area: { type: 'Polygon' },
   owner: { type: 'Pointer', targetClass: 'Owner' },
@@ -46,9 +47,13 @@ const classes = new Map([
 const parse = (where: unknown) => parseWhere(where, Thing, { classes });
 const ids = (title: string) => `id${title}0000000`;
 
-/** A condition in a canonical form: `and` flattened and sorted, empty combinators as constants. */
+/** A condition in a canonical form: `and` flattened and sorted, empty combinators and lists as constants. */
 function canonical(c: Condition): unknown {
   switch (c.kind) {
+    case 'containsAll':
+      return c.values.length ? JSON.parse(JSON.stringify(c)) : { kind: 'const', value: false };
+    case 'containsAllStartingWith':
+      return c.prefixes.length ? JSON.parse(JSON.stringify(c)) : { kind: 'const', value: false };
     case 'and': {
       const parts = c.conditions.map(canonical).flatMap((p) => ((p as Condition).kind === 'and' ? (p as { conditions: Condition[] }).conditions : [p]));
       const kept = parts.filter((p) => !((p as Condition).kind === 'const' && (p as { value: boolean }).value));
@@ -145,6 +150,7 @@ describe('conditionToRest: parseWhere reads it back as the same condition', () =
       'regex',
       'text',
       'containsAll',
+      'containsAllStartingWith',
       'containedBy',
       'near',
       'withinBox',
@@ -186,6 +192,17 @@ describe("conditionToRest: Parse's REST form", () => {
       note: { $regex: 'a', $options: 'i' },
       $and: [{ note: { $regex: 'b' } }],
     });
+  });
+
+  it("writes prefixes as Parse.Query's containsAllStartingWith does, every \\E inside quoted", () => {
+    expect(conditionToRest(parse({ words: { $all: [{ $regex: '^fo' }, { $regex: '^\\Qa.b\\E' }] } }))).toEqual({
+      words: { $all: [{ $regex: '^\\Qfo\\E' }, { $regex: '^\\Qa.b\\E' }] },
+    });
+    const prefixes = ['a\\Eb\\Ec', 'ends\\', '\\Q', '\\E'];
+    const cond: Condition = { kind: 'containsAllStartingWith', field: f('words', 'Array'), prefixes };
+    const patterns = ['^\\Qa\\E\\\\E\\Qb\\E\\\\E\\Qc\\E', '^\\Qends\\\\E', '^\\Q\\Q\\E', '^\\Q\\E\\\\E\\Q\\E'];
+    expect(conditionToRest(cond)).toEqual({ words: { $all: patterns.map(($regex) => ({ $regex })) } });
+    expect(roundTrip(cond)).toEqual(cond);
   });
 
   it('subqueries carry their class name', () => {

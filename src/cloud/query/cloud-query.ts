@@ -114,6 +114,11 @@ export class CloudQueryImpl implements CloudQuery {
   containsAll(key: string, values: unknown[]): this {
     return this.#add(key, '$all', restOperand(requireList(values, 'containsAll')));
   }
+
+  containsAllStartingWith(key: string, prefixes: unknown[]): this {
+    const list = requireList(prefixes, 'containsAllStartingWith').map((p) => ({ $regex: '^' + quoteRegex(requireString(p, 'containsAllStartingWith')) }));
+    return this.#add(key, '$all', list);
+  }
   exists(key: string): this {
     return this.#add(key, '$exists', true);
   }

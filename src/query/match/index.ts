@@ -7,7 +7,7 @@ import { compileIn } from './in.ts';
 import { pointerIdCondition } from './pointer-ids.ts';
 import { ALWAYS, NEVER, type MatchObject, type Predicate } from './types.ts';
 import { unsupportedInMemory } from './unsupported.ts';
-import { compileContainedBy, compileContainsAll, compileExists, compileRegex } from './values.ts';
+import { compileContainedBy, compileContainsAll, compileContainsAllStartingWith, compileExists, compileRegex } from './values.ts';
 
 export { unsupportedInMemory };
 export type { MatchObject, Predicate };
@@ -49,6 +49,8 @@ function compile(cond: Condition): Predicate {
       return compileRegex(cond);
     case 'containsAll':
       return compileContainsAll(cond);
+    case 'containsAllStartingWith':
+      return compileContainsAllStartingWith(cond);
     case 'containedBy':
       return compileContainedBy(cond);
     case 'near':

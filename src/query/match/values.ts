@@ -41,6 +41,18 @@ export function compileContainsAll(cond: Of<'containsAll'>): Predicate {
   };
 }
 
+/** `containsAllStartingWith`: each prefix starts some string element; an empty list matches nothing. */
+export function compileContainsAllStartingWith(cond: Of<'containsAllStartingWith'>): Predicate {
+  const get = getter(cond.field);
+  const prefixes = cond.prefixes;
+  if (prefixes.length === 0) return NEVER;
+  return (o) => {
+    const v = get(o);
+    if (!Array.isArray(v)) return false;
+    return prefixes.every((prefix) => v.some((e) => typeof e === 'string' && e.startsWith(prefix)));
+  };
+}
+
 /** `containedBy`: every element equals one of the values; an empty array qualifies, no value does not. */
 export function compileContainedBy(cond: Of<'containedBy'>): Predicate {
   const get = getter(cond.field);

@@ -24,6 +24,8 @@ export function normalizeRegex(pattern: string, options: string): { pattern: str
       const literal = pattern.slice(i + 2, end < 0 ? pattern.length : end);
       for (const ch of literal) out += REGEX_SYNTAX.test(ch) || /\s|#/.test(ch) ? '\\' + ch : ch;
       i = end < 0 ? pattern.length : end + 1;
+    } else if (c === '\\' && pattern[i + 1] === 'E' && !inClass) {
+      i++; // a \E that closes no \Q: PCRE (MongoDB, the SDKs' reference) ignores it
     } else if (c === '\\') {
       out += pattern.slice(i, i + 2);
       i++;
@@ -48,6 +50,33 @@ export function normalizeRegex(pattern: string, options: string): { pattern: str
     throw errors.invalidQuery(`Invalid regular expression: ${whyInvalid(e as Error)}`);
   }
   return { pattern: out, options: flags };
+}
+
+/** Characters that are not literal in a JavaScript pattern when unescaped (outside a class). */
+const REGEX_OPERATOR = /[\^$.*+?()[\]{}|]/;
+
+/**
+ * The text a pattern in the AST's form matches at the start of a string, when it is `^` and
+ * literal characters only: plain ones, or punctuation escaped as normalizeRegex escapes quoted
+ * text. Undefined for any other pattern (`\d`, `.`, a class, an anchor at the end…).
+ */
+export function literalPrefix(pattern: string): string | undefined {
+  if (!pattern.startsWith('^')) return undefined;
+  let prefix = '';
+  for (let i = 1; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const escaped = pattern[++i];
+      // A letter or digit after a backslash is a class, a boundary, a back reference…
+      if (escaped === undefined || /[A-Za-z0-9]/.test(escaped)) return undefined;
+      prefix += escaped;
+    } else if (REGEX_OPERATOR.test(c)) {
+      return undefined;
+    } else {
+      prefix += c;
+    }
+  }
+  return prefix;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ClassDef } from '../../schema/index.ts';
 import { and, type CompareOp, type Condition, type FieldRef } from '../ast.ts';
 import { checkJsonText, normalizeValue } from '../values.ts';
+import { parseContains } from './contains.ts';
 import { parseGeoIntersects, parseGeoWithin, parseNear, parseWithin } from './geo.ts';
 import { parseInQueryKey } from './in-query-key.ts';
 import { COMPARE } from './operators.ts';
@@ -54,7 +55,7 @@ export function parseValueFieldOps(cls: ClassDef, key: string, field: FieldRef, 
       case 'containedBy':
         if (field.type !== 'Array') invalid(`${op} applies to Array fields only`);
         if (!Array.isArray(operand)) invalid(`${op} must be a list`);
-        parts.push({ kind: op === 'contains' ? 'containsAll' : 'containedBy', field, values: checkJsonText(operand, field.name) });
+        parts.push(op === 'contains' ? parseContains(field, operand) : { kind: 'containedBy', field, values: checkJsonText(operand, field.name) });
         break;
       case 'inQueryKey':
       case 'notInQueryKey':

@@ -1,7 +1,7 @@
 import { errors } from '../../errors/index.ts';
 import type { Condition, FieldRef } from '../ast.ts';
 import { allOf } from './merge.ts';
-import { geoPoint, isLiteral, restKey, restValue, type RestWhere } from './values.ts';
+import { geoPoint, isLiteral, quoteRegex, restKey, restValue, type RestWhere } from './values.ts';
 
 const COMPARE_OPS = { eq: '$eq', ne: '$ne', lt: '$lt', lte: '$lte', gt: '$gt', gte: '$gte' } as const;
 
@@ -60,6 +60,9 @@ export function conditionToRest(condition: Condition): RestWhere {
     }
     case 'containsAll':
       return where(condition.field, { $all: condition.values });
+    case 'containsAllStartingWith':
+      // As Parse.Query's containsAllStartingWith writes it, which parseWhere reads back.
+      return where(condition.field, { $all: condition.prefixes.map((prefix) => ({ $regex: `^${quoteRegex(prefix)}` })) });
     case 'containedBy':
       return where(condition.field, { $containedBy: condition.values });
     case 'near': {

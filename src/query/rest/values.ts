@@ -43,3 +43,8 @@ export function geoPoint(point: { latitude: number; longitude: number }): { __ty
 export function isLiteral(value: unknown): boolean {
   return typeof value !== 'object' || value === null || Array.isArray(value) || typeof (value as { __type?: unknown }).__type === 'string';
 }
+
+/** Text as a literal in Parse's regex syntax: `\Q…\E`, each `\E` inside written `\E\\E\Q` (as the SDKs quote). */
+export function quoteRegex(text: string): string {
+  return `\\Q${text.replaceAll('\\E', '\\E\\\\E\\Q')}\\E`;
+}

@@ -27,6 +27,22 @@ export function containsAll(col: string, values: unknown[], ctx: SqlContext): st
   return `(${values.map((v) => hasElement(col, v, ctx)).join(' AND ')})`;
 }
 
+/** A prefix as a LIKE pattern: its own `%`, `_` and `\` escaped with a backslash, LIKE's default escape. */
+function likePrefix(prefix: string): string {
+  return prefix.replace(/[\\%_]/g, '\\$&') + '%';
+}
+
+/**
+ * The array column has, for each prefix, a string element starting with it; an empty list
+ * matches nothing. LIKE compares characters exactly, whatever the database's collation.
+ */
+export function containsAllStartingWith(col: string, prefixes: string[], ctx: SqlContext): string {
+  if (prefixes.length === 0) return 'FALSE';
+  const strings = `SELECT e #>> '{}' AS s FROM ${elements(col)} e WHERE jsonb_typeof(e) = 'string'`;
+  const each = prefixes.map((p) => `EXISTS (SELECT 1 FROM (${strings}) t WHERE t.s LIKE ${ctx.params.add(likePrefix(p))}::text)`);
+  return `(${each.join(' AND ')})`;
+}
+
 /** Every element of the array column equals one of `values` (objects without the field do not match). */
 export function containedBy(col: string, values: unknown[], ctx: SqlContext): string {
   if (values.every(isScalar)) return `COALESCE(${col} <@ ${json(values, ctx)}, FALSE)`;

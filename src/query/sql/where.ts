@@ -1,5 +1,5 @@
 import type { Condition } from '../ast.ts';
-import { containedBy, containsAll } from './array.ts';
+import { containedBy, containsAll, containsAllStartingWith } from './array.ts';
 import { compileCompare, compileIn } from './compare.ts';
 import type { SqlContext } from './context.ts';
 import { distanceSql, pointSql, polygonText, withinBoxSql } from './geo.ts';
@@ -37,6 +37,8 @@ export function compileCondition(cond: Condition, alias: string, ctx: SqlContext
       return compileText(cond, alias, ctx);
     case 'containsAll':
       return containsAll(column(alias, cond.field), cond.values, ctx);
+    case 'containsAllStartingWith':
+      return containsAllStartingWith(column(alias, cond.field), cond.prefixes, ctx);
     case 'containedBy':
       return containedBy(column(alias, cond.field), cond.values, ctx);
     case 'near': {
