@@ -14,7 +14,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Nesting limit for Object and Array values, so that a hostile document cannot exhaust the stack. */
-const MAX_JSON_DEPTH = 32;
+export const MAX_JSON_DEPTH = 32;
 
 /** A string the database can store as sent (no NUL, no lone surrogate); one rule for writes and for where values. */
 function text(name: string, value: unknown, expected: string): string {
@@ -46,6 +46,17 @@ function checkJson(name: string, value: unknown, depth = 0): void {
     checkKey(k, name);
     checkJson(name, v, depth + 1);
   }
+}
+
+/**
+ * Checks a JSON value of any kind written `depth` levels inside an Object field (a dotted
+ * key's value) as checkJson does, and returns it; 111 for what is not JSON.
+ */
+export function checkJsonValue(name: string, value: unknown, depth: number): unknown {
+  const kind = typeof value;
+  if (value !== null && kind !== 'string' && kind !== 'number' && kind !== 'boolean' && kind !== 'object') wrong(name, 'a JSON value');
+  checkJson(name, value, depth);
+  return value;
 }
 
 /** Closes a polygon ring the way Parse stores it (first point repeated at the end). */

@@ -20,7 +20,7 @@ import { rowDecoder } from './decode.ts';
 import { mayBeObjectId, newObjectId } from './ids.ts';
 import { CLASS, type ParseObject } from './object.ts';
 import { applies, type WriteOperation } from './hooks.ts';
-import { planWrite, type PlannedWrite, type RelationInput, type WriteInput } from './write-input.ts';
+import { planWrite, unknownFields, type PlannedWrite, type RelationInput, type WriteInput } from './write-input.ts';
 import { columnOf, fieldsToRead, hideProtected, requireClass, sqlContext, type CoreRuntime } from './runtime.ts';
 import { UnitOfWork } from './unit-of-work.ts';
 import { decodeSlice, wholeRow } from './whole-objects.ts';
@@ -35,6 +35,32 @@ export interface WriteOptions {
    * Beyond the ids and timestamps this is a read, with the caller's `get` rights (see payloadRead).
    */
   fields?: readonly string[];
+  /**
+   * Parse's schema on write (REST): called with the fields of the input that the class does not
+   * have once the before hooks have run — a beforeSave may set new ones — and answers the class
+   * with them added and their values in core's form. Only while no transaction is under way: a
+   * schema change is DDL on another connection, which would wait for it (on PGlite, whose one
+   * connection it holds, forever); inside one, unknown fields stay 105. Absent: always 105.
+   */
+  addFields?: AddFields;
+}
+
+/** See WriteOptions.addFields. */
+export type AddFields = (fields: Record<string, unknown>) => Promise<{ cls: ClassDef; values: WriteInput }>;
+
+/**
+ * The class a write plans against once its before hooks have run: with the fields its input
+ * names that the class lacks, added by `addFields` (their values decoded into the input).
+ */
+async function withAddedFields(cls: ClassDef, op: WriteOperation, addFields: AddFields | undefined): Promise<ClassDef> {
+  if (!addFields || op.sql) return cls;
+  const unknown = unknownFields(cls, op.input);
+  if (Object.keys(unknown).length === 0) return cls;
+  const added = await addFields(unknown);
+  for (const [name, value] of Object.entries(added.values)) {
+    Object.defineProperty(op.input, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return added.cls;
 }
 
 /**
@@ -284,6 +310,7 @@ async function prepareCreate(
   input: WriteInput,
   fields?: readonly string[],
   sql?: Sql,
+  addFields?: AddFields,
 ): Promise<PreparedCreate> {
   const cls = requireClass(rt, className);
   const op: WriteOperation = { kind: 'create', className, auth, input: { ...input }, internal: {}, sql };
@@ -291,7 +318,7 @@ async function prepareCreate(
   if (op.mergeInto) {
     op.kind = 'update';
     op.objectId = op.mergeInto;
-    const merge = await prepareUpdate(rt, cls, op, fields ?? mergedFields(cls), 'create', Object.keys(input));
+    const merge = await prepareUpdate(rt, cls, op, fields ?? mergedFields(cls), 'create', Object.keys(input), addFields);
     return { cls, op, plan: merge.plan, objectId: op.mergeInto, children: [], fields, written: Object.keys(input), merge };
   }
   writePolicy(auth, cls, 'create', op.input);
@@ -300,7 +327,8 @@ async function prepareCreate(
   await runBefore(rt, op);
   // Objects a before hook nested in the input.
   children.push(...(await prepareNested(rt, auth, cls, op.input, sql)));
-  return { cls, op, plan: planWrite(cls, op.input), objectId: newObjectId(), children, reading, fields, written: Object.keys(input) };
+  const planned = await withAddedFields(cls, op, addFields);
+  return { cls: planned, op, plan: planWrite(planned, op.input), objectId: newObjectId(), children, reading, fields, written: Object.keys(input) };
 }
 
 /**
@@ -319,7 +347,7 @@ export async function create(
   opts: WriteOptions = {},
   mayRetry = true,
 ): Promise<ParseObject> {
-  const prepared = await prepareCreate(rt, auth, className, input, opts.fields, openSql(opts.uow));
+  const prepared = await prepareCreate(rt, auth, className, input, opts.fields, openSql(opts.uow), opts.addFields);
   const single = prepared.merge ? prepared.merge.single : isSingleStatement(rt, prepared.op, prepared.plan, prepared.children);
   try {
     return await inUnitOfWork(rt, opts.uow, (uow) => writeCreate(rt, prepared, uow), single);
@@ -399,7 +427,7 @@ export async function update(
   if (!mayBeObjectId(objectId)) throw errors.objectNotFound();
   const op: WriteOperation = { kind: 'update', className, auth, objectId, input: { ...input }, internal: {}, sql: openSql(opts.uow) };
   await runPrepare(rt, op);
-  const prepared = await prepareUpdate(rt, cls, op, opts.fields, 'update', Object.keys(input));
+  const prepared = await prepareUpdate(rt, cls, op, opts.fields, 'update', Object.keys(input), opts.addFields);
   return inUnitOfWork(rt, opts.uow, prepared.write, prepared.single);
 }
 
@@ -418,19 +446,21 @@ interface PreparedUpdate {
  */
 async function prepareUpdate(
   rt: CoreRuntime,
-  cls: ClassDef,
+  stored: ClassDef,
   op: WriteOperation,
   fields: readonly string[] | undefined,
   answer: 'create' | 'update',
   written: readonly string[],
+  addFields?: AddFields,
 ): Promise<PreparedUpdate> {
   const { auth, className, sql } = op;
-  const policy = writePolicy(auth, cls, 'update', op.input);
-  const reading = payloadRead(auth, cls, answer, fields);
+  const policy = writePolicy(auth, stored, 'update', op.input);
+  const reading = payloadRead(auth, stored, answer, fields);
   // Nested objects first, as Parse creates them before the update (their triggers too).
-  const children = await prepareNested(rt, auth, cls, op.input, sql);
+  const children = await prepareNested(rt, auth, stored, op.input, sql);
   await runBefore(rt, op);
-  children.push(...(await prepareNested(rt, auth, cls, op.input, sql)));
+  children.push(...(await prepareNested(rt, auth, stored, op.input, sql)));
+  const cls = await withAddedFields(stored, op, addFields);
   const plan = planWrite(cls, op.input);
   const objectId = op.objectId!;
   return {

@@ -8,7 +8,7 @@ import type { RestDeps } from './deps.ts';
 import { defaultFields, fieldsParam, includePlan, restFind, type RestFind } from './find-params.ts';
 import type { RestRequest } from './request.ts';
 import type { RestResult } from './respond.ts';
-import { classForWrite } from './schema-on-write.ts';
+import { classForWrite, fieldsAdder } from './schema-on-write.ts';
 
 /** How objects are written out: the catalog now, and file URLs. */
 export function encodeContext(deps: RestDeps): EncodeContext {
@@ -155,14 +155,22 @@ function isOperation(value: unknown): value is { __op: string } {
   return typeof value === 'object' && value !== null && typeof (value as { __op?: unknown }).__op === 'string';
 }
 
+/** The field a body key writes: itself, or for a dotted key (`"meta.stars"`) the Object field it writes inside. */
+function fieldOfKey(cls: ClassDef, key: string): string | undefined {
+  const name = key.includes('.') ? key.slice(0, key.indexOf('.')) : key;
+  return Object.hasOwn(cls.fields, name) ? name : undefined;
+}
+
 /**
  * The fields a write answers with beyond its ids and dates, as Parse does: the results of
- * operations (an Increment's new total), and — when a beforeSave trigger may have changed the
+ * operations (an Increment's new total; for a dotted key, the whole Object field it changed),
+ * and — when a beforeSave trigger may have changed the
  * object — every field, of which those that differ from what was sent are answered. Only when the
  * caller may `get` objects of the class: the answer is a read.
  */
 export function fieldsToAnswer(deps: RestDeps, auth: Auth, cls: ClassDef, body: Record<string, unknown>): string[] {
-  const fromOps = Object.keys(body).filter((k) => Object.hasOwn(cls.fields, k) && isOperation(body[k]) && OPERATIONS_WITH_RESULT.has(body[k].__op));
+  const withResults = Object.keys(body).filter((k) => isOperation(body[k]) && OPERATIONS_WITH_RESULT.has(body[k].__op));
+  const fromOps = [...new Set(withResults.map((k) => fieldOfKey(cls, k)).filter((f) => f !== undefined))];
   const triggered = deps.cloud.runtime.registry.has('beforeSave', cls.className);
   const wanted = triggered ? defaultFields(cls).filter((f) => cls.fields[f].type !== 'Relation') : fromOps;
   if (!wanted.length) return [];
@@ -196,8 +204,12 @@ export async function createObject(deps: RestDeps, req: RestRequest, className: 
   const cls = await classForWrite(deps, req.auth, className, body);
   const input = decodeWrite(body, cls, true);
   const back = fieldsToAnswer(deps, req.auth, cls, body);
-  const saved = await deps.core.create(req.auth, className, input, back.length ? { fields: ['objectId', 'createdAt', ...back] } : undefined);
-  const out = { objectId: saved.objectId, createdAt: saved.createdAt, ...changedFields(saved, cls, body, back, encodeContext(deps)) };
+  const addFields = fieldsAdder(deps, req.auth, className);
+  const saved = await deps.core.create(req.auth, className, input, back.length ? { fields: ['objectId', 'createdAt', ...back], addFields } : { addFields });
+  // A beforeSave may have set fields the class did not have: the class as the write left it.
+  const after = deps.schemaStore.getClass(className) ?? cls;
+  const changed = changedFields(saved, after, body, fieldsToAnswer(deps, req.auth, after, body), encodeContext(deps));
+  const out = { objectId: saved.objectId, createdAt: saved.createdAt, ...changed };
   const location = `${deps.config.publicUrl}${deps.config.rest.path}/classes/${encodeURIComponent(className)}/${saved.objectId}`;
   return { status: 201, body: out, headers: { location } };
 }
@@ -208,8 +220,12 @@ export async function updateObject(deps: RestDeps, req: RestRequest, className: 
   const cls = await classForWrite(deps, req.auth, className, body);
   const input = decodeWrite(body, cls, false);
   const back = fieldsToAnswer(deps, req.auth, cls, body);
-  const saved = await deps.core.update(req.auth, className, objectId, input, { fields: ['objectId', 'updatedAt', ...back] });
-  return { body: { updatedAt: saved.updatedAt, ...changedFields(saved, cls, body, back, encodeContext(deps)) } };
+  const saved = await deps.core.update(req.auth, className, objectId, input, {
+    fields: ['objectId', 'updatedAt', ...back],
+    addFields: fieldsAdder(deps, req.auth, className),
+  });
+  const after = deps.schemaStore.getClass(className) ?? cls;
+  return { body: { updatedAt: saved.updatedAt, ...changedFields(saved, after, body, fieldsToAnswer(deps, req.auth, after, body), encodeContext(deps)) } };
 }
 
 /** `DELETE classes/<C>/<id>`: `{}`, or 101 when there is no such object the caller may delete. */

@@ -1,7 +1,8 @@
 import { ErrorCode, ParseError } from '../errors/index.ts';
 import { checkAddField, type Auth } from '../security/index.ts';
+import type { WriteOptions } from '../core/index.ts';
 import type { ClassDef } from '../schema/index.ts';
-import { newFieldsOf } from './codec/decode.ts';
+import { decodeWrite, newFieldsOf } from './codec/decode.ts';
 import type { RestDeps } from './deps.ts';
 
 /**
@@ -45,4 +46,17 @@ export async function classForWrite(deps: RestDeps, auth: Auth, className: strin
     }
     throw error;
   }
+}
+
+/**
+ * Schema on write for what a write holds once its before hooks have run (core's
+ * WriteOptions.addFields): a beforeSave may set fields the class does not have, which Parse
+ * adds after the trigger, with the caller's `addField` permission — the values, Parse JSON as
+ * cloud code hands them over, decoded for the fields they made.
+ */
+export function fieldsAdder(deps: RestDeps, auth: Auth, className: string): NonNullable<WriteOptions['addFields']> {
+  return async (fields) => {
+    const cls = await classForWrite(deps, auth, className, fields);
+    return { cls, values: decodeWrite(fields, cls, false) };
+  };
 }

@@ -16,7 +16,7 @@ export interface NestedEdit {
  * Parse's atomic operations on a field, applied by the database in the write's own statement
  * (so that two concurrent increments both count): Increment on a Number, Add / AddUnique /
  * Remove on an Array, and `Nested` — Parse's dotted keys — the changes inside an Object field,
- * applied in order.
+ * at paths none of which leads through another.
  */
 export type AtomicOp = ValueOp | { __op: 'Nested'; edits: NestedEdit[] };
 
@@ -43,55 +43,102 @@ function arraySql(op: Extract<ValueOp, { objects: unknown[] }>, column: string, 
 }
 
 /*
- * A dotted key's change as SQL over the jsonb value `current`, one level of the path at a time.
- * Each level binds the value it works on once, in a one-row subquery (`current` may be a long
- * expression: the edits before it) that OFFSET 0 keeps the planner from inlining — inlined,
- * every reference would copy it, and the statement would grow exponentially with the edits —
- * under aliases numbered by the key's parameter so that no level sees another's. The same rules as applyNested (core/atomic.ts), which computes a
- * create's value in memory.
+ * Dotted keys as SQL over the stored jsonb value. Their paths never overlap (core refuses one
+ * that leads through another), so the order they come in does not matter, and they are
+ * applied in one pass over the tree of their paths: each level of the value is rebuilt once,
+ * with every change under it, so the statement nests only as deep as the deepest path (chained
+ * one after the other, many keys would nest too deep for the parser; and PostgreSQL does not
+ * re-evaluate a WITH query when a concurrent update makes it recheck the row, which would lose
+ * increments). Each level binds the value it works on once, in a one-row subquery that OFFSET 0
+ * keeps the planner from inlining (inlined, every reference would copy it), under aliases of
+ * its own. The rules are those of applyNested (core/atomic.ts), which computes a create's value
+ * in memory: a level that is not an object (missing, NULL, a scalar, an array) becomes one where
+ * something is set under it, as Parse makes `{}` of a missing Object field; a removal leaves
+ * what it does not find; an Increment of what is not a number counts from 0.
  */
 
-/**
- * The edits one after the other. Nested in one another, many edits would make a statement too
- * deep for the parser: past the first, a recursive query applies edit i to the value edit i-1
- * left, so the nesting is that of the deepest path alone.
- */
+/** The changes under one level of an Object value: at its keys, and deeper. */
+interface EditTree {
+  at: Map<string, NestedChange>;
+  under: Map<string, EditTree>;
+}
+
+function treeOf(edits: readonly NestedEdit[]): EditTree {
+  const root: EditTree = { at: new Map(), under: new Map() };
+  for (const { path, change } of edits) {
+    let node = root;
+    for (const key of path.slice(0, -1)) {
+      let next = node.under.get(key);
+      if (!next) node.under.set(key, (next = { at: new Map(), under: new Map() }));
+      node = next;
+    }
+    node.at.set(path[path.length - 1], change);
+  }
+  return root;
+}
+
+/** Whether a level sets something (and so becomes an object if it is none), rather than only removes. */
+function sets(tree: EditTree): boolean {
+  return [...tree.at.values()].some((c) => c.__op !== 'Delete') || [...tree.under.values()].some(sets);
+}
+
+/** jsonb_build_object takes at most 100 arguments: pairs in groups of 50. */
+function objectOf(pairs: string[]): string[] {
+  const groups: string[] = [];
+  for (let i = 0; i < pairs.length; i += 50) groups.push(`jsonb_build_object(${pairs.slice(i, i + 50).join(', ')})`);
+  return groups;
+}
+
 function nestedSql(edits: readonly NestedEdit[], column: string, params: Params): string {
-  if (edits.length === 1) return nestedEditSql(edits[0], column, params);
-  const steps = `e${params.values.length}`;
-  const cases = edits.map((edit, i) => `WHEN ${i} THEN ${nestedEditSql(edit, 'v', params)}`).join(' ');
-  return `(WITH RECURSIVE ${steps}(i, v) AS (SELECT 0, ${column} UNION ALL SELECT i + 1, CASE i ${cases} END FROM ${steps} WHERE i < ${edits.length}) SELECT v FROM ${steps} WHERE i = ${edits.length})`;
+  let aliases = 0;
+  const nextAlias = () => ++aliases;
+
+  /** Keys removed at this level, then what is kept of the levels under it that only remove. */
+  const removals = (tree: EditTree, value: string): string[] => {
+    const removed = [...tree.at].filter(([, c]) => c.__op === 'Delete').map(([k]) => k);
+    const parts = removed.length ? [`(${value} - ${params.add(removed)}::text[])`] : [value];
+    for (const [key, child] of tree.under) {
+      if (sets(child)) continue;
+      const k = `${params.add(key)}::text`;
+      parts.push(
+        `(CASE WHEN jsonb_typeof(${value} -> ${k}) = 'object' THEN jsonb_build_object(${k}, ${removeIn(child, `${value} -> ${k}`)}) ELSE '{}'::jsonb END)`,
+      );
+    }
+    return parts;
+  };
+
+  const removeIn = (tree: EditTree, current: string): string => {
+    const n = nextAlias();
+    const v = `v${n}`;
+    return `(SELECT CASE WHEN jsonb_typeof(${v}) = 'object' THEN ${removals(tree, v).join(' || ')} ELSE ${v} END FROM (SELECT ${current} AS ${v} OFFSET 0) r${n})`;
+  };
+
+  const buildIn = (tree: EditTree, current: string): string => {
+    const n = nextAlias();
+    const o = `o${n}`;
+    const pairs: string[] = [];
+    for (const [key, change] of tree.at) {
+      if (change.__op === 'Delete') continue;
+      const k = `${params.add(key)}::text`;
+      pairs.push(`${k}, ${leafSql(change, `${o} -> ${k}`, params)}`);
+    }
+    for (const [key, child] of tree.under) {
+      if (!sets(child)) continue;
+      const k = `${params.add(key)}::text`;
+      pairs.push(`${k}, ${buildIn(child, `${o} -> ${k}`)}`);
+    }
+    const value = [...removals(tree, o), ...objectOf(pairs)].join(' || ');
+    return `(SELECT ${value} FROM (SELECT CASE WHEN jsonb_typeof(v${n}) = 'object' THEN v${n} ELSE '{}'::jsonb END AS ${o} FROM (SELECT ${current} AS v${n} OFFSET 0) r${n}) s${n})`;
+  };
+
+  const tree = treeOf(edits);
+  return sets(tree) ? buildIn(tree, column) : removeIn(tree, column);
 }
 
-function nestedEditSql(edit: NestedEdit, current: string, params: Params): string {
-  return edit.change.__op === 'Delete' ? removeAt(current, edit.path, params) : setAt(current, edit.path, edit.change, params);
-}
-
-/**
- * `current` with the value at `path` replaced by what `change` makes of it. A level that is not
- * an object (missing, NULL, a scalar, an array) becomes one, as Parse makes `{}` of a missing
- * Object field; an Increment of what is not a number counts from 0.
- */
-function setAt(current: string, path: readonly string[], change: Exclude<NestedChange, { __op: 'Delete' }>, params: Params): string {
-  const key = `${params.add(path[0])}::text`;
-  const n = params.values.length;
-  const here = `o${n} -> ${key}`;
-  let value: string;
-  if (path.length > 1) value = setAt(here, path.slice(1), change, params);
-  else if (change.__op === 'Set') value = `${params.add(JSON.stringify(change.value))}::jsonb`;
-  else if (change.__op === 'Increment')
-    value = `to_jsonb((CASE WHEN jsonb_typeof(${here}) = 'number' THEN (${here})::float8 ELSE 0 END) + ${params.add(change.amount)}::float8)`;
-  else value = arraySql(change, `(${here})`, params);
-  return `(SELECT o${n} || jsonb_build_object(${key}, ${value}) FROM (SELECT CASE WHEN jsonb_typeof(v${n}) = 'object' THEN v${n} ELSE '{}'::jsonb END AS o${n} FROM (SELECT ${current} AS v${n} OFFSET 0) r${n}) s${n})`;
-}
-
-/** `current` without the key at `path`; unchanged where the path does not lead through objects to it. */
-function removeAt(current: string, path: readonly string[], params: Params): string {
-  const key = `${params.add(path[0])}::text`;
-  const n = params.values.length;
-  const body =
-    path.length > 1
-      ? `CASE WHEN jsonb_typeof(v${n} -> ${key}) = 'object' THEN v${n} || jsonb_build_object(${key}, ${removeAt(`v${n} -> ${key}`, path.slice(1), params)}) ELSE v${n} END`
-      : `CASE WHEN jsonb_typeof(v${n}) = 'object' THEN v${n} - ${key} ELSE v${n} END`;
-  return `(SELECT ${body} FROM (SELECT ${current} AS v${n} OFFSET 0) r${n})`;
+/** The value a set or an operation leaves at a key whose current value is `here`. */
+function leafSql(change: Exclude<NestedChange, { __op: 'Delete' }>, here: string, params: Params): string {
+  if (change.__op === 'Set') return `${params.add(JSON.stringify(change.value))}::jsonb`;
+  if (change.__op === 'Increment')
+    return `to_jsonb((CASE WHEN jsonb_typeof(${here}) = 'number' THEN (${here})::float8 ELSE 0 END) + ${params.add(change.amount)}::float8)`;
+  return arraySql(change, `(${here})`, params);
 }

@@ -80,8 +80,16 @@ export function newFieldsOf(body: Record<string, unknown>, cls: ClassDef | undef
   const fields: Record<string, FieldDef> = Object.create(null);
   for (const [key, value] of Object.entries(body)) {
     if (SERVER_FIELDS.has(key) || key === 'ACL' || (cls && Object.hasOwn(cls.fields, key))) continue;
-    // Dotted keys write inside an Object field (`"address.city"`): the field itself must exist.
-    if (key.includes('.')) continue;
+    const dot = key.indexOf('.');
+    if (dot >= 0) {
+      // A dotted key writes inside an Object field (`"address.city"`), which Parse adds as one
+      // (`"list.0"` would make an Array field of it, which Plinth does not write into: left to core).
+      const base = key.slice(0, dot);
+      const next = key.slice(dot + 1).split('.')[0];
+      const known = SERVER_FIELDS.has(base) || base === 'ACL' || (cls && Object.hasOwn(cls.fields, base)) || Object.hasOwn(fields, base);
+      if (dot > 0 && !known && !/^\d+$/.test(next)) fields[base] = { type: 'Object' };
+      continue;
+    }
     const inferred = inferFieldType(key, value);
     if (inferred) fields[key] = inferred;
   }
