@@ -17,4 +17,4 @@ export {
   type RequestAuthResult,
   type Refusal,
 } from './request-auth.ts';
-export { sessionTokenOf } from './credentials.ts';
+export { sessionTokenOf, PARSE_REQUEST_HEADERS } from './credentials.ts';

@@ -1,26 +1,10 @@
+import { PARSE_REQUEST_HEADERS } from '../auth/index.ts';
+
 /**
  * CORS as Parse Server answers it: any origin (credentials travel in headers or the body, never
  * in cookies), the methods the API has, and Parse's headers allowed on preflight.
  */
-const ALLOWED_HEADERS = [
-  'X-Parse-Master-Key',
-  'X-Parse-REST-API-Key',
-  'X-Parse-Javascript-Key',
-  'X-Parse-Application-Id',
-  'X-Parse-Client-Version',
-  'X-Parse-Session-Token',
-  'X-Requested-With',
-  'X-Parse-Revocable-Session',
-  'X-Parse-Request-Id',
-  'X-Parse-Installation-Id',
-  'X-Parse-Client-Key',
-  'X-Parse-Cloud-Context',
-  'X-Parse-Upload-Mode',
-  'Content-Type',
-  'Pragma',
-  'Cache-Control',
-  'Authorization',
-].join(', ');
+const ALLOWED_HEADERS = PARSE_REQUEST_HEADERS.join(', ');
 
 export function corsHeaders(_request: Request): Record<string, string> {
   return {

@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { closeSockets } from '../live/close-sockets.ts';
 import { AddressSlots } from '../live/index.ts';
 import type { Duplex } from 'node:stream';
 import { getOperationAST, type ExecutionArgs, type GraphQLError } from 'graphql';
@@ -220,17 +221,7 @@ export function attachGraphQLWs(server: http.Server, options: GraphQLWsOptions):
       closing = true;
       stopWatching?.();
       server.off('upgrade', onUpgrade);
-      const open = [...wss.clients];
-      const ended = Promise.all(
-        open.map((ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve())))),
-      );
-      for (const ws of open) ws.close(1001, 'Server shutting down');
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-      clearTimeout(timer);
-      for (const ws of open) if (ws.readyState !== ws.CLOSED) ws.terminate();
-      await ended;
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await closeSockets(wss, graceMs);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { PARSE_REQUEST_HEADERS } from '../auth/index.ts';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../config/logger.ts';
 import type { Core } from '../core/index.ts';
@@ -65,25 +66,6 @@ export interface SocketContext {
   installationId?: string | null;
 }
 
-const PARSE_HEADERS = [
-  'X-Parse-Master-Key',
-  'X-Parse-REST-API-Key',
-  'X-Parse-Javascript-Key',
-  'X-Parse-Application-Id',
-  'X-Parse-Client-Version',
-  'X-Parse-Session-Token',
-  'X-Requested-With',
-  'X-Parse-Revocable-Session',
-  'X-Parse-Request-Id',
-  'X-Parse-Installation-Id',
-  'X-Parse-Client-Key',
-  'X-Parse-Cloud-Context',
-  'Content-Type',
-  'Authorization',
-  'Pragma',
-  'Cache-Control',
-];
-
 /**
  * Serves the schema version current when an operation starts, over HTTP and WebSocket alike
  * (Yoga's own schema factory runs only while parsing an HTTP request).
@@ -148,7 +130,7 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
       origin: request.headers.get('origin') ?? '*',
       credentials: true,
       methods: ['GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS'],
-      allowedHeaders: PARSE_HEADERS,
+      allowedHeaders: [...PARSE_REQUEST_HEADERS],
     }),
     // Enforced before Yoga (server/body-limit.ts), without wrapping every body in a stream.
     maxRequestBodySize: false,

@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { closeSockets } from '../../live/close-sockets.ts';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ErrorCode } from '../../errors/index.ts';
@@ -104,17 +105,7 @@ export function attachLiveQuery(upgrades: http.Server, options: LiveQueryOptions
       clearInterval(keepAlive);
       stopWatching?.();
       upgrades.off('upgrade', onUpgrade);
-      const open = [...wss.clients];
-      const ended = Promise.all(
-        open.map((ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve())))),
-      );
-      for (const ws of open) ws.close(1001, 'Server shutting down');
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-      clearTimeout(timer);
-      for (const ws of open) if (ws.readyState !== ws.CLOSED) ws.terminate();
-      await ended;
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await closeSockets(wss, graceMs);
     },
   };
 }
