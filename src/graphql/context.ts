@@ -1,7 +1,7 @@
 import type { Auth } from '../security/index.ts';
 import type { Core } from '../core/index.ts';
 import type { SchemaChanged } from '../core/schema-api.ts';
-import type { ClassDef, SchemaStore } from '../schema/index.ts';
+import type { SchemaStore } from '../schema/index.ts';
 import type { Loaders } from './loaders.ts';
 import type { Accounts, EmailFlows } from '../auth/index.ts';
 import type { ChangeFeed, LiveEvents } from '../live/types.ts';
