@@ -1,6 +1,6 @@
 import type { HookRegistry, WriteOperation } from '../core/index.ts';
 import { errors } from '../errors/index.ts';
-import { hashPassword } from './passwords.ts';
+import { hashUserPassword, type PasswordScheme } from './passwords.ts';
 import { checkPasswordPolicy, type PasswordPolicy } from './password-policy.ts';
 import { clearLockout } from './lockout.ts';
 import { revokedOf, type EndedSessions, type Sessions } from './sessions.ts';
@@ -8,6 +8,7 @@ import { revokedOf, type EndedSessions, type Sessions } from './sessions.ts';
 export interface PasswordHookDeps {
   sessions: Sessions;
   policy: PasswordPolicy;
+  scheme: PasswordScheme;
 }
 
 /** Updates that set a new password (their inTransaction step revokes the other sessions). */
@@ -17,7 +18,7 @@ const revocations = new WeakMap<WriteOperation, EndedSessions>();
 
 /**
  * _User's `password` is write-only: before any create or update it is checked against the
- * password policy (142) and replaced by its argon2id hash in the internal "_hashed_password"
+ * password policy (142) and replaced by its hash (PLINTH_PASSWORD_HASH) in the internal "_hashed_password"
  * column; it never reaches a field. Inside the write's transaction:
  * - a password change ends every other session of the user (the session that made the change
  *   stays, when it is the user's own) and lifts an account lockout;
@@ -34,7 +35,7 @@ export function registerPasswordHook(hooks: HookRegistry, deps: PasswordHookDeps
       if (password === undefined) return;
       if (typeof password !== 'string' || password === '') throw errors.incorrectType('password must be a non-empty string');
       checkPasswordPolicy(deps.policy, password);
-      op.internal._hashed_password = await hashPassword(password);
+      op.internal._hashed_password = await hashUserPassword(password, deps.scheme);
       if (op.kind === 'update') passwordChanges.add(op);
     },
     async inTransaction(op, tx) {

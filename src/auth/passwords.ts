@@ -32,8 +32,26 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return false;
 }
 
-/** True when a stored hash is not argon2id with the current parameters (bcrypt, older settings). */
-export function needsRehash(stored: string): boolean {
+/** How users' passwords are hashed (PLINTH_PASSWORD_HASH). */
+export type PasswordScheme = 'argon2id' | 'bcrypt';
+
+/** Parse Server's bcrypt cost. */
+const BCRYPT_COST = 10;
+
+/**
+ * A user's password hash in the configured scheme: argon2id, or bcrypt for a database Parse
+ * Server shares (bcryptjs runs on the event loop: ~60 ms a hash, the price of that compatibility).
+ */
+export function hashUserPassword(password: string, scheme: PasswordScheme): Promise<string> {
+  return scheme === 'bcrypt' ? bcrypt.hash(password, BCRYPT_COST) : hashPassword(password);
+}
+
+/**
+ * True when a stored hash is not argon2id with the current parameters (bcrypt, older settings).
+ * Under the bcrypt scheme nothing is replaced: Parse Server must still verify every hash.
+ */
+export function needsRehash(stored: string, scheme: PasswordScheme = 'argon2id'): boolean {
+  if (scheme === 'bcrypt') return false;
   if (!stored.startsWith('$argon2id$')) return true;
   try {
     const o = parseOptions(stored);

@@ -27,6 +27,6 @@ export interface UserHookDeps {
 export function registerUserHooks(hooks: HookRegistry, deps: UserHookDeps): void {
   registerUserRules(hooks, deps.db);
   registerAuthDataHook(hooks, deps.providers);
-  registerPasswordHook(hooks, { sessions: deps.sessions, policy: deps.config.passwordPolicy });
+  registerPasswordHook(hooks, { sessions: deps.sessions, policy: deps.config.passwordPolicy, scheme: deps.config.passwordHash });
   registerSessionRules(hooks, deps.sessions);
 }

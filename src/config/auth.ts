@@ -15,6 +15,12 @@ export interface AuthConfig {
   appName: string;
   /** Lock an account for `durationMs` after `threshold` failed logins in a row (0 disables). */
   accountLockout: { threshold: number; durationMs: number };
+  /**
+   * How users' passwords are hashed (PLINTH_PASSWORD_HASH): `argon2id` (default; bcrypt hashes
+   * imported from Parse are replaced at the next login), or `bcrypt` (cost 10, as Parse Server) for
+   * a database Parse Server still shares — Parse cannot verify argon2id, so nothing is rehashed.
+   */
+  passwordHash: 'argon2id' | 'bcrypt';
   /** Rules for new passwords. */
   passwordPolicy: { minLength: number; pattern?: RegExp; patternMessage?: string };
   /** Login and signup attempts allowed per minute, per client address and per account. */
@@ -58,6 +64,12 @@ const KNOWN_ISSUERS: Record<string, string> = {
 
 /** The built-in issuer of a provider name (a name is the operator's: `constructor` has none). */
 const knownIssuer = (name: string): string | undefined => (Object.hasOwn(KNOWN_ISSUERS, name) ? KNOWN_ISSUERS[name] : undefined);
+
+function passwordHashOf(raw: string | undefined): 'argon2id' | 'bcrypt' {
+  const value = raw?.trim().toLowerCase() || 'argon2id';
+  if (value !== 'argon2id' && value !== 'bcrypt') throw new Error(`PLINTH_PASSWORD_HASH must be argon2id or bcrypt, got "${raw}"`);
+  return value;
+}
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
   const raw = envValue(env, name);
@@ -128,6 +140,7 @@ export function loadAuthConfig(env: Env, overrides: AuthConfigInput = {}, produc
           ? ['127.0.0.1', '::1']
           : ['0.0.0.0/0', '::/0']),
     verifyUserEmails: overrides.verifyUserEmails ?? bool(env, 'PLINTH_VERIFY_EMAILS', false),
+    passwordHash: overrides.passwordHash ?? passwordHashOf(envValue(env, 'PLINTH_PASSWORD_HASH')),
     preventLoginWithUnverifiedEmail: overrides.preventLoginWithUnverifiedEmail ?? bool(env, 'PLINTH_PREVENT_UNVERIFIED_LOGIN', false),
     emailVerifyTokenTtlMs: overrides.emailVerifyTokenTtlMs ?? int(env, 'PLINTH_EMAIL_VERIFY_TTL', 24 * 3600, 60) * 1000,
     passwordResetTokenTtlMs: overrides.passwordResetTokenTtlMs ?? int(env, 'PLINTH_PASSWORD_RESET_TTL', 3600, 60) * 1000,

@@ -57,6 +57,23 @@ describe('users imported from Parse (bcrypt hashes)', () => {
   });
 });
 
+describe('PLINTH_PASSWORD_HASH=bcrypt (a database Parse Server still shares)', () => {
+  let s: AuthServer;
+  beforeAll(async () => {
+    s = await startAuthServer({ auth: { passwordHash: 'bcrypt' } });
+  });
+  afterAll(() => s?.close());
+
+  it('hashes new passwords with bcrypt cost 10 that Parse verifies, and never rehashes one at login', async () => {
+    await signUpUser(s, 'sharedbcrypt', 'shared password');
+    const hash = await hashOf(s, 'sharedbcrypt');
+    expect(hash).toMatch(/^\$2[aby]\$10\$/);
+    expect(await bcrypt.compare('shared password', hash!)).toBe(true);
+    expect((await s.ok(LOG_IN, { username: 'sharedbcrypt', password: 'shared password' })).logIn.viewer.user.username).toBe('sharedbcrypt');
+    expect(await hashOf(s, 'sharedbcrypt')).toBe(hash);
+  });
+});
+
 describe('password policy', () => {
   let s: AuthServer;
   beforeAll(async () => {

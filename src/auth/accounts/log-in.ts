@@ -37,7 +37,7 @@ export async function authenticate(a: AccountContext, username: string, password
   if (user.lockedDown) throw await refused(a, startedAt, false);
   if (a.config.verifyUserEmails && a.config.preventLoginWithUnverifiedEmail && !user.emailVerified) throw accountErrors.emailNotVerified();
   await a.lockout.recordSuccess(a.db, user.objectId, user);
-  if (needsRehash(user.hash)) await rehash(a, user, password);
+  if (needsRehash(user.hash, a.config.passwordHash)) await rehash(a, user, password);
   return user;
 }
 
