@@ -24,15 +24,34 @@ export function encodeObject(obj: ParseObject, ctx: EncodeContext): Record<strin
     const field = cls && Object.hasOwn(cls.fields, key) ? cls.fields[key] : undefined;
     const target = included && Object.hasOwn(included, key) ? included[key] : undefined;
     const encoded = target ? { ...encodeObject(target, ctx), __type: 'Object', className: classOf(target) } : encodeValue(key, field, value, ctx);
-    Object.defineProperty(out, key, { value: encoded, enumerable: true, writable: true, configurable: true });
+    // Plain assignment (several times faster than defineProperty on this hot path); only
+    // `__proto__` would set the prototype instead of a key.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: encoded, enumerable: true, writable: true, configurable: true });
+    else out[key] = encoded;
   }
   // Relations have no stored value: Parse answers every relation field of the class with its
   // target class, on every object it reads (the SDK's `relation()` learns its target from it).
   if (cls)
-    for (const [key, field] of Object.entries(cls.fields))
-      if (field.type === 'Relation' && field.targetClass && !Object.hasOwn(out, key))
-        Object.defineProperty(out, key, { value: { __type: 'Relation', className: field.targetClass }, enumerable: true, writable: true, configurable: true });
+    for (const [key, value] of relationsOf(cls))
+      if (!Object.hasOwn(out, key)) {
+        if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+        else out[key] = value;
+      }
   return out;
+}
+
+/** A class's relation fields with their answer (`{__type: 'Relation', className}`), once per class definition. */
+const relationAnswers = new WeakMap<ClassDef, [string, { __type: 'Relation'; className: string }][]>();
+
+function relationsOf(cls: ClassDef): [string, { __type: 'Relation'; className: string }][] {
+  let list = relationAnswers.get(cls);
+  if (!list) {
+    list = [];
+    for (const [key, field] of Object.entries(cls.fields))
+      if (field.type === 'Relation' && field.targetClass) list.push([key, { __type: 'Relation', className: field.targetClass }]);
+    relationAnswers.set(cls, list);
+  }
+  return list;
 }
 
 /** One field's value in Parse JSON (see encodeObject). */
