@@ -96,12 +96,22 @@ export function includePlan(value: unknown, cls: ClassDef, classes: ReadonlyMap<
   return { direct: [...direct.values()], nested };
 }
 
-/** The fields a read answers with: `keys` (plus the built-ins), less `excludeKeys`; a key of an included pointer (`author.name`) reads the pointer. */
+/**
+ * The fields a read answers with: `keys` (plus the built-ins and the ACL, which Parse Server on
+ * PostgreSQL always answers), less `excludeKeys`; a key of an included pointer (`author.name`)
+ * reads the pointer.
+ */
 export function fieldsParam(params: Record<string, unknown>, cls: ClassDef): string[] {
   const keys = listParam(params.keys, 'keys')?.map((k) => k.split('.')[0]);
   const excluded = new Set(listParam(params.excludeKeys, 'excludeKeys') ?? []);
   const base = keys
-    ? ['objectId', 'createdAt', 'updatedAt', ...keys.filter((k) => Object.hasOwn(cls.fields, k) && !isWriteOnly(cls.className, k))]
+    ? [
+        'objectId',
+        'createdAt',
+        'updatedAt',
+        ...(Object.hasOwn(cls.fields, 'ACL') ? ['ACL'] : []),
+        ...keys.filter((k) => Object.hasOwn(cls.fields, k) && !isWriteOnly(cls.className, k)),
+      ]
     : defaultFields(cls);
   return [...new Set(base.filter((f) => !excluded.has(f) || f === 'objectId'))];
 }
