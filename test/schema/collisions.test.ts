@@ -88,6 +88,9 @@ describe('GraphQL name collisions at createClass', () => {
         `Delete${t}Input`,
         `Delete${t}Payload`,
         `${t}Event`,
+        // Atomic operations on update (generated for classes with Number / Array fields).
+        `Increment${t}FieldsInput`,
+        `${t}ArrayItemsInput`,
       ]),
     );
     const missing = Object.keys(builtInSchema().getTypeMap()).filter((t) => !t.startsWith('__') && !systemTypes.has(t) && !STATIC_TYPE_NAMES.has(t));
