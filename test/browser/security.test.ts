@@ -58,7 +58,8 @@ async function visitEveryScreen(page: Page): Promise<string[]> {
   const ids = await page.locator('[data-testid^="nav-"]').evaluateAll((links) => links.map((l) => l.getAttribute('data-testid')!.slice(4)));
   const settle = async (id: string) => {
     await page.waitForURL(new RegExp(`/dashboard/${id}`));
-    await page.waitForLoadState('networkidle');
+    // A loaded CI machine can take longer than Playwright's 10 s default for the GraphiQL screen's bundle.
+    await page.waitForLoadState('networkidle', { timeout: 30_000 });
     await until(async () => (await page.getByText('Loading…').count()) === 0, 10_000, `the ${id} screen to load`);
     expect(await page.getByTestId('screen-error').count(), `the ${id} screen failed`).toBe(0);
   };
