@@ -48,7 +48,7 @@ function relationsOf(cls: ClassDef): [string, { __type: 'Relation'; className: s
   if (!list) {
     list = [];
     for (const [key, field] of Object.entries(cls.fields))
-      if (field.type === 'Relation' && field.targetClass) list.push([key, { __type: 'Relation', className: field.targetClass }]);
+      if (field.type === 'Relation' && field.targetClass) list.push([key, Object.freeze({ __type: 'Relation' as const, className: field.targetClass })]);
     relationAnswers.set(cls, list);
   }
   return list;
