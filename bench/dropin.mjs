@@ -27,6 +27,22 @@ import { patchFromLog } from './rest/dropin-patches.mjs';
 import { abaOptions, buildPlinth, runSql, startOnFreshDatabase, startServer } from './rest/targets.mjs';
 
 const APP_ID = 'benchApp';
+/** Parse Server's system classes (SchemaController.systemClasses). */
+const PARSE_SYSTEM_CLASSES = new Set([
+  '_User',
+  '_Installation',
+  '_Role',
+  '_Session',
+  '_Product',
+  '_PushStatus',
+  '_JobStatus',
+  '_JobSchedule',
+  '_Audience',
+  '_Idempotency',
+]);
+// A database shared with Parse Server: Plinth keeps Parse's bcrypt hashes (and writes bcrypt) so
+// that Parse can still verify every password (README: PLINTH_PASSWORD_HASH).
+process.env.PLINTH_PASSWORD_HASH ??= 'bcrypt';
 const MASTER_KEY = 'benchMasterKey';
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const log = (msg) => process.stderr.write(`[dropin ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -195,8 +211,13 @@ async function main() {
     changes.filter((l) => !own(l)),
   );
   const added = plinthState.tables.filter((t) => !parseState.tables.includes(t));
-  const foreign = added.filter((t) => !t.startsWith('_Plinth') && t !== '_prisma_migrations');
-  const rows = changes.filter((l) => l.startsWith('_SCHEMA row added: '));
+  // Parse's own system classes (which Parse creates on first use, with the same fields) are
+  // created up front by Plinth: noted, not counted as foreign.
+  const parseSystem = (name) => PARSE_SYSTEM_CLASSES.has(name);
+  const foreign = added.filter((t) => !t.startsWith('_Plinth') && t !== '_prisma_migrations' && !parseSystem(t));
+  const rows = changes.filter((l) => l.startsWith('_SCHEMA row added: ') && !parseSystem(l.split(' ')[3]));
+  const systemRows = changes.filter((l) => l.startsWith('_SCHEMA row added: ') && parseSystem(l.split(' ')[3]));
+  if (systemRows.length) notes.push(`Parse system classes Plinth created up front: ${systemRows.map((l) => l.split(' ')[3]).join(', ')}`);
   record('start', 'Plinth adds only its own tables (_Plinth*, _prisma_migrations) and no _SCHEMA rows', !foreign.length && !rows.length, [
     ...(foreign.length ? [`tables Parse did not have, not Plinth's own: ${foreign.join(', ')}`] : []),
     ...rows,

@@ -109,11 +109,8 @@ export class Sessions {
    * deleted). Renews the expiry when more than half of the lifetime has passed.
    */
   async validate(token: string): Promise<Session | undefined> {
-    const rows = await this.db.query<{ objectId: string; user: string | null; expiresAt: string | null }>(
-      'SELECT "objectId", "user", "expiresAt" FROM "_Session" WHERE "sessionToken" = $1',
-      [Sessions.hash(token)],
-    );
-    const row = rows[0];
+    const hash = Sessions.hash(token);
+    const row = (await this.findByStoredToken(hash)) ?? (isParseToken(token) ? await this.adoptParseSession(token, hash) : undefined);
     if (!row?.user) return undefined;
     const expiresAt = row.expiresAt ? new Date(row.expiresAt) : new Date(0);
     const now = Date.now();
@@ -131,6 +128,26 @@ export class Sessions {
       return { sessionId: row.objectId, userId: row.user, expiresAt: renewed };
     }
     return { sessionId: row.objectId, userId: row.user, expiresAt };
+  }
+
+  private async findByStoredToken(stored: string): Promise<SessionRow | undefined> {
+    const rows = await this.db.query<SessionRow>('SELECT "objectId", "user", "expiresAt" FROM "_Session" WHERE "sessionToken" = $1', [stored]);
+    return rows[0];
+  }
+
+  /**
+   * A session Parse Server created on this database stores its token in plain text. Such a token
+   * still works here (a migrated app's users stay logged in), and on first use its row is rewritten
+   * to hold the hash, so that the table stops holding a usable token. Only tokens with Parse's
+   * "r:" prefix are looked up in plain: a stored hash (hex) never has it, so a leaked hash can
+   * never be presented as a token.
+   */
+  private async adoptParseSession(token: string, hash: string): Promise<SessionRow | undefined> {
+    const rows = await this.db.query<SessionRow>(
+      'UPDATE "_Session" SET "sessionToken" = $2 WHERE "sessionToken" = $1 RETURNING "objectId", "user", "expiresAt"',
+      [token, hash],
+    );
+    return rows[0];
   }
 
   /** Ends one session (logOut). */
@@ -179,6 +196,13 @@ export class Sessions {
       }
     }
   }
+}
+
+type SessionRow = { objectId: string; user: string | null; expiresAt: string | null };
+
+/** Parse's revocable session tokens ("r:" and 32 hex digits; ours are "r:" and base32). */
+function isParseToken(token: string): boolean {
+  return token.startsWith('r:') && token.length <= 64;
 }
 
 /** What revokeUser ends: every session of the user but one. */

@@ -6,6 +6,7 @@ import { atomicSql, selectList } from '../query/index.ts';
 import {
   accessSql,
   aclFromColumns,
+  classDefaultAcl,
   aclToColumns,
   canRead,
   fieldMask,
@@ -380,8 +381,9 @@ async function writeCreate(rt: CoreRuntime, prepared: PreparedCreate, uow: UnitO
   // The ACL as a later read gives it back (entries in stored order).
   let acl = PUBLIC_ACL;
   let rperm: string[] | null = null;
-  if (plan.acl) {
-    const columns = aclToColumns(plan.acl);
+  const givenAcl = plan.acl || classDefaultAcl(cls.classLevelPermissions.ACL, auth.userId);
+  if (givenAcl) {
+    const columns = aclToColumns(givenAcl);
     rperm = columns.rperm;
     cols.push('"_rperm"', '"_wperm"');
     exprs.push(params.add(columns.rperm) + '::text[]', params.add(columns.wperm) + '::text[]');

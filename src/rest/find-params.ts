@@ -38,7 +38,7 @@ export function whereParam(value: unknown): Record<string, unknown> | undefined 
     try {
       parsed = JSON.parse(value);
     } catch {
-      throw errors.invalidJson('where must be JSON');
+      throw errors.invalidJson('where parameter is not valid JSON');
     }
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw errors.invalidQuery('where must be a JSON object');

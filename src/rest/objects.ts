@@ -1,7 +1,7 @@
 import { ErrorCode, errors, ParseError } from '../errors/index.ts';
 import { INCLUDED, type FindResult, type ParseObject } from '../core/index.ts';
 import type { ClassDef } from '../schema/index.ts';
-import { readPolicy, type Auth } from '../security/index.ts';
+import { PUBLIC_ACL, readPolicy, type Auth } from '../security/index.ts';
 import { decodeWrite } from './codec/decode.ts';
 import { encodeObject, encodeValue, type EncodeContext } from './codec/encode.ts';
 import type { RestDeps } from './deps.ts';
@@ -209,7 +209,9 @@ export async function createObject(deps: RestDeps, req: RestRequest, className: 
   // A beforeSave may have set fields the class did not have: the class as the write left it.
   const after = deps.schemaStore.getClass(className) ?? cls;
   const changed = changedFields(saved, after, body, fieldsToAnswer(deps, req.auth, after, body), encodeContext(deps));
-  const out = { objectId: saved.objectId, createdAt: saved.createdAt, ...changed };
+  const out: Record<string, unknown> = { objectId: saved.objectId, createdAt: saved.createdAt, ...changed };
+  // The class's default ACL (CLP `ACL`) was given to an object sent without one: Parse answers it.
+  if (body.ACL == null && after.classLevelPermissions.ACL && saved.ACL && saved.ACL !== PUBLIC_ACL) out.ACL = saved.ACL;
   const location = `${deps.config.publicUrl}${deps.config.rest.path}/classes/${encodeURIComponent(className)}/${saved.objectId}`;
   return { status: 201, body: out, headers: { location } };
 }

@@ -144,13 +144,15 @@ export const DEFAULT_PROTECTED_FIELDS: Readonly<Record<string, Readonly<Record<s
 
 /**
  * Parse's default CLP for a new class: open to everyone (Plinth warns about it at start-up),
- * with the default protected fields of system classes (`_User`: email).
+ * with the default protected fields of system classes (`_User`: email) and Parse 9's default
+ * ACL for new objects, public (which stores none).
  */
 export function defaultClassLevelPermissions(className?: string): ClassLevelPermissions {
   const defaults = className && has(DEFAULT_PROTECTED_FIELDS, className) ? DEFAULT_PROTECTED_FIELDS[className] : undefined;
   const protectedFields: Record<string, string[]> = { '*': [] };
   for (const [group, fields] of Object.entries(defaults ?? {})) protectedFields[group] = [...fields];
   return {
+    ACL: { '*': { read: true, write: true } },
     find: { '*': true },
     count: { '*': true },
     get: { '*': true },

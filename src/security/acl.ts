@@ -9,8 +9,12 @@ import type { Auth } from './auth.ts';
  */
 export type AclMap = Record<string, { read?: boolean; write?: boolean }>;
 
-/** Public read and write: what an object without a stored ACL grants. */
-export const PUBLIC_ACL: AclMap = { '*': { read: true, write: true } };
+/**
+ * Public read and write: what an object without a stored ACL grants. Objects read without one
+ * carry this very value (frozen, shared), which is how an encoder tells "no ACL" — which Parse's
+ * REST API leaves out — from an explicit public ACL.
+ */
+export const PUBLIC_ACL: AclMap = Object.freeze({ '*': Object.freeze({ read: true, write: true }) });
 
 /**
  * Reads the stored permission arrays into an ACL. NULL arrays (objects written without an
@@ -21,6 +25,25 @@ export function aclFromColumns(rperm: readonly string[] | null | undefined, wper
   const acl: AclMap = newRecord();
   for (const e of rperm ?? ['*']) (acl[e] ??= {}).read = true;
   for (const e of wperm ?? ['*']) (acl[e] ??= {}).write = true;
+  return acl;
+}
+
+/**
+ * Parse 9's class default ACL (the CLP's `ACL` key): what a new object written without an ACL
+ * gets. Its `currentUser` entry stands for the creating user (left out when there is none). The
+ * public default, which every class has unless it is set, stores nothing: undefined.
+ */
+export function classDefaultAcl(clpAcl: Readonly<Record<string, unknown>> | undefined, userId: string | undefined): AclMap | undefined {
+  if (!clpAcl) return undefined;
+  const acl: AclMap = newRecord();
+  for (const [entity, rights] of Object.entries(clpAcl)) {
+    const { read, write } = (rights ?? {}) as { read?: unknown; write?: unknown };
+    const target = entity === 'currentUser' ? userId : entity;
+    if (!target || (read !== true && write !== true)) continue;
+    acl[target] = { ...(read === true ? { read: true } : {}), ...(write === true ? { write: true } : {}) };
+  }
+  const entities = Object.keys(acl);
+  if (entities.length === 1 && entities[0] === '*' && acl['*'].read && acl['*'].write) return undefined;
   return acl;
 }
 

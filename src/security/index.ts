@@ -1,6 +1,6 @@
 export { Auth, type AdminScope, type RequestInfo } from './auth.ts';
 export { RoleResolver } from './roles.ts';
-export { aclFromColumns, aclToColumns, validateAcl, readFilterSql, writeFilterSql, canRead, PUBLIC_ACL, type AclMap } from './acl.ts';
+export { aclFromColumns, aclToColumns, classDefaultAcl, validateAcl, readFilterSql, writeFilterSql, canRead, PUBLIC_ACL, type AclMap } from './acl.ts';
 export {
   readPolicy,
   writePolicy,

@@ -102,3 +102,53 @@ describe('revocation', () => {
     expect(JSON.stringify(await s.plinth.db.query('SELECT * FROM "_Session"'))).not.toContain(token);
   });
 });
+
+describe('sessions Parse Server created (plain tokens in the table)', () => {
+  let s: AuthServer;
+  beforeAll(async () => {
+    s = await startAuthServer();
+  });
+  afterAll(() => s?.close());
+
+  /** A session row as Parse Server writes it: the token itself in "sessionToken". */
+  const parseSession = async (userId: string, token: string, expiresAt = new Date(Date.now() + 3_600_000)) => {
+    await s.plinth.db.execute(
+      `INSERT INTO "_Session" ("objectId", "createdAt", "updatedAt", "user", "sessionToken", "expiresAt", "createdWith", "_rperm", "_wperm")
+       VALUES ($1, now(), now(), $2, $3, $4::timestamptz, '{"action":"login","authProvider":"password"}'::jsonb, $5::text[], $5::text[])`,
+      [`ps${Math.random().toString(36).slice(2, 10)}`, userId, token, expiresAt.toISOString(), [userId]],
+    );
+  };
+  const storedTokens = async (userId: string) =>
+    (await s.plinth.db.query<{ t: string }>('SELECT "sessionToken" AS "t" FROM "_Session" WHERE "user" = $1 ORDER BY 1', [userId])).map((r) => r.t);
+
+  it('a token Parse stored in plain keeps its user logged in, and its row then holds only the hash', async () => {
+    const { userId } = await signUpUser(s, 'migrated', 'long enough');
+    const token = 'r:0123456789abcdef0123456789abcdef';
+    await parseSession(userId, token);
+    expect((await s.ok(VIEWER, {}, { token })).viewer.user.objectId).toBe(userId);
+    const stored = await storedTokens(userId);
+    expect(stored).not.toContain(token);
+    expect(stored).toContain(Sessions.hash(token));
+    // Still valid afterwards, now through its hash.
+    expect((await s.ok(VIEWER, {}, { token })).viewer.user.objectId).toBe(userId);
+  });
+
+  it('an expired plain token is refused (209) and removed', async () => {
+    const { userId } = await signUpUser(s, 'expiredmigrant', 'long enough');
+    const token = 'r:fedcba9876543210fedcba9876543210';
+    await parseSession(userId, token, new Date(Date.now() - 1000));
+    expect(is209(await s.gql(VIEWER, {}, { token }))).toBe(true);
+    const stored = await storedTokens(userId);
+    expect(stored).toHaveLength(1); // the sign-up's own session
+    expect(stored).not.toContain(token);
+    expect(stored).not.toContain(Sessions.hash(token));
+  });
+
+  it('a stored hash presented as a token is no session', async () => {
+    const { userId } = await signUpUser(s, 'hashholder', 'long enough');
+    const [hash] = await storedTokens(userId);
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(is209(await s.gql(VIEWER, {}, { token: hash }))).toBe(true);
+    expect(is209(await s.gql(VIEWER, {}, { token: `r:${hash}` }))).toBe(true);
+  });
+});

@@ -141,6 +141,7 @@ describe('createClass with every field type', () => {
     });
     expect(stored.fields.ACL).toBeUndefined();
     expect(stored.classLevelPermissions).toEqual({
+      ACL: { '*': { read: true, write: true } },
       find: { '*': true },
       count: { '*': true },
       get: { '*': true },
@@ -459,6 +460,7 @@ describe('classLevelPermissions', () => {
   it('default to Parse’s open CLPs', async () => {
     const d = await s.ok(`mutation { createClass(input: { name: "Open" }) { class { classLevelPermissions } } }`);
     expect(d.createClass.class.classLevelPermissions).toEqual({
+      ACL: { '*': { read: true, write: true } },
       find: { '*': true },
       count: { '*': true },
       get: { '*': true },

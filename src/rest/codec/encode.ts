@@ -1,5 +1,6 @@
 import { classOf, INCLUDED, type ParseObject } from '../../core/index.ts';
 import type { ClassDef, FieldDef } from '../../schema/index.ts';
+import { PUBLIC_ACL } from '../../security/index.ts';
 
 /** What encoding needs besides the object: the catalog (for included objects) and file URLs. */
 export interface EncodeContext {
@@ -20,9 +21,12 @@ export function encodeObject(obj: ParseObject, ctx: EncodeContext): Record<strin
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(obj)) {
     const value = obj[key];
-    if (value === undefined || value === null) continue;
+    // No stored ACL: Parse answers none (the SDK's getACL() is then undefined).
+    if (value === undefined || value === null || value === PUBLIC_ACL) continue;
     const field = cls && Object.hasOwn(cls.fields, key) ? cls.fields[key] : undefined;
     const target = included && Object.hasOwn(included, key) ? included[key] : undefined;
+    // An included pointer whose target is unreadable or gone is left out, as Parse does.
+    if (target === null) continue;
     const encoded = target ? { ...encodeObject(target, ctx), __type: 'Object', className: classOf(target) } : encodeValue(key, field, value, ctx);
     // Plain assignment (several times faster than defineProperty on this hot path); only
     // `__proto__` would set the prototype instead of a key.
