@@ -6,6 +6,11 @@ import { CLASS, newObjectId, type ParseObject } from '../core/index.ts';
 export interface SessionOptions {
   /** How long a session lives without use, in milliseconds; each use within the second half renews it. */
   lifetimeMs: number;
+  /**
+   * Leave the tokens Parse Server stored in plain text as they are (a database it still shares:
+   * it reads them), instead of rewriting each to its hash on first use.
+   */
+  keepParseTokens?: boolean;
 }
 
 /** A session as the server knows it: never the token, only who and until when. */
@@ -137,12 +142,14 @@ export class Sessions {
 
   /**
    * A session Parse Server created on this database stores its token in plain text. Such a token
-   * still works here (a migrated app's users stay logged in), and on first use its row is rewritten
-   * to hold the hash, so that the table stops holding a usable token. Only tokens with Parse's
+   * still works here (a migrated app's users stay logged in). On first use its row is rewritten
+   * to hold the hash, so that the table stops holding a usable token — unless Parse Server still
+   * shares the database (keepParseTokens), which needs the plain token. Only tokens with Parse's
    * "r:" prefix are looked up in plain: a stored hash (hex) never has it, so a leaked hash can
    * never be presented as a token.
    */
   private async adoptParseSession(token: string, hash: string): Promise<SessionRow | undefined> {
+    if (this.options.keepParseTokens) return this.findByStoredToken(token);
     const rows = await this.db.query<SessionRow>(
       'UPDATE "_Session" SET "sessionToken" = $2 WHERE "sessionToken" = $1 RETURNING "objectId", "user", "expiresAt"',
       [token, hash],

@@ -166,7 +166,8 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     const unaccent = (await db.query(`SELECT 1 AS "ok" FROM pg_extension WHERE extname = 'unaccent'`)).length > 0;
     const hooks = new HookRegistry();
     const events = new ChangeEvents();
-    const sessions = new Sessions(db, { lifetimeMs: config.sessionLengthMs });
+    // Parse Server still sharing the database (bcrypt passwords) must keep reading its session tokens.
+    const sessions = new Sessions(db, { lifetimeMs: config.sessionLengthMs, keepParseTokens: config.auth.passwordHash === 'bcrypt' });
     const providers = createAuthProviders(config.auth, logger);
     // First of the _User hooks: the email flows' hooks rely on the user rules having run.
     registerUserHooks(hooks, { db, sessions, providers, config: config.auth });

@@ -152,3 +152,25 @@ describe('sessions Parse Server created (plain tokens in the table)', () => {
     expect(is209(await s.gql(VIEWER, {}, { token: `r:${hash}` }))).toBe(true);
   });
 });
+
+describe('sessions Parse Server created, while Parse Server shares the database (PLINTH_PASSWORD_HASH=bcrypt)', () => {
+  let s: AuthServer;
+  beforeAll(async () => {
+    s = await startAuthServer({ auth: { passwordHash: 'bcrypt' } });
+  });
+  afterAll(() => s?.close());
+
+  it('a plain Parse token works and is left as Parse stored it (Parse still reads it)', async () => {
+    const { userId } = await signUpUser(s, 'sharedmigrant', 'long enough');
+    const token = 'r:00112233445566778899aabbccddeeff';
+    await s.plinth.db.execute(
+      `INSERT INTO "_Session" ("objectId", "createdAt", "updatedAt", "user", "sessionToken", "expiresAt", "_rperm", "_wperm")
+       VALUES ('sharedps01', now(), now(), $1, $2, now() + interval '1 hour', $3::text[], $3::text[])`,
+      [userId, token, [userId]],
+    );
+    expect((await s.ok(VIEWER, {}, { token })).viewer.user.objectId).toBe(userId);
+    expect((await s.ok(VIEWER, {}, { token })).viewer.user.objectId).toBe(userId);
+    const stored = await s.plinth.db.query<{ t: string }>('SELECT "sessionToken" AS "t" FROM "_Session" WHERE "objectId" = $1', ['sharedps01']);
+    expect(stored[0].t).toBe(token);
+  });
+});
