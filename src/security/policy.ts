@@ -52,13 +52,18 @@ function adminReadPolicy(auth: Auth, cls: ClassDef): ReadPolicy {
   return p;
 }
 
-/** Parse's messages (SchemaController.validatePermission), unsanitized. */
-function denied(op: Operation, className: string): ParseError {
-  return errors.forbidden(`Permission denied for action ${op} on class ${className}.`);
+/**
+ * Parse's CLP refusals as Parse Server 9 answers them by default (enableSanitizedErrorResponse):
+ * "Permission denied", which names neither the class nor the operation to a caller probing
+ * the schema.
+ */
+function denied(): ParseError {
+  return errors.forbidden('Permission denied');
 }
 
+/** `requiresAuthentication` met an anonymous caller: 101, sanitized as Parse 9 answers it. */
 function needsAuthentication(): ParseError {
-  return new ParseError(ErrorCode.OBJECT_NOT_FOUND, 'Permission denied, user needs to be authenticated.');
+  return new ParseError(ErrorCode.OBJECT_NOT_FOUND, 'Permission denied');
 }
 
 type Grant = { rows?: readonly UserField[] } | { error: () => ParseError };
@@ -69,13 +74,13 @@ type Grant = { rows?: readonly UserField[] } | { error: () => ParseError };
  * (`requiresAuthentication`; anonymous → 101), or only on the objects whose pointer fields
  * hold the caller; otherwise 119. Pointer fields restrict only when nothing else grants.
  */
-function grant(rule: OperationRule, auth: Auth, op: Operation, className: string): Grant {
+function grant(rule: OperationRule, auth: Auth, op: Operation): Grant {
   if (rule.open || auth.accessKeys.some((k) => rule.entities.has(k))) return {};
   if (rule.requiresAuthentication) {
     if (!auth.userId) return { error: needsAuthentication };
     return op === 'create' || rule.pointerFields.length === 0 ? {} : { rows: rule.pointerFields };
   }
-  if (!rule.pointerStage) return { error: () => denied(op, className) };
+  if (!rule.pointerStage) return { error: () => denied() };
   return { rows: rule.pointerFields };
 }
 
@@ -91,7 +96,7 @@ function ownedRefusal(rules: ClassRules, auth: Auth, op: Operation): Grant | und
     const message = op === 'create' || op === 'update' ? 'Session token required.' : 'Invalid session token';
     return { error: () => new ParseError(ErrorCode.INVALID_SESSION_TOKEN, message) };
   }
-  if (op === 'create' || op === 'addField') return { error: () => denied(op, rules.className) };
+  if (op === 'create' || op === 'addField') return { error: () => denied() };
   return undefined;
 }
 
@@ -141,7 +146,7 @@ function policyFor(auth: Auth, cls: ClassDef, op: Operation, withMask: boolean):
   const d = decidedFor(auth, rules);
   let p = d.policies[op];
   if (!p) {
-    const g = ownedRefusal(rules, auth, op) ?? grant(rules.operations[op], auth, op, cls.className);
+    const g = ownedRefusal(rules, auth, op) ?? grant(rules.operations[op], auth, op);
     if ('error' in g) p = g;
     else {
       const mask = withMask ? maskOf(auth, rules, d) : undefined;
@@ -166,7 +171,7 @@ function policyFor(auth: Auth, cls: ClassDef, op: Operation, withMask: boolean):
 
 /**
  * May the caller `op` (get, find, count) objects of this class, and on which terms? Throws
- * Parse's CLP errors (119 `Permission denied for action <op> on class <C>.`, 101 when
+ * Parse's CLP errors (119 `Permission denied`, 101 when
  * `requiresAuthentication` meets an anonymous caller). The master key may do everything; a
  * dashboard admin, within its scope (119 out of it, fields outside it masked).
  */
@@ -216,6 +221,6 @@ export function checkAddField(auth: Auth, cls: ClassDef): void {
     return;
   }
   const rules = classRules(cls);
-  const g = ownedRefusal(rules, auth, 'addField') ?? grant(rules.operations.addField, auth, 'addField', cls.className);
+  const g = ownedRefusal(rules, auth, 'addField') ?? grant(rules.operations.addField, auth, 'addField');
   if ('error' in g) throw g.error();
 }

@@ -131,7 +131,7 @@ describe('whose rights: request.data is the caller, cloud.data is anonymous, opt
       who: 'anonymous',
       call: 'find',
       args: () => ['Locked'],
-      expected: { error: { code: 101, message: 'Permission denied, user needs to be authenticated.' } },
+      expected: { error: { code: 101, message: 'Permission denied' } },
     },
     {
       who: 'alice',

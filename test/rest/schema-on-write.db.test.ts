@@ -78,7 +78,7 @@ describe('fields a beforeSave sets', () => {
     for (const call of [{ session: user.token }, {}]) {
       const refused = await rest('POST', 'classes/PerWrite', { ...call, body: { name: 'client' } });
       expect(refused.status).toBe(400);
-      expect(refused.body).toEqual({ code: 119, error: 'Permission denied for action addField on class PerWrite.' });
+      expect(refused.body).toEqual({ code: 119, error: 'Permission denied' });
     }
     expect((await fieldsOf('PerWrite')).f_client).toBeUndefined();
     expect((await rest('GET', 'classes/PerWrite', { master: true, params: { where: { name: 'client' } } })).body.results).toEqual([]);
