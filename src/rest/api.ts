@@ -2,19 +2,21 @@ import { refusalBody, requestAuthenticator, secretEquals, sessionResolver } from
 import { ErrorCode, ParseError } from '../errors/index.ts';
 import { Auth } from '../security/index.ts';
 import type { RestDeps } from './deps.ts';
-import { parseJsonBody, readRestRequest, type RestRequest } from './request.ts';
-import { errorResponse, jsonResponse, type RestResult } from './respond.ts';
+import { parseJsonBody, readRestRequest, type RestHttpRequest, type RestRequest } from './request.ts';
+import { errorAnswer, JsonAnswer, jsonAnswer, type RestResult } from './respond.ts';
 import { RestRouter } from './router.ts';
 import { REST_ROUTES } from './routes/index.ts';
-import { corsHeaders, preflight } from './cors.ts';
+import { CORS_HEADERS, preflight } from './cors.ts';
 
-/** Parse's REST API as a Fetch handler under its mount path (`/parse`). */
+/** Parse's REST API under its mount path (`/parse`): a Fetch handler, and the same for node's lane. */
 export interface RestApi {
   /** The mount path (`/parse`). */
   readonly path: string;
   /** Whether a request path is under the mount. */
   owns(pathname: string): boolean;
   fetch(request: Request, client?: { ip?: string }): Promise<Response>;
+  /** The answer, CORS headers included: JSON as text (written as it is), or a Response (files). */
+  answer(request: RestHttpRequest, client?: { ip?: string }): Promise<Response | JsonAnswer>;
 }
 
 /** A body of this size or more is refused before it is parsed (files have their own limit). */
@@ -31,7 +33,7 @@ function fileJsonLimit(deps: RestDeps): number {
 }
 
 /** A body within `limit` bytes (whatever length it declared); null beyond it, the rest unread. */
-async function readLimited(request: Request, limit: number): Promise<Uint8Array | null> {
+async function readLimited(request: RestHttpRequest, limit: number): Promise<Uint8Array | null> {
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const parts: Uint8Array[] = [];
@@ -66,10 +68,10 @@ function configuredKeys(deps: RestDeps): string[] {
   return [keys.restApiKey, keys.javascriptKey, keys.clientKey, keys.dotNetKey].filter((k): k is string => !!k);
 }
 
-const UNAUTHORIZED = () => jsonResponse(403, { error: 'unauthorized' });
+const UNAUTHORIZED = () => jsonAnswer(403, { error: 'unauthorized' });
 
-function answer(result: RestResult | Response): Response {
-  return result instanceof Response ? result : jsonResponse(result.status ?? 200, result.body, result.headers);
+function answerOf(result: RestResult | Response): Response | JsonAnswer {
+  return result instanceof Response ? result : jsonAnswer(result.status ?? 200, result.body, result.headers);
 }
 
 /**
@@ -90,24 +92,24 @@ export function createRestApi(deps: RestDeps): RestApi {
   });
   const clientKeys = configuredKeys(deps);
 
-  async function serve(request: Request, ip: string | undefined): Promise<Response> {
+  async function serve(request: RestHttpRequest, ip: string | undefined): Promise<Response | JsonAnswer> {
     const url = new URL(request.url);
     const segments = segmentsOf(url.pathname, mount);
-    if (!segments) return jsonResponse(400, { code: ErrorCode.INVALID_JSON, error: 'Invalid path' });
+    if (!segments) return jsonAnswer(400, { code: ErrorCode.INVALID_JSON, error: 'Invalid path' });
     const method = request.method.toUpperCase();
-    if (method === 'OPTIONS') return preflight(request);
+    if (method === 'OPTIONS') return preflight();
     // A file upload's body is the file: it streams to storage, never parsed as JSON.
     const direct = router.find(method, segments);
     if (direct?.route.public) {
       const req = readRestRequest(request, segments, undefined, ip);
       req.auth = Auth.anonymous().withRequest({ ip, headers: request.headers, installationId: req.installationId, context: req.context });
-      return answer(await direct.route.handler(req, direct.params, deps));
+      return answerOf(await direct.route.handler(req, direct.params, deps));
     }
     let body: Record<string, unknown> | undefined;
     if (direct?.route.rawBody && method === 'POST' && !request.headers.has('x-parse-application-id')) {
       // Without Parse's headers, an upload is the SDK's JSON form (credentials in the body), as Parse reads it.
       const bytes = await readLimited(request, fileJsonLimit(deps));
-      if (!bytes) return jsonResponse(413, { code: ErrorCode.OBJECT_TOO_LARGE, error: 'Request body is too large' });
+      if (!bytes) return jsonAnswer(413, { code: ErrorCode.OBJECT_TOO_LARGE, error: 'Request body is too large' });
       try {
         body = parseJsonBody(bytes);
       } catch {
@@ -115,7 +117,7 @@ export function createRestApi(deps: RestDeps): RestApi {
       }
     } else if (!direct?.route.rawBody && method !== 'GET' && method !== 'HEAD') {
       const bytes = await readLimited(request, bodyLimit(deps));
-      if (!bytes) return jsonResponse(413, { code: ErrorCode.OBJECT_TOO_LARGE, error: 'Request body is too large' });
+      if (!bytes) return jsonAnswer(413, { code: ErrorCode.OBJECT_TOO_LARGE, error: 'Request body is too large' });
       body = parseJsonBody(bytes);
     }
     const req = readRestRequest(request, segments, body, ip);
@@ -123,34 +125,41 @@ export function createRestApi(deps: RestDeps): RestApi {
     const result = await authenticate({ ...req.credentials, ip });
     if (result.refused) {
       if (result.status >= 500) deps.logger.error({ err: result.cause }, 'could not resolve the credentials of a REST request');
-      return jsonResponse(result.status, refusalBody(result));
+      return jsonAnswer(result.status, refusalBody(result));
     }
     if (clientKeys.length > 0 && !result.auth.isMaster && !req.credentials.clientKeys.some((k) => clientKeys.some((c) => secretEquals(k, c))))
       return UNAUTHORIZED();
     req.auth = result.auth.withRequest({ ip, headers: request.headers, installationId: req.installationId, context: req.context });
     const found = req.method === method ? direct : router.find(req.method, segments);
     if (!found) {
-      if (router.knows(segments)) return jsonResponse(405, { code: ErrorCode.INVALID_JSON, error: `${req.method} is not allowed on this path` });
-      return jsonResponse(404, { code: ErrorCode.INVALID_JSON, error: `unknown path: ${url.pathname}` });
+      if (router.knows(segments)) return jsonAnswer(405, { code: ErrorCode.INVALID_JSON, error: `${req.method} is not allowed on this path` });
+      return jsonAnswer(404, { code: ErrorCode.INVALID_JSON, error: `unknown path: ${url.pathname}` });
     }
-    return answer(await found.route.handler(req, found.params, handlerDeps));
+    return answerOf(await found.route.handler(req, found.params, handlerDeps));
+  }
+
+  async function answer(request: RestHttpRequest, client: { ip?: string } = {}): Promise<Response | JsonAnswer> {
+    let out: Response | JsonAnswer;
+    try {
+      out = await serve(request, client.ip);
+    } catch (error) {
+      out = errorAnswer(error, deps.logger);
+    }
+    if (out instanceof JsonAnswer) Object.assign(out.headers, CORS_HEADERS);
+    else for (const [name, value] of Object.entries(CORS_HEADERS)) out.headers.set(name, value);
+    return out;
   }
 
   return {
     path: mount,
     owns: (pathname) => deps.config.rest.enabled && (pathname === mount || pathname.startsWith(`${mount}/`)),
-    async fetch(request, client = {}) {
-      let response: Response;
-      try {
-        response = await serve(request, client.ip);
-      } catch (error) {
-        response = errorResponse(error, deps.logger);
-      }
-      for (const [name, value] of Object.entries(corsHeaders(request))) response.headers.set(name, value);
-      return response;
+    answer,
+    async fetch(request, client) {
+      const out = await answer(request, client);
+      return out instanceof JsonAnswer ? out.toResponse() : out;
     },
   };
 }
 
-export type { RestRequest };
+export type { RestHttpRequest, RestRequest };
 export { ParseError };

@@ -6,16 +6,14 @@ import { PARSE_REQUEST_HEADERS } from '../auth/index.ts';
  */
 const ALLOWED_HEADERS = PARSE_REQUEST_HEADERS.join(', ');
 
-export function corsHeaders(_request: Request): Record<string, string> {
-  return {
-    'access-control-allow-origin': '*',
-    'access-control-allow-methods': 'GET,PUT,POST,DELETE,OPTIONS',
-    'access-control-allow-headers': ALLOWED_HEADERS,
-    'access-control-expose-headers': 'X-Parse-Job-Status-Id, X-Parse-Push-Status-Id',
-  };
-}
+export const CORS_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET,PUT,POST,DELETE,OPTIONS',
+  'access-control-allow-headers': ALLOWED_HEADERS,
+  'access-control-expose-headers': 'X-Parse-Job-Status-Id, X-Parse-Push-Status-Id',
+});
 
 /** The answer to a CORS preflight (`OPTIONS`): 200 with the headers above, added by the caller. */
-export function preflight(_request: Request): Response {
+export function preflight(): Response {
   return new Response(null, { status: 200 });
 }

@@ -1,2 +1,3 @@
-export { createRestApi, type RestApi } from './api.ts';
+export { createRestApi, type RestApi, type RestHttpRequest } from './api.ts';
+export { JsonAnswer } from './respond.ts';
 export type { RestDeps } from './deps.ts';

@@ -2,6 +2,12 @@ import { errors, ErrorCode, ParseError } from '../errors/index.ts';
 import type { Auth } from '../security/index.ts';
 
 /**
+ * What the REST API reads of an HTTP request. A Fetch Request has it all; node's lane
+ * (server/rest-lane.ts) builds only this, its body and signal on first use.
+ */
+export type RestHttpRequest = Pick<Request, 'url' | 'method' | 'headers' | 'body' | 'signal'>;
+
+/**
  * One REST request as the handlers see it, whatever form the client sent: Parse's headers, or
  * the JavaScript SDK's body form — a POST (often `text/plain`, to skip CORS preflight) whose JSON
  * carries `_method`, `_ApplicationId`, `_JavaScriptKey`, `_SessionToken`, `_MasterKey`,
@@ -17,7 +23,7 @@ export interface RestRequest {
   /** The JSON body without the SDK's underscored credential fields; undefined for none. */
   body: Record<string, unknown> | undefined;
   /** The raw request (file uploads read its stream). */
-  raw: Request;
+  raw: RestHttpRequest;
   credentials: {
     appId?: string;
     masterKey?: string;
@@ -53,7 +59,7 @@ const SDK_FIELDS = new Set([
 
 const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 
-function header(request: Request, name: string): string | undefined {
+function header(request: RestHttpRequest, name: string): string | undefined {
   const value = request.headers.get(name)?.trim();
   return value ? value : undefined;
 }
@@ -111,7 +117,7 @@ function contextOf(value: unknown): Record<string, unknown> {
  * SDK's body fields (headers win), and the body without those fields. `body` is the JSON body
  * already read (undefined for none, or for a file upload, whose bytes stay in `raw`).
  */
-export function readRestRequest(raw: Request, segments: string[], body: Record<string, unknown> | undefined, ip: string | undefined): RestRequest {
+export function readRestRequest(raw: RestHttpRequest, segments: string[], body: Record<string, unknown> | undefined, ip: string | undefined): RestRequest {
   const url = new URL(raw.url);
   let method = raw.method.toUpperCase();
   let params = queryParams(url);

@@ -16,6 +16,33 @@ export function jsonResponse(status: number, body: unknown, headers?: Record<str
 }
 
 /**
+ * A JSON answer not yet made a Fetch Response: node's lane writes its text straight to the
+ * socket (a Response and its body stream cost more than the find they carry); `fetch` callers
+ * get it as a Response.
+ */
+export class JsonAnswer {
+  readonly headers: Record<string, string>;
+  readonly text: string;
+
+  constructor(
+    readonly status: number,
+    body: unknown,
+    headers?: Record<string, string>,
+  ) {
+    this.text = JSON.stringify(body);
+    this.headers = { 'content-type': JSON_TYPE, ...headers };
+  }
+
+  toResponse(): Response {
+    return new Response(this.text, { status: this.status, headers: this.headers });
+  }
+}
+
+export function jsonAnswer(status: number, body: unknown, headers?: Record<string, string>): JsonAnswer {
+  return new JsonAnswer(status, body, headers);
+}
+
+/**
  * Parse Server's HTTP status for an error code: 404 for an object that is not there, 500 for
  * an internal error, 400 for everything else (the code says what). Refusals made before any
  * work (application id, master key from a wrong address) keep their own statuses.
@@ -28,7 +55,7 @@ export function statusOf(error: ParseError): number {
 }
 
 /** A failure as Parse's REST API answers it: `{code, error}`, the detail of an unexpected one only in the log. */
-export function errorResponse(error: unknown, logger?: Logger): Response {
+export function errorAnswer(error: unknown, logger?: Logger): JsonAnswer {
   const known = requestError(error, logger) ?? unexpectedError(error, logger);
-  return jsonResponse(statusOf(known), { code: known.code, error: known.message });
+  return jsonAnswer(statusOf(known), { code: known.code, error: known.message });
 }

@@ -7,6 +7,7 @@ import { isGraphQLUpload } from './uploads/is-upload.ts';
 import { isJsonPost } from './direct-lane.ts';
 import { isDashboardSocketUrl, isDashboardUrl, sendResponse, toRequest } from './dashboard/index.ts';
 import { splitUpgrades } from './dashboard/upgrades.ts';
+import { serveRest } from './rest-lane.ts';
 import { attachLiveQuery, isLiveQueryUrl, type LiveQueryServer } from '../rest/live-query/index.ts';
 
 export interface RunningServer {
@@ -106,10 +107,7 @@ export function serveRequest(plinth: Plinth, req: http.IncomingMessage, res: htt
   // Parse's REST API is a Fetch handler of its own, with its own limits (file uploads stream past the body limit).
   const rest = plinth.rest;
   if (rest.owns(pathOf(req.url))) {
-    rest
-      .fetch(toRequest(req), { ip: req.socket.remoteAddress })
-      .then((response) => sendResponse(response, res))
-      .catch(failed(plinth, res, 'failed to serve a REST request'));
+    serveRest(rest, req, res).catch(failed(plinth, res, 'failed to serve a REST request'));
     return;
   }
   if (declared !== undefined && Number(declared) > maxBody) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RestDeps } from '../../src/rest/deps.ts';
 import { readRestRequest } from '../../src/rest/request.ts';
-import { errorResponse } from '../../src/rest/respond.ts';
+import { errorAnswer } from '../../src/rest/respond.ts';
 import { aggregateRoutes } from '../../src/rest/routes/aggregate.ts';
 import { Auth, type AdminScope } from '../../src/security/index.ts';
 import { restClient } from '../helpers/rest.ts';
@@ -190,8 +190,8 @@ describe('dashboard admins (the master key within a scope)', () => {
       if (r instanceof Response) throw new Error('unexpected Response');
       return { status: r.status ?? 200, body: r.body };
     } catch (error) {
-      const response = errorResponse(error);
-      return { status: response.status, body: await response.json() };
+      const answer = errorAnswer(error);
+      return { status: answer.status, body: JSON.parse(answer.text) };
     }
   }
 

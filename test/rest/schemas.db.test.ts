@@ -3,7 +3,7 @@ import { readAudit } from '../../src/admin/audit/index.ts';
 import type { CloudApi } from '../../src/cloud/types.ts';
 import type { RestDeps } from '../../src/rest/deps.ts';
 import { readRestRequest } from '../../src/rest/request.ts';
-import { errorResponse } from '../../src/rest/respond.ts';
+import { errorAnswer } from '../../src/rest/respond.ts';
 import { RestRouter } from '../../src/rest/router.ts';
 import { schemasRoutes } from '../../src/rest/routes/schemas.ts';
 import { Auth, type AdminScope } from '../../src/security/index.ts';
@@ -37,6 +37,7 @@ beforeAll(async () => {
 afterAll(() => s?.close());
 
 const OPEN_CLPS = {
+  ACL: { '*': { read: true, write: true } },
   find: { '*': true },
   count: { '*': true },
   get: { '*': true },
@@ -136,7 +137,7 @@ describe('create and read', () => {
     const userClass = r.body.results[0];
     expect(userClass.fields).toMatchObject({ ...DEFAULTS, username: { type: 'String' }, password: { type: 'String' }, email: { type: 'String' } });
     expect(Object.keys(userClass.classLevelPermissions)).toEqual(
-      expect.arrayContaining(['find', 'get', 'count', 'create', 'update', 'delete', 'addField', 'protectedFields']),
+      expect.arrayContaining(['ACL', 'find', 'get', 'count', 'create', 'update', 'delete', 'addField', 'protectedFields']),
     );
     expect(r.body.results.find((c: { className: string }) => c.className === 'Thing')).toEqual({
       className: 'Thing',
@@ -409,8 +410,8 @@ describe('dashboard admins (the master key within a scope)', () => {
       if (r instanceof Response) throw new Error('unexpected Response');
       return { status: r.status ?? 200, body: r.body };
     } catch (error) {
-      const response = errorResponse(error);
-      return { status: response.status, body: await response.json() };
+      const answer = errorAnswer(error);
+      return { status: answer.status, body: JSON.parse(answer.text) };
     }
   }
 

@@ -1,5 +1,5 @@
 import { ErrorCode, ParseError } from '../../errors/index.ts';
-import type { RestRequest } from '../request.ts';
+import type { RestHttpRequest, RestRequest } from '../request.ts';
 import type { RestResult } from '../respond.ts';
 
 /** A file upload as the request carries it, whichever of Parse's forms the client used. */
@@ -32,7 +32,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * A JSON object header (`X-Parse-File-Metadata`, `X-Parse-File-Tags`), checked as Parse checks
  * it (107). Plinth's stores keep only the metadata file triggers set, so its value is not kept.
  */
-function checkJsonHeader(request: Request, name: string): void {
+function checkJsonHeader(request: RestHttpRequest, name: string): void {
   const raw = request.headers.get(name);
   if (raw === null) return;
   let parsed: unknown;
