@@ -14,9 +14,16 @@ export class LazyTransaction implements Sql {
 
   constructor(private readonly db: Database) {}
 
+  private ended = false;
+
   /** Whether a statement has begun the transaction. */
   get begun(): boolean {
     return this.tx !== undefined;
+  }
+
+  /** Begun and not yet committed or rolled back. */
+  get underWay(): boolean {
+    return this.tx !== undefined && !this.ended;
   }
 
   query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]> {
@@ -33,6 +40,7 @@ export class LazyTransaction implements Sql {
 
   /** Commits what was begun (nothing to do when no statement ran); a commit failure is thrown. */
   async commit(): Promise<void> {
+    this.ended = true;
     if (!this.done) return;
     this.settle!(false);
     await this.done;
@@ -40,6 +48,7 @@ export class LazyTransaction implements Sql {
 
   /** Rolls back what was begun; the caller rethrows its own error. */
   async rollback(): Promise<void> {
+    this.ended = true;
     if (!this.done) return;
     this.settle!(true);
     await this.done.catch(() => undefined);

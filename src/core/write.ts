@@ -114,8 +114,16 @@ export async function inUnitOfWork<T>(rt: CoreRuntime, uow: UnitOfWork | undefin
     result = await fn((unit = new UnitOfWork(rt.db)));
   } else {
     const tx = new LazyTransaction(rt.db);
+    const work = new UnitOfWork(tx);
+    unit = work;
     try {
-      result = await fn((unit = new UnitOfWork(tx)));
+      // What fn's hooks read through the database itself joins the transaction once it is under
+      // way (PGlite: else they would wait for its one connection).
+      result = await rt.db.within(
+        tx,
+        () => tx.underWay,
+        () => fn(work),
+      );
     } catch (error) {
       await tx.rollback();
       throw error;

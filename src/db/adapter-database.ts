@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SqlDriverAdapter, SqlQuery, SqlQueryable, Transaction } from '@prisma/driver-adapter-utils';
 import type { PrismaClient } from './generated/client.ts';
 import type { ArrayResult, Database, QueryListener, Row, Sql } from './database.ts';
@@ -9,6 +10,13 @@ const LIST = { scalarType: 'unknown', arity: 'list' } as const;
 
 function toQuery(text: string, params: readonly unknown[]): SqlQuery {
   return { sql: text, args: params as unknown[], argTypes: params.map((p) => (Array.isArray(p) ? LIST : SCALAR)) };
+}
+
+/** A transaction statements in its async context join (PGlite), within the one it is nested in. */
+interface JoinableTransaction {
+  sql: Sql;
+  open: () => boolean;
+  outer: JoinableTransaction | undefined;
 }
 
 /** Runs statements on a driver-adapter queryable (the pool, or one transaction's connection). */
@@ -57,6 +65,15 @@ class QueryRunner implements Sql {
  * Prisma client built on the same adapter factory.
  */
 export class AdapterDatabase extends QueryRunner implements Database {
+  /**
+   * PGlite has one connection: while a transaction holds it, any other statement waits for it
+   * to end. Code running inside the transaction (a cloud trigger of a transactional batch
+   * reading through the database) would wait for itself. So on PGlite, statements made in the
+   * transaction's async context run in it — they see its writes, as one connection must — and
+   * a transaction opened there is a savepoint of it.
+   */
+  private readonly openTransaction = new AsyncLocalStorage<JoinableTransaction>();
+
   constructor(
     readonly kind: 'postgres' | 'pglite',
     private readonly adapter: SqlDriverAdapter,
@@ -67,7 +84,32 @@ export class AdapterDatabase extends QueryRunner implements Database {
     super(adapter, new Set());
   }
 
+  /** The transaction this statement must join (PGlite, inside one under way), or undefined. */
+  private joined(): Sql | undefined {
+    if (this.kind !== 'pglite') return undefined;
+    // The innermost under way: a nested unit of work that has not begun yet runs in its outer one.
+    for (let t = this.openTransaction.getStore(); t; t = t.outer) if (t.open()) return t.sql;
+    return undefined;
+  }
+
+  within<T>(tx: Sql, open: () => boolean, fn: () => Promise<T>): Promise<T> {
+    if (this.kind !== 'pglite') return fn();
+    return this.openTransaction.run({ sql: tx, open, outer: this.openTransaction.getStore() }, fn);
+  }
+
+  override queryArrays(text: string, params: readonly unknown[] = []): Promise<ArrayResult> {
+    const tx = this.joined();
+    return tx ? tx.queryArrays(text, params) : super.queryArrays(text, params);
+  }
+
+  override execute(text: string, params: readonly unknown[] = []): Promise<number> {
+    const tx = this.joined();
+    return tx ? tx.execute(text, params) : super.execute(text, params);
+  }
+
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    const outer = this.joined();
+    if (outer) return inSavepoint(outer, fn);
     let tx: Transaction;
     try {
       tx = await this.adapter.startTransaction();
@@ -78,10 +120,16 @@ export class AdapterDatabase extends QueryRunner implements Database {
     // the driver, as PGlite does) expect the caller to send COMMIT or ROLLBACK.
     const explicit = !tx.options.usePhantomQuery;
     const runner = new QueryRunner(tx, this.listeners);
+    let open = true;
     let result: T;
     try {
-      result = await fn(runner);
+      result = await this.within(
+        runner,
+        () => open,
+        () => fn(runner),
+      );
     } catch (error) {
+      open = false;
       try {
         if (explicit) await tx.executeRaw(toQuery('ROLLBACK', []));
       } finally {
@@ -89,6 +137,8 @@ export class AdapterDatabase extends QueryRunner implements Database {
       }
       throw error;
     }
+    // Work it started that outlives it (after-commit hooks) goes back to the database.
+    open = false;
     try {
       if (explicit) await tx.executeRaw(toQuery('COMMIT', []));
       await tx.commit();
@@ -115,4 +165,21 @@ export class AdapterDatabase extends QueryRunner implements Database {
     })();
     return this.closing;
   }
+}
+
+let savepoints = 0;
+
+/** A transaction inside one already open (PGlite's single connection): a savepoint of it. */
+async function inSavepoint<T>(outer: Sql, fn: (tx: Sql) => Promise<T>): Promise<T> {
+  const name = `plinth_sp_${++savepoints}`;
+  await outer.execute(`SAVEPOINT ${name}`);
+  let result: T;
+  try {
+    result = await fn(outer);
+  } catch (error) {
+    await outer.execute(`ROLLBACK TO SAVEPOINT ${name}`).catch(() => undefined);
+    throw error;
+  }
+  await outer.execute(`RELEASE SAVEPOINT ${name}`);
+  return result;
 }

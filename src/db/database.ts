@@ -32,6 +32,13 @@ export interface Database extends Sql {
   readonly raw: RawSql;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` with `tx` as the transaction its async context is in: on PGlite, whose single
+   * connection an open transaction holds, statements `fn` makes on the database itself (a cloud
+   * trigger reading through the data API) run in `tx` while `open()` says it is under way,
+   * instead of waiting for it forever. Elsewhere `fn` just runs.
+   */
+  within<T>(tx: Sql, open: () => boolean, fn: () => Promise<T>): Promise<T>;
   /** Observes every statement (golden tests, debugging); returns the unsubscribe function. */
   onQuery(listener: QueryListener): () => void;
   close(): Promise<void>;

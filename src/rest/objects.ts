@@ -188,6 +188,8 @@ export function changedFields(saved: ParseObject, cls: ClassDef, sent: Record<st
   for (const key of fields) {
     if (key === 'objectId' || key === 'createdAt' || key === 'updatedAt' || !Object.hasOwn(saved, key)) continue;
     const value = saved[key];
+    // No ACL stored (none sent, none set by a trigger): nothing changed, nothing to answer.
+    if (key === 'ACL' && value === PUBLIC_ACL && !Object.hasOwn(sent, 'ACL')) continue;
     const encoded = value === null || value === undefined ? undefined : encodeValue(key, cls.fields[key], value, ctx);
     const was = Object.hasOwn(sent, key) ? sent[key] : undefined;
     if (encoded === undefined) {

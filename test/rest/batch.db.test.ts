@@ -17,7 +17,17 @@ let afterSaves: { id: string; visible: boolean }[] = [];
 /** Change events of Ledger objects. */
 let events: string[] = [];
 
+/** What each Gadget beforeSave read through the data API (how many Gadgets it saw). */
+let gadgetReads: number[] = [];
+
 function cloud(api: CloudApi) {
+  // Reads through core itself, not the batch's transaction: on PGlite (one connection) this
+  // read used to wait for the transaction that was waiting for it.
+  api.beforeSave('Gadget', async (req) => {
+    const found = await s.plinth.core.find(Auth.master(), 'Gadget', { wantObjects: true, fields: ['objectId'] });
+    gadgetReads.push(found.objects.length);
+    req.object.set('seen', found.objects.length);
+  });
   api.afterSave('Ledger', async (req) => {
     const id = req.object.id!;
     const found = await s.plinth.core.getMany(Auth.master(), 'Ledger', [id], ['objectId']);
@@ -241,6 +251,25 @@ describe('POST batch per role', () => {
     expect(r.body[3].success.objectId).toEqual(expect.any(String));
     expect(r.body[4]).toEqual({ success: { results: [] } });
     expect((await rest('GET', `classes/Item/${private_}`, { session: alice.token })).body.n).toBe(7);
+  });
+
+  it('with transaction: true, a beforeSave that reads through the data API does not stall the batch', { timeout: 8000 }, async () => {
+    await create('Gadget', { name: 'seed' });
+    gadgetReads = [];
+    const r = await batch(
+      ['g1', 'g2', 'g3'].map((name) => ({ method: 'POST', path: '/parse/classes/Gadget', body: { name } })),
+      { master: true },
+      true,
+    );
+    expect(r.status).toBe(200);
+    expect(r.body).toHaveLength(3);
+    for (const item of r.body) expect(item.success).toMatchObject({ objectId: expect.any(String), seen: expect.any(Number) });
+    // Each read saw at least the committed seed (on PGlite also the batch's own earlier writes).
+    expect(gadgetReads).toHaveLength(3);
+    for (const n of gadgetReads) expect(n).toBeGreaterThanOrEqual(1);
+    expect(await names('Gadget')).toEqual(['g1', 'g2', 'g3', 'seed']);
+    // The answer carries what the trigger set, not an ACL the object was never given.
+    expect(r.body[0].success).not.toHaveProperty('ACL');
   });
 
   it('a transaction that touches another user’s object fails whole', async () => {
