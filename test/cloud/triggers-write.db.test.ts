@@ -269,6 +269,10 @@ describe('request.object on save', () => {
     expect(after.original!.get('title')).toBe('before');
     expect(after.object.get('title')).toBe('after');
     expect(after.object.get('counter')).toBe(1101);
+    // Stored without an ACL: none, as Parse's getACL() answers (not the public ACL it grants).
+    expect(before.original!.getACL()).toBeUndefined();
+    expect(after.object.getACL()).toBeUndefined();
+    expect(after.object.toJSON()).not.toHaveProperty('ACL');
   });
 
   it('dirtyKeys: on create the keys given; on update the keys changed (by the client and by the trigger)', async () => {

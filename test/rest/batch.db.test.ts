@@ -24,7 +24,7 @@ function cloud(api: CloudApi) {
   // Reads through core itself, not the batch's transaction: on PGlite (one connection) this
   // read used to wait for the transaction that was waiting for it.
   api.beforeSave('Gadget', async (req) => {
-    const found = await s.plinth.core.find(Auth.master(), 'Gadget', { wantObjects: true, fields: ['objectId'] });
+    const found = await s.plinth.core.find(Auth.master(), 'Gadget', { wantObjects: true, wantCount: false, wantHasNext: false, fields: ['objectId'] });
     gadgetReads.push(found.objects.length);
     req.object.set('seen', found.objects.length);
   });

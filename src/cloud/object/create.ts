@@ -1,4 +1,5 @@
 import { CLASS, INCLUDED, type ParseObject, type WriteInput } from '../../core/index.ts';
+import { PUBLIC_ACL } from '../../security/index.ts';
 import type { CloudObject } from '../types.ts';
 import { CloudAcl } from './acl.ts';
 import { inputChange } from './changes.ts';
@@ -29,6 +30,8 @@ export function fromStored(className: string, object: ParseObject, env: CloudEnv
   const included = object[INCLUDED];
   for (const [key, value] of Object.entries(object)) {
     if (key === 'objectId' || value === undefined || value === null) continue;
+    // Stored without an ACL: getACL() is undefined, as Parse answers (not the public ACL it grants).
+    if (key === 'ACL' && value === PUBLIC_ACL) continue;
     if (key === 'createdAt' || key === 'updatedAt') {
       state[key === 'createdAt' ? 'created' : 'updated'] = storedDate(value);
       continue;
