@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { Readable } from 'node:stream';
 import { JsonAnswer, type RestApi, type RestHttpRequest } from '../rest/index.ts';
-import { sendResponse } from './dashboard/node.ts';
+import { sendResponse } from './node-fetch.ts';
 
 /**
  * Node's lane into the REST API: what it reads of the request without a Fetch Request (its

@@ -46,7 +46,7 @@ function checkJsonHeader(request: RestHttpRequest, name: string): void {
 
 /**
  * The request body's bytes as they arrive. Stopping early releases the stream instead of
- * cancelling it: Node 20's `Readable.toWeb` (server/dashboard/node.ts) can still enqueue data
+ * cancelling it: Node 20's `Readable.toWeb` (server/node-fetch.ts) can still enqueue data
  * after a cancel and throw an uncaught error; the refusal closes the connection instead.
  */
 function bodyBytes(body: ReadableStream<Uint8Array> | null): AsyncIterable<Uint8Array> {

@@ -15,7 +15,6 @@ import { DASHBOARD_DIST, DASHBOARD_PREFIX, serveStatic } from './static.ts';
 
 export { checkDashboardRequest, checkDashboardSocket, CSRF_HEADER, isSameOrigin } from './checks.ts';
 export { securityHeaders } from './headers.ts';
-export { toRequest, sendResponse } from './node.ts';
 export type { ClientInfo, ExportObjects } from './api.ts';
 
 const GRAPHQL_PATH = '/dashboard/graphql';

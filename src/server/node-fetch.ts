@@ -1,9 +1,14 @@
 import type http from 'node:http';
 import { Readable } from 'node:stream';
 
+/*
+ * node:http ↔ Fetch: how node's server (http.ts) hands a request to a transport that is a Fetch
+ * handler and writes its Response back. Shared by those transports; nothing here knows one.
+ */
+
 /**
- * A node:http request as a Fetch Request (the dashboard's routes are Fetch handlers, like
- * `plinth.fetch`): the URL from the Host header, the body streamed.
+ * A node:http request as a Fetch Request, for the Fetch handlers node's server hands requests
+ * to: the URL from the Host header, the body streamed.
  */
 export function toRequest(req: http.IncomingMessage): Request {
   const host = req.headers.host ?? 'localhost';
