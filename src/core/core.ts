@@ -5,6 +5,7 @@ import * as read from './read.ts';
 import { findRelated } from './read-relations.ts';
 import { aggregate, distinct } from './aggregate.ts';
 import * as write from './write.ts';
+import { inUnitOfWork } from './write-phases.ts';
 import type { CoreRuntime } from './runtime.ts';
 import type { ParseObject } from './object.ts';
 import type { WriteInput } from './write-input.ts';
@@ -69,6 +70,6 @@ export class Core {
 
   /** Runs several writes as one transaction (e.g. every mutation of one request field). */
   transaction<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-    return write.inUnitOfWork(this.runtime, undefined, fn);
+    return inUnitOfWork(this.runtime, undefined, fn);
   }
 }
