@@ -132,6 +132,8 @@ async function main() {
       PLINTH_JOBS_POLL_MS: '200',
       PLINTH_LOG_LEVEL: 'warn',
       PLINTH_LOG_FORMAT: 'json',
+      // The server's own default unless set here (0: V8's choice, to compare).
+      ...(process.env.PLINTH_HEAP_GROWTH_PERCENT ? { PLINTH_HEAP_GROWTH_PERCENT: process.env.PLINTH_HEAP_GROWTH_PERCENT } : {}),
     },
   });
   if (process.env.SERVER_LOG_FILE) {

@@ -31,7 +31,13 @@ async function start(): Promise<void> {
   // is logged, and the server goes on serving — user code never takes the process down.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection (the server keeps running)'));
   process.on('uncaughtException', (error) => logger.error({ err: error }, 'uncaught exception (the server keeps running)'));
-  const [{ createPlinth }, { listen }] = await Promise.all([import('./server/app.ts'), import('./server/http.ts')]);
+  const [{ createPlinth }, { listen }, { limitHeapGrowth }] = await Promise.all([
+    import('./server/app.ts'),
+    import('./server/http.ts'),
+    import('./server/heap-growth.ts'),
+  ]);
+  // A process-wide setting: only the server's own process makes it, never an app embedding Plinth.
+  limitHeapGrowth(config.ops.heapGrowthPercent);
   const plinth = await createPlinth(config, { logger });
   const running = await listen(plinth).catch(async (error: Error) => {
     await plinth.close();

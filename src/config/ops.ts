@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { envValue, type Env } from './env.ts';
+import { envValue, int, type Env } from './env.ts';
 
 /** How the log reads: JSON lines (for collectors) or text (for a developer at a terminal). */
 export type LogFormat = 'json' | 'pretty';
@@ -24,6 +24,11 @@ export interface OpsConfig {
    * pipe or a collector.
    */
   logFormat: LogFormat;
+  /**
+   * PLINTH_HEAP_GROWTH_PERCENT (default 50; 0 leaves V8's own choice): how far the JavaScript heap
+   * may grow past what the last full collection kept before the next one. See server/heap-growth.ts.
+   */
+  heapGrowthPercent: number;
 }
 
 export type OpsConfigInput = Partial<OpsConfig>;
@@ -58,5 +63,6 @@ export function loadOpsConfig(env: Env, production: boolean, overrides: OpsConfi
     metricsToken: token,
     trustedDocumentsFile: trusted === undefined ? undefined : path.resolve(trusted),
     logFormat: logFormat(overrides.logFormat ?? envValue(env, 'PLINTH_LOG_FORMAT'), production, terminal),
+    heapGrowthPercent: overrides.heapGrowthPercent ?? int(env, 'PLINTH_HEAP_GROWTH_PERCENT', 50, 0, 1000),
   };
 }
