@@ -1,4 +1,4 @@
-import type { Sql } from '../db/index.ts';
+import type { Params, Sql } from '../db/index.ts';
 import type { Condition, OrderKey, PageArgs } from '../query/index.ts';
 import type { Auth } from '../security/index.ts';
 import type { IncludeRequest } from './include.ts';
@@ -69,6 +69,14 @@ export interface WriteHooks {
   before?(op: WriteOperation): void | Promise<void>;
   beforeStatement?(op: WriteOperation, tx: Sql): void | Promise<void>;
   inTransaction?(op: WriteOperation, tx: Sql, object: ParseObject, original?: ParseObject): void | Promise<void>;
+  /**
+   * For a create, in place of `inTransaction`: a statement that must commit with the new row and
+   * needs nothing from the database but the object the create writes (the audit trail's entry).
+   * It runs inside the create's own statement, as a data-modifying WITH, so that the create stays
+   * one statement — no BEGIN and COMMIT, which cost a master-key create about as much as the rest
+   * of it — and both commit together or not at all. Its parameters go into `params`, the create's.
+   */
+  withCreate?(op: WriteOperation, object: ParseObject, params: Params): string;
   afterCommit?(op: WriteOperation, object: ParseObject, original?: ParseObject): void | Promise<void>;
   wholeObjects?: boolean;
 }

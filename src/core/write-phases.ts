@@ -1,6 +1,6 @@
-import type { Sql } from '../db/index.ts';
+import type { Params, Sql } from '../db/index.ts';
 import type { ParseObject } from './object.ts';
-import { applies, type WriteOperation } from './hooks.ts';
+import { applies, type WriteHooks, type WriteOperation } from './hooks.ts';
 import type { PlannedWrite } from './write-input.ts';
 import type { CoreRuntime } from './runtime.ts';
 import { UnitOfWork } from './unit-of-work.ts';
@@ -62,7 +62,24 @@ export function openSql(uow: UnitOfWork | undefined): Sql | undefined {
  */
 export function isSingleStatement(rt: CoreRuntime, op: WriteOperation, plan?: PlannedWrite, children: readonly unknown[] = []): boolean {
   if (children.length || (plan && (plan.pointersToCreate.length || plan.relations.length))) return false;
-  return !rt.hooks.for(op.className).some((h) => (h.inTransaction || h.beforeStatement) && applies(h, op));
+  return !rt.hooks.for(op.className).some((h) => ((h.inTransaction && !foldsIntoCreate(h, op)) || h.beforeStatement) && applies(h, op));
+}
+
+/** Whether a hook's work inside the transaction is, for this write, a statement folded into the create's (`withCreate`). */
+function foldsIntoCreate(h: WriteHooks, op: WriteOperation): boolean {
+  return op.kind === 'create' && h.withCreate !== undefined;
+}
+
+/**
+ * The WITH clause that folds the hooks' statements (`withCreate`) into a create's INSERT, or ''
+ * when none applies; their parameters go into the create's `params`.
+ */
+export function createCompanions(rt: CoreRuntime, op: WriteOperation, object: ParseObject, params: Params): string {
+  const parts: string[] = [];
+  for (const h of rt.hooks.for(op.className)) {
+    if (h.withCreate && applies(h, op)) parts.push(`"w${parts.length}" AS (${h.withCreate(op, object, params)})`);
+  }
+  return parts.length ? `WITH ${parts.join(', ')} ` : '';
 }
 
 export async function runPrepare(rt: CoreRuntime, op: WriteOperation): Promise<void> {
@@ -90,7 +107,9 @@ export interface Whole {
  */
 export async function finish(rt: CoreRuntime, uow: UnitOfWork, op: WriteOperation, object: ParseObject, fields: string[], whole?: Whole): Promise<void> {
   const hooks = rt.hooks.for(op.className);
-  for (const h of hooks) if (h.inTransaction && applies(h, op)) await h.inTransaction(op, uow.sql, whole?.object ?? object, whole?.original);
+  for (const h of hooks) {
+    if (h.inTransaction && applies(h, op) && !foldsIntoCreate(h, op)) await h.inTransaction(op, uow.sql, whole?.object ?? object, whole?.original);
+  }
   uow.afterCommit(() => {
     if (!rt.events.hasListeners) return;
     const changed = whole?.object ?? object;

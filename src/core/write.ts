@@ -26,7 +26,17 @@ import { columnOf, fieldsToRead, hideProtected, requireClass, sqlContext, type C
 import type { UnitOfWork } from './unit-of-work.ts';
 import { decodeSlice, wholeRow } from './whole-objects.ts';
 import { isAtomicOp, valueFromNothing } from './atomic.ts';
-import { finish, inUnitOfWork, isSingleStatement, openSql, runBefore, runBeforeStatement, runPrepare, wantsWholeObjects } from './write-phases.ts';
+import {
+  createCompanions,
+  finish,
+  inUnitOfWork,
+  isSingleStatement,
+  openSql,
+  runBefore,
+  runBeforeStatement,
+  runPrepare,
+  wantsWholeObjects,
+} from './write-phases.ts';
 
 export interface WriteOptions {
   /** The transaction of an enclosing write (nested creates); absent: the write opens its own. */
@@ -315,13 +325,14 @@ async function writeCreate(rt: CoreRuntime, prepared: PreparedCreate, uow: UnitO
     cols.push(ident(column));
     exprs.push(params.add(value) + '::text');
   }
-  await runBeforeStatement(rt, op, uow.sql);
-  await uow.sql
-    .execute(`INSERT INTO ${ident(className)} (${cols.join(', ')}) VALUES (${exprs.join(', ')})`, params.values)
-    .catch((error) => mapWriteError(error, op.mergeOnIndex));
-  await applyRelations(cls, objectId, plan.relations, uow);
   const object = { [CLASS]: className, objectId, createdAt: now, updatedAt: now, ACL: acl } as ParseObject;
   for (const [name, value] of values) object[name] = value;
+  const companions = createCompanions(rt, op, object, params);
+  await runBeforeStatement(rt, op, uow.sql);
+  await uow.sql
+    .execute(`${companions}INSERT INTO ${ident(className)} (${cols.join(', ')}) VALUES (${exprs.join(', ')})`, params.values)
+    .catch((error) => mapWriteError(error, op.mergeOnIndex));
+  await applyRelations(cls, objectId, plan.relations, uow);
   await finish(rt, uow, op, object, [...values.keys(), ...plan.relations.map(([n]) => n)]);
   return payload(auth, cls, object, prepared.fields ?? [...values.keys()], prepared.written);
 }

@@ -94,6 +94,29 @@ describe('audit trail', () => {
     }
   });
 
+  it("folds a create's entry into the create's own statement: no BEGIN or COMMIT, and a create that fails leaves none", async () => {
+    const seen: string[] = [];
+    const stop = s.plinth.db.onQuery((text) => seen.push(text));
+    let created: { objectId: string };
+    try {
+      created = await s.plinth.core.create(Auth.masterKey(), 'Note', { title: 'one statement', n: 7 });
+    } finally {
+      stop();
+    }
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatch(/^WITH .*INSERT INTO "_PlinthAudit".*\) INSERT INTO "Note"/s);
+    const [entry] = await entries(created.objectId);
+    expect(entry).toMatchObject({ actor: 'master key', action: 'create', className: 'Note', objectId: created.objectId, before: null });
+    expect(entry.after).toMatchObject({ objectId: created.objectId, title: 'one statement', n: 7 });
+    // The same username twice: the second INSERT fails on the unique index, and its entry with it.
+    const before = await count();
+    await s.plinth.core.create(Auth.masterKey(), '_User', { username: 'audited-twice', password: 'pw-123456' });
+    const afterFirst = await count();
+    expect(afterFirst).toBe(before + 1);
+    await expect(s.plinth.core.create(Auth.masterKey(), '_User', { username: 'audited-twice', password: 'pw-123456' })).rejects.toMatchObject({ code: 202 });
+    expect(await count()).toBe(afterFirst);
+  });
+
   it('writes the entry in the same transaction: a write that rolls back leaves none', async () => {
     const before = await count();
     // A later hook of the class fails inside the transaction, after the audit hook wrote its entry.

@@ -1,10 +1,10 @@
-import type { Sql } from '../../db/index.ts';
+import type { Params, Sql } from '../../db/index.ts';
 import type { HookRegistry, ParseObject, WriteHooks, WriteOperation } from '../../core/index.ts';
 import type { ClassDef } from '../../schema/index.ts';
 import type { Auth } from '../../security/index.ts';
 import { auditActor } from './actor.ts';
 import { auditJson, classJson } from './json.ts';
-import { INSERT_ENTRY } from './sql.ts';
+import { INSERT_ENTRY, insertEntry } from './sql.ts';
 
 export interface AuditRecorderDeps {
   /** The current class definitions (to write objects in Parse's JSON). */
@@ -22,6 +22,12 @@ export function auditHook(deps: AuditRecorderDeps): WriteHooks {
   return {
     only: (op) => auditActor(op.auth) !== undefined,
     wholeObjects: true,
+    // A create's entry rides in the create's own statement (no transaction needed for it).
+    withCreate(op: WriteOperation, object: ParseObject, params: Params) {
+      const after = auditJson(deps.classes().get(op.className), object);
+      const p = (value: unknown) => params.add(value);
+      return insertEntry(p(auditActor(op.auth)!), p('create'), p(op.className), p(object.objectId), 'NULL', p(JSON.stringify(after)));
+    },
     async inTransaction(op: WriteOperation, tx: Sql, object: ParseObject, original?: ParseObject) {
       const cls = deps.classes().get(op.className);
       const before = op.kind === 'create' ? null : auditJson(cls, original ?? object);

@@ -3,8 +3,13 @@
  * jsonb is written from JSON text; ids come back as text (bigserial), times as ISO text.
  */
 
-export const INSERT_ENTRY = `INSERT INTO "_PlinthAudit" ("actor", "action", "class_name", "object_id", "before", "after")
-  VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)`;
+/** One entry; its values are placeholders (`$n`), before and after JSON text (or NULL). */
+export function insertEntry(actor: string, action: string, className: string, objectId: string, before: string, after: string): string {
+  return `INSERT INTO "_PlinthAudit" ("actor", "action", "class_name", "object_id", "before", "after")
+  VALUES (${actor}, ${action}, ${className}, ${objectId}, ${before}::jsonb, ${after}::jsonb)`;
+}
+
+export const INSERT_ENTRY = insertEntry('$1', '$2', '$3', '$4', '$5', '$6');
 
 /**
  * Newest first by id (keyset: `$3` is the last id of the page before), optionally one class or
