@@ -26,6 +26,7 @@ import { columnOf, fieldsToRead, hideProtected, requireClass, sqlContext, type C
 import type { UnitOfWork } from './unit-of-work.ts';
 import { decodeSlice, wholeRow } from './whole-objects.ts';
 import { isAtomicOp, valueFromNothing } from './atomic.ts';
+import { fieldRules } from './field-rules.ts';
 import {
   createCompanions,
   finish,
@@ -188,8 +189,7 @@ async function applyRelations(cls: ClassDef, objectId: string, relations: [strin
  * given when the write changes it.
  */
 function checkRequired(cls: ClassDef, values: Map<string, unknown>, relations: PlannedWrite['relations'], creating: boolean): void {
-  for (const [name, field] of Object.entries(cls.fields)) {
-    if (!field.required) continue;
+  for (const [name, field] of fieldRules(cls).required) {
     if (field.type === 'Relation') {
       if (creating && !relations.some(([n]) => n === name)) throw new ParseError(ErrorCode.VALIDATION_ERROR, `${name} is required`);
       continue;
@@ -292,10 +292,8 @@ async function writeCreate(rt: CoreRuntime, prepared: PreparedCreate, uow: UnitO
   for (const child of prepared.children) await writeCreate(rt, child, uow);
   // An operation on a new object acts on nothing: Increment gives its amount, Add its items.
   const values = new Map<string, unknown>(plan.columns.map(([n, , v]) => [n, isAtomicOp(v) ? valueFromNothing(v) : v]));
-  for (const [name, field] of Object.entries(cls.fields)) {
-    // As in Parse, null (an unset) on create also takes the default.
-    if (field.defaultValue !== undefined && (values.get(name) ?? null) === null) values.set(name, field.defaultValue);
-  }
+  // As in Parse, null (an unset) on create also takes the default.
+  for (const [name, defaultValue] of fieldRules(cls).defaults) if ((values.get(name) ?? null) === null) values.set(name, defaultValue);
   checkRequired(cls, values, plan.relations, true);
   op.objectId = objectId;
   const now = new Date().toISOString();

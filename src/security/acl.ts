@@ -34,7 +34,7 @@ export function aclFromColumns(rperm: readonly string[] | null | undefined, wper
  * public default, which every class has unless it is set, stores nothing: undefined.
  */
 export function classDefaultAcl(clpAcl: Readonly<Record<string, unknown>> | undefined, userId: string | undefined): AclMap | undefined {
-  if (!clpAcl) return undefined;
+  if (!clpAcl || publicDefaults.has(clpAcl)) return undefined;
   const acl: AclMap = newRecord();
   for (const [entity, rights] of Object.entries(clpAcl)) {
     const { read, write } = (rights ?? {}) as { read?: unknown; write?: unknown };
@@ -43,9 +43,16 @@ export function classDefaultAcl(clpAcl: Readonly<Record<string, unknown>> | unde
     acl[target] = { ...(read === true ? { read: true } : {}), ...(write === true ? { write: true } : {}) };
   }
   const entities = Object.keys(acl);
-  if (entities.length === 1 && entities[0] === '*' && acl['*'].read && acl['*'].write) return undefined;
+  if (entities.length === 1 && entities[0] === '*' && acl['*'].read && acl['*'].write) {
+    // Public whoever creates (no currentUser entry): the next create of the class skips the work.
+    if (!('currentUser' in clpAcl)) publicDefaults.add(clpAcl);
+    return undefined;
+  }
   return acl;
 }
+
+/** Class default ACLs (of immutable class definitions) found public for every creator: every class's unless it sets one. */
+const publicDefaults = new WeakSet<object>();
 
 /** Splits an ACL into the two stored arrays. */
 export function aclToColumns(acl: AclMap): { rperm: string[]; wperm: string[] } {

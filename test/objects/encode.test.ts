@@ -133,6 +133,14 @@ describe('ids', () => {
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]{10}$/);
   });
 
+  it('every character of the alphabet is about as likely, across many refills of the random pool', () => {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 20_000; i++) for (const c of newObjectId()) counts.set(c, (counts.get(c) ?? 0) + 1);
+    expect(counts.size).toBe(62);
+    const expected = 200_000 / 62; // ~3,226 each
+    for (const n of counts.values()) expect(Math.abs(n - expected)).toBeLessThan(expected * 0.15);
+  });
+
   it('ids that cannot be stored are known not to exist', () => {
     expect(mayBeObjectId('abc')).toBe(true);
     expect(mayBeObjectId('')).toBe(false);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Params } from '../../src/db/index.ts';
-import { Auth, aclFromColumns, aclToColumns, canRead, readFilterSql, validateAcl, writeFilterSql, PUBLIC_ACL } from '../../src/security/index.ts';
+import {
+  Auth,
+  aclFromColumns,
+  aclToColumns,
+  canRead,
+  classDefaultAcl,
+  readFilterSql,
+  validateAcl,
+  writeFilterSql,
+  PUBLIC_ACL,
+} from '../../src/security/index.ts';
 
 describe('ACL ↔ _rperm/_wperm', () => {
   it('NULL arrays (no ACL stored) mean public read and write', () => {
@@ -87,5 +97,20 @@ describe('access filters', () => {
     expect(canRead(Auth.user('u1'), ['u1'])).toBe(true);
     expect(canRead(Auth.user('u2', ['R']), ['role:R'])).toBe(true);
     expect(canRead(Auth.master(), [])).toBe(true);
+  });
+});
+
+describe("a class's default ACL (Parse 9's CLP ACL)", () => {
+  it('stores nothing for the public default, however often asked; currentUser stands for each creator', () => {
+    const publicDefault = { '*': { read: true, write: true } };
+    for (let i = 0; i < 3; i++) expect(classDefaultAcl(publicDefault, `u${i}`)).toBeUndefined();
+    const owner = { '*': { read: true }, currentUser: { read: true, write: true } };
+    expect(classDefaultAcl(owner, 'alice')).toEqual({ '*': { read: true }, alice: { read: true, write: true } });
+    expect(classDefaultAcl(owner, 'bob')).toEqual({ '*': { read: true }, bob: { read: true, write: true } });
+    // Public only when nobody creates it: with a creator, the creator is named.
+    const publicPlusCreator = { '*': { read: true, write: true }, currentUser: { read: true, write: true } };
+    expect(classDefaultAcl(publicPlusCreator, undefined)).toBeUndefined();
+    expect(classDefaultAcl(publicPlusCreator, 'carol')).toEqual({ '*': { read: true, write: true }, carol: { read: true, write: true } });
+    expect(classDefaultAcl(undefined, 'alice')).toBeUndefined();
   });
 });
