@@ -30,6 +30,14 @@ describe('resolver errors: HTTP 200, the Parse code in extensions.code, and the 
     expect(errorsOf(r)).toEqual([expect.objectContaining({ message: 'Object not found.', extensions: { code: 101 }, path: ['item'] })]);
   });
 
+  it('the same error, locations included, on every run of a document (it is compiled from its second run on)', async () => {
+    const query = 'query Q { ...F } fragment F on Query { missing: item(id: "alsoMissing") { objectId } }';
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(errorsOf(await s.graphql(query)));
+    expect(answers[0]).toEqual([{ message: 'Object not found.', locations: [{ line: 1, column: 40 }], path: ['missing'], extensions: { code: 101 } }]);
+    for (const later of answers.slice(1)) expect(later).toEqual(answers[0]);
+  });
+
   it('119 for the schema API without the master key', async () => {
     const r = await s.graphql('{ classes { name } }');
     expect(r.status).toBe(200);

@@ -6,11 +6,13 @@ import {
   typeFromAST,
   type DocumentNode,
   type ExecutionArgs,
+  type ExecutionResult,
   type GraphQLInputObjectType,
   type GraphQLSchema,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
+import { withErrorNodes } from './error-locations.ts';
 
 /** A compiled plan; null: run on the standard executor; a number: executions so far, not compiled yet. */
 type Plan = CompiledQuery | null | number;
@@ -62,7 +64,8 @@ export function useJit(): Plugin {
       setExecuteFn(((a: ExecutionArgs) => {
         const result = compiled.query(a.rootValue, a.contextValue, a.variableValues);
         // Yoga serialises with result.stringify when present: the plan's own serialiser.
-        return isPromise(result) ? result.then((r) => withStringify(r, compiled.stringify)) : withStringify(result, compiled.stringify);
+        const finish = (r: ExecutionResult) => withStringify(withErrorNodes(r, a.document, a.operationName), compiled.stringify);
+        return isPromise(result) ? result.then(finish) : finish(result);
       }) as never);
     },
     // Subscriptions: every event runs the selection again for every subscriber, so a compiled
@@ -76,7 +79,9 @@ export function useJit(): Plugin {
       setSubscribeFn((async (a: ExecutionArgs) => {
         const stream = await createSourceEventStream(a);
         if (!isAsyncIterable(stream)) return stream;
-        return mapEvents(stream, (payload) => compiled.query(payload, a.contextValue, a.variableValues));
+        return mapEvents(stream, async (payload) =>
+          withErrorNodes(await compiled.query(payload, a.contextValue, a.variableValues), a.document, a.operationName),
+        );
       }) as never);
     },
   };
