@@ -12,7 +12,7 @@ import {
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
-import { withErrorNodes } from './error-locations.ts';
+import { withErrorNodes } from './error-nodes.ts';
 
 /** A compiled plan; null: run on the standard executor; a number: executions so far, not compiled yet. */
 type Plan = CompiledQuery | null | number;
@@ -79,9 +79,11 @@ export function useJit(): Plugin {
       setSubscribeFn((async (a: ExecutionArgs) => {
         const stream = await createSourceEventStream(a);
         if (!isAsyncIterable(stream)) return stream;
-        return mapEvents(stream, async (payload) =>
-          withErrorNodes(await compiled.query(payload, a.contextValue, a.variableValues), a.document, a.operationName),
-        );
+        const finish = (r: ExecutionResult) => withErrorNodes(r, a.document, a.operationName);
+        return mapEvents(stream, (payload) => {
+          const result = compiled.query(payload, a.contextValue, a.variableValues);
+          return isPromise(result) ? result.then(finish) : finish(result);
+        });
       }) as never);
     },
   };
