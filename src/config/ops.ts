@@ -25,7 +25,7 @@ export interface OpsConfig {
    */
   logFormat: LogFormat;
   /**
-   * PLINTH_HEAP_GROWTH_PERCENT (default 50; 0 leaves V8's own choice): how far the JavaScript heap
+   * PLINTH_HEAP_GROWTH_PERCENT (default 100; 0 leaves V8's own choice): how far the JavaScript heap
    * may grow past what the last full collection kept before the next one. See server/heap-growth.ts.
    */
   heapGrowthPercent: number;
@@ -63,6 +63,6 @@ export function loadOpsConfig(env: Env, production: boolean, overrides: OpsConfi
     metricsToken: token,
     trustedDocumentsFile: trusted === undefined ? undefined : path.resolve(trusted),
     logFormat: logFormat(overrides.logFormat ?? envValue(env, 'PLINTH_LOG_FORMAT'), production, terminal),
-    heapGrowthPercent: overrides.heapGrowthPercent ?? int(env, 'PLINTH_HEAP_GROWTH_PERCENT', 50, 0, 1000),
+    heapGrowthPercent: overrides.heapGrowthPercent ?? int(env, 'PLINTH_HEAP_GROWTH_PERCENT', 100, 0, 1000),
   };
 }
