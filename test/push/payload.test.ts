@@ -8,7 +8,8 @@ import { apnsNotification, fcmMessage, ttlSeconds, webPushPayload } from '../../
  */
 
 const TOPIC = 'com.example.app';
-const apns = (data: Record<string, unknown>, options: { expiresAt?: Date; pushType?: string } = {}) => apnsNotification(data, { topic: TOPIC, ...options });
+const apns = (data: Record<string, unknown>, options: { expiresAt?: Date; pushType?: string; pushId?: string } = {}) =>
+  apnsNotification(data, { topic: TOPIC, ...options });
 
 describe('APNs notification', () => {
   it('puts a text alert in aps.alert.body and custom keys beside aps', () => {
@@ -103,6 +104,9 @@ describe('APNs notification', () => {
     expect(note).toMatchObject({ collapseId: 'score', priority: 5, expiration: 1_900_000_000, id: '123e4567-e89b-12d3-a456-426614174000' });
     expect(note.payload).toEqual({ aps: { alert: { body: 'a' } } });
     expect(apns({ collapseId: 'c', id: 'not-a-uuid' })).toMatchObject({ collapseId: 'c', id: undefined });
+    // The push's own id is the collapse id unless the data names one.
+    expect(apns({ alert: 'a' }, { pushId: 'push1' })).toMatchObject({ collapseId: 'push1' });
+    expect(apns({ alert: 'a', collapse_id: 'score' }, { pushId: 'push1' })).toMatchObject({ collapseId: 'score' });
   });
 
   it('expires at the push expiration time, in seconds', () => {

@@ -390,6 +390,11 @@ describe('APNs specifics', () => {
     });
   });
 
+  it('collapses a push under its own id unless the data names a collapse id: a copy resent after a crash shows as one notification', async () => {
+    await send({ alert: 'Hi' });
+    expect(fake.deliveries[0].headers['apns-collapse-id']).toBe('p');
+  });
+
   it('sends a silent push as background at priority 5', async () => {
     await send({ 'content-available': 1, refresh: true });
     expect(fake.deliveries[0].headers).toMatchObject({ 'apns-push-type': 'background', 'apns-priority': '5' });
@@ -463,6 +468,25 @@ describe('FCM specifics', () => {
       const provider = createFcmProvider({ ...keys.fcm, url: fake.url, tokenUrl: fake.tokenUrl }, { now });
       expect(await provider.send([{ installationId: 'i', token: 't', data: {} }], { pushId: 'p' })).toEqual([{ status: 'failed', error: 'NOT_FOUND' }]);
     } finally {
+      await fake.stop();
+    }
+  });
+});
+
+describe('Web Push specifics', () => {
+  it('gives a push the Topic of its collapse id, else of its own id, so that a copy sent again replaces its twin while it waits', async () => {
+    const fake = new FakeWebPush({ vapidPublicKey: keys.vapid.publicKey, now });
+    await fake.start();
+    const provider = createWebPushProvider({ ...keys.vapid, allowLocalEndpoints: true }, { now });
+    try {
+      const token = JSON.stringify(fake.subscribe());
+      await provider.send([{ installationId: 'a', token, data: { alert: 'x' } }], { pushId: 'pushA1' });
+      await provider.send([{ installationId: 'a', token, data: { alert: 'y', collapse_id: 'scores' } }], { pushId: 'pushB2' });
+      // Not a valid Topic (RFC 8030: up to 32 URL-safe base64 characters): none is sent.
+      await provider.send([{ installationId: 'a', token, data: { alert: 'z', collapse_id: 'not a topic!' } }], { pushId: 'pushC3' });
+      expect(fake.deliveries.map((d) => d.headers.topic)).toEqual(['pushA1', 'scores', undefined]);
+    } finally {
+      await provider.close();
       await fake.stop();
     }
   });

@@ -269,7 +269,12 @@ export function createApnsProvider(config: ApnsConfig, options: ApnsOptions = {}
       let last: { data: unknown; pushType?: string; notification: ApnsNotification; body: string } | undefined;
       return mapLimited(deliveries, maxStreams, (delivery) => {
         if (last?.data !== delivery.data || last.pushType !== delivery.pushType) {
-          const notification = apnsNotification(delivery.data, { topic: config.topic, expiresAt: sendOptions.expiresAt, pushType: delivery.pushType });
+          const notification = apnsNotification(delivery.data, {
+            topic: config.topic,
+            expiresAt: sendOptions.expiresAt,
+            pushType: delivery.pushType,
+            pushId: sendOptions.pushId,
+          });
           last = { data: delivery.data, pushType: delivery.pushType, notification, body: JSON.stringify(notification.payload) };
         }
         return deliver(delivery, last.notification, last.body).catch((error: unknown) => {

@@ -120,8 +120,11 @@ function apnsPayload(data: Json): { aps: Json; custom: Json } {
  * The APNs request for Parse's `data`. The push type is the data's `pushType`/`push_type`, else
  * the installation's when it names an APNs push type, else `background` for a silent push
  * (content-available without alert, title, sound or badge) and `alert` otherwise.
+ * The collapse id is the data's `collapseId`/`collapse_id`, else the push's id (`pushId`): a copy
+ * of a push sent again — after a crash mid-send, providers taking no idempotency key — then
+ * shows on the device as the one notification, not two; distinct pushes still show apart.
  */
-export function apnsNotification(data: Json, options: { topic: string; expiresAt?: Date; pushType?: string }): ApnsNotification {
+export function apnsNotification(data: Json, options: { topic: string; expiresAt?: Date; pushType?: string; pushId?: string }): ApnsNotification {
   const { aps, custom } = apnsPayload(data);
   const silent = aps['content-available'] === 1 && aps.alert === undefined && aps.sound === undefined && aps.badge === undefined;
   const named = [data.pushType, data.push_type, options.pushType].find((t) => typeof t === 'string' && APNS_PUSH_TYPES.has(t)) as string | undefined;
@@ -134,7 +137,7 @@ export function apnsNotification(data: Json, options: { topic: string; expiresAt
     priority,
     topic: options.topic + (TOPIC_SUFFIX[pushType] ?? ''),
     expiration: expiry ?? (options.expiresAt ? Math.max(0, Math.floor(options.expiresAt.getTime() / 1000)) : 0),
-    collapseId: text(data.collapseId) ?? text(data.collapse_id),
+    collapseId: text(data.collapseId) ?? text(data.collapse_id) ?? options.pushId,
     id: id && UUID.test(id) ? id : undefined,
     payload: { ...custom, aps },
   };

@@ -69,6 +69,9 @@ function resultOf(answer: HttpAnswer, now: number): DeliveryResult {
   return { status: 'failed', error };
 }
 
+/** What a Web Push Topic header may hold (RFC 8030: up to 32 URL-safe base64 characters). */
+const TOPIC = /^[A-Za-z0-9_-]{1,32}$/;
+
 /** The Web Push provider for `config`'s VAPID keys. */
 export function createWebPushProvider(config: WebPushConfig, options: WebPushOptions = {}): PushProvider {
   const now = options.now ?? Date.now;
@@ -118,9 +121,11 @@ export function createWebPushProvider(config: WebPushConfig, options: WebPushOpt
       let last: { data: unknown; payload: string; topic?: string } | undefined;
       return mapLimited(deliveries, concurrency, (delivery) => {
         if (last?.data !== delivery.data) {
-          // Web Push's Topic replaces a pending message with the same one, as APNs' collapse id does.
-          const collapse = delivery.data.collapseId ?? delivery.data.collapse_id;
-          const topic = typeof collapse === 'string' && /^[A-Za-z0-9_-]{1,32}$/.test(collapse) ? collapse : undefined;
+          // Web Push's Topic replaces a pending message with the same one, as APNs' collapse id
+          // does: the data's collapse id, else the push's id, so that a copy sent again after a
+          // crash mid-send replaces its twin while it waits (see apnsNotification).
+          const collapse = delivery.data.collapseId ?? delivery.data.collapse_id ?? sendOptions.pushId;
+          const topic = typeof collapse === 'string' && TOPIC.test(collapse) ? collapse : undefined;
           last = { data: delivery.data, payload: webPushPayload(delivery.data), topic };
         }
         return deliver(delivery, last.payload, ttl, last.topic).catch((error: unknown) => {
