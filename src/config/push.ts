@@ -47,6 +47,14 @@ export interface WebPushConfig {
   allowLocalEndpoints?: boolean;
 }
 
+/** Expo's push service, for apps built with Expo (installations of deviceType "expo"). */
+export interface ExpoConfig {
+  /** The project's push access token, when Expo's enhanced security is on. */
+  accessToken?: string;
+  /** Another send URL (a test server); default https://exp.host/--/api/v2/push/send. */
+  url?: string;
+}
+
 /** Push notifications: which services are configured, who may send, how large a batch is. */
 export interface PushConfig {
   /** Non-master callers may send pushes (PLINTH_CLIENT_PUSH, default false: Parse's `allowClientPush`). */
@@ -56,6 +64,7 @@ export interface PushConfig {
   ios?: ApnsConfig;
   android?: FcmConfig;
   web?: WebPushConfig;
+  expo?: ExpoConfig;
 }
 
 type Json = Record<string, unknown>;
@@ -169,32 +178,38 @@ function web(section: Json): WebPushConfig {
   return { subject, publicKey: base64url('publicKey', 65), privateKey: base64url('privateKey', 32), allowLocalEndpoints: section.allowLocalEndpoints === true };
 }
 
+function expo(section: Json): ExpoConfig {
+  return { accessToken: section.accessToken === undefined ? undefined : text(section, 'accessToken', 'expo'), url: optionalUrl(section, 'url', 'expo') };
+}
+
 /** The keys each service's settings may have: a misspelt optional one is an error, not a silent default. */
 const SECTION_KEYS = {
   ios: ['topic', 'keyId', 'teamId', 'key', 'keyFile', 'production', 'url', 'ca'],
   android: ['serviceAccount', 'serviceAccountFile', 'projectId', 'clientEmail', 'privateKey', 'url', 'tokenUrl'],
   web: ['subject', 'publicKey', 'privateKey', 'allowLocalEndpoints'],
+  expo: ['accessToken', 'url'],
 };
 
 /**
  * PLINTH_PUSH: JSON naming the push services to use, e.g.
  * {"ios": {"topic": "com.example.app", "keyId": "…", "teamId": "…", "keyFile": "AuthKey.p8", "production": true},
  *  "android": {"serviceAccountFile": "firebase.json"},
- *  "web": {"subject": "mailto:ops@example.com", "publicKey": "…", "privateKey": "…"}}.
+ *  "web": {"subject": "mailto:ops@example.com", "publicKey": "…", "privateKey": "…"},
+ *  "expo": {"accessToken": "…"}}.
  * Read at start-up: a bad value stops the server with an error naming the key.
  */
-function services(env: Env): Pick<PushConfig, 'ios' | 'android' | 'web'> {
+function services(env: Env): Pick<PushConfig, 'ios' | 'android' | 'web' | 'expo'> {
   const raw = envValue(env, 'PLINTH_PUSH');
   if (raw === undefined) return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new Error('PLINTH_PUSH must be a JSON object (keys "ios", "android", "web")');
+    throw new Error('PLINTH_PUSH must be a JSON object (keys "ios", "android", "web", "expo")');
   }
-  if (!isObject(parsed)) throw new Error('PLINTH_PUSH must be a JSON object (keys "ios", "android", "web")');
-  const unknown = Object.keys(parsed).filter((key) => !['ios', 'android', 'web'].includes(key));
-  if (unknown.length > 0) throw new Error(`PLINTH_PUSH has unknown keys: ${unknown.join(', ')} (expected "ios", "android", "web")`);
+  if (!isObject(parsed)) throw new Error('PLINTH_PUSH must be a JSON object (keys "ios", "android", "web", "expo")');
+  const unknown = Object.keys(parsed).filter((key) => !['ios', 'android', 'web', 'expo'].includes(key));
+  if (unknown.length > 0) throw new Error(`PLINTH_PUSH has unknown keys: ${unknown.join(', ')} (expected "ios", "android", "web", "expo")`);
   const section = (key: keyof typeof SECTION_KEYS): Json | undefined => {
     const value = parsed[key];
     if (value === undefined) return undefined;
@@ -203,8 +218,8 @@ function services(env: Env): Pick<PushConfig, 'ios' | 'android' | 'web'> {
     if (unknownKeys.length > 0) throw new Error(`PLINTH_PUSH.${key} has unknown keys: ${unknownKeys.join(', ')} (expected ${SECTION_KEYS[key].join(', ')})`);
     return value;
   };
-  const [i, a, w] = [section('ios'), section('android'), section('web')];
-  return { ios: i && ios(i), android: a && android(a), web: w && web(w) };
+  const [i, a, w, e] = [section('ios'), section('android'), section('web'), section('expo')];
+  return { ios: i && ios(i), android: a && android(a), web: w && web(w), expo: e && expo(e) };
 }
 
 /** Reads the push part of the configuration. */

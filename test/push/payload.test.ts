@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapLimited, retryAfterMs } from '../../src/push/providers/http.ts';
-import { apnsNotification, fcmMessage, ttlSeconds, webPushPayload } from '../../src/push/providers/payload.ts';
+import { apnsNotification, expoMessage, fcmMessage, ttlSeconds, webPushPayload } from '../../src/push/providers/payload.ts';
 
 /*
  * Parse's push data in each provider's shape, as parse-server-push-adapter builds it
@@ -170,5 +170,20 @@ describe('helpers', () => {
     });
     expect(results).toEqual([50, 10, 40, 20, 30]);
     expect(peak).toBe(2);
+  });
+});
+
+describe('expoMessage', () => {
+  it('puts the alert, title and badge in their fields and every other key in data, with a TTL when the push expires', () => {
+    const now = Date.parse('2027-01-01T00:00:00Z');
+    expect(expoMessage({ alert: 'Hi', title: 'T', badge: 2, screen: 'inbox', nested: { a: 1 } }, { now })).toEqual({
+      title: 'T',
+      body: 'Hi',
+      badge: 2,
+      data: { screen: 'inbox', nested: { a: 1 } },
+    });
+    expect(expoMessage({ alert: 'x' }, { now, expiresAt: new Date(now + 3_600_000) })).toEqual({ body: 'x', ttl: 3600 });
+    // What Expo would refuse is left out: a priority it does not know, a badge that is not a number.
+    expect(expoMessage({ alert: 'x', priority: 10, badge: 'Increment' }, { now })).toEqual({ body: 'x' });
   });
 });

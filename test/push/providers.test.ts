@@ -2,19 +2,21 @@ import { createECDH, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApnsProvider } from '../../src/push/providers/apns.ts';
+import { createExpoProvider } from '../../src/push/providers/expo.ts';
 import { createFcmProvider } from '../../src/push/providers/fcm.ts';
 import { loadPushConfig } from '../../src/config/push.ts';
 import { createProviders, providerFor } from '../../src/push/providers/index.ts';
 import type { Delivery, DeliveryResult, PushProvider, SendOptions } from '../../src/push/providers/types.ts';
 import { createWebPushProvider } from '../../src/push/providers/web.ts';
 import { FakeApns } from '../helpers/push/fake-apns.ts';
+import { FakeExpo } from '../helpers/push/fake-expo.ts';
 import { FakeFcm } from '../helpers/push/fake-fcm.ts';
 import type { Answer } from '../helpers/push/fake-server.ts';
 import { FakeWebPush } from '../helpers/push/fake-web-push.ts';
 import { testKeys } from '../helpers/push/keys.ts';
 
 /*
- * One suite for the three push providers, each against its fake service (test/helpers/push):
+ * One suite for the push providers, each against its fake service (test/helpers/push):
  * what arrives, how each answer of the service becomes a result, credentials and their renewal.
  */
 
@@ -27,9 +29,9 @@ const MINUTE = 60_000;
 /** What arrived at a fake for one delivery, in the service's own shape. */
 interface Received {
   token: string;
-  /** APNs: the JSON body; FCM: `message.data`; Web Push: the decrypted JSON. */
+  /** APNs: the JSON body; FCM: `message.data`; Web Push: the decrypted JSON; Expo: the message but `to` and `ttl`. */
   body: unknown;
-  /** APNs: apns-expiration; FCM: android.ttl; Web Push: the TTL header. */
+  /** APNs: apns-expiration; FCM: android.ttl; Web Push: the TTL header; Expo: `ttl`. */
   expiry: string | undefined;
 }
 
@@ -68,6 +70,8 @@ interface ProviderCase {
   gone: Array<{ answer: Answer; error: string }>;
   /** The error of an overloaded service (503). */
   unavailable: string;
+  /** How the service says "not now" of one device among others (default: that device's request answered 500). */
+  busy?: Answer;
   /** The error when the credentials are refused for good. */
   refused: string;
   /** Cases this provider skips, by title, with the reason. */
@@ -211,9 +215,55 @@ const web: ProviderCase = {
   },
 };
 
+const EXPO_TOKEN = 'expo-access-token-for-tests';
+
+const expo: ProviderCase = {
+  name: 'Expo',
+  async start() {
+    const fake = new FakeExpo({ accessToken: EXPO_TOKEN });
+    const url = await fake.start();
+    return {
+      provider: (options) => createExpoProvider({ accessToken: EXPO_TOKEN, url }, { now, ...options }),
+      async unreachable() {
+        return {
+          provider: createExpoProvider({ accessToken: EXPO_TOKEN, url: `http://127.0.0.1:${await deadPort()}/--/api/v2/push/send` }, { now }),
+          token: 'ExponentPushToken[unreachable]',
+        };
+      },
+      stranger: () => createExpoProvider({ accessToken: 'not-the-token', url }, { now }),
+      device: () => `ExponentPushToken[${crypto.randomUUID()}]`,
+      answer: (answer, token) => fake.answer(answer, token),
+      received: () =>
+        fake.deliveries.map((d) => {
+          const { to: _, ttl, ...body } = d.message;
+          return { token: d.token, body, expiry: ttl === undefined ? undefined : String(ttl) };
+        }),
+      requests: () => fake.requests.length,
+      credentials: () => new Set(fake.deliveries.map((d) => d.authorization)).size,
+      refuseCredentials: () => undefined,
+      reset: () => fake.reset(),
+      stop: () => fake.stop(),
+    };
+  },
+  body: (data) => {
+    const { alert, badge, ...custom } = data;
+    return { body: alert, badge, data: custom };
+  },
+  expiry: { none: undefined, inAnHour: () => '3600' },
+  bad: { answer: { status: 200, reason: 'MessageTooBig' }, error: 'MessageTooBig' },
+  gone: [{ answer: { status: 200, reason: 'DeviceNotRegistered' }, error: 'DeviceNotRegistered' }],
+  unavailable: 'HTTP 503',
+  busy: { status: 200, reason: 'MessageRateExceeded' },
+  refused: 'UNAUTHORIZED',
+  skip: {
+    'reuses credentials across sends and renews them as they age': 'an Expo access token is a fixed secret: nothing ages',
+    'renews refused credentials once and sends again': 'an Expo access token is a fixed secret: there is nothing to renew',
+  },
+};
+
 const DATA = { alert: 'Hello', badge: 3, custom: 'x', nested: { a: 1 } };
 
-describe.each([apns, fcm, web])('$name provider', (c) => {
+describe.each([apns, fcm, web, expo])('$name provider', (c) => {
   let fixture: Fixture;
   let provider: PushProvider;
   let pushes = 0;
@@ -256,7 +306,7 @@ describe.each([apns, fcm, web])('$name provider', (c) => {
     const [ok, bad, gone, busy] = [fixture.device(), fixture.device(), fixture.device(), fixture.device()];
     if (c.bad.answer) fixture.answer(c.bad.answer, bad);
     fixture.answer(c.gone[0].answer, gone);
-    fixture.answer({ status: 500 }, busy);
+    fixture.answer(c.busy ?? { status: 500 }, busy);
     const results = await provider.send(deliveries([ok, c.bad.token ?? bad, gone, busy]), options());
     expect(results.map((r) => r.status)).toEqual(['sent', 'failed', 'gone', 'retry']);
     expect(fixture.received().map((r) => r.token)).toEqual([ok]);
@@ -473,6 +523,92 @@ describe('FCM specifics', () => {
   });
 });
 
+describe('Expo specifics', () => {
+  let fake: FakeExpo;
+  let url: string;
+  beforeAll(async () => {
+    fake = new FakeExpo();
+    url = await fake.start();
+  });
+  afterAll(() => fake.stop());
+  beforeEach(() => fake.reset());
+
+  it('sends up to 100 messages per request, without credentials when no access token is set', async () => {
+    const provider = createExpoProvider({ url }, { now });
+    try {
+      const tokens = Array.from({ length: 250 }, (_, i) => `ExpoPushToken[device-${i}]`);
+      const results = await provider.send(
+        tokens.map((token, i) => ({ installationId: `i${i}`, token, data: { alert: 'x' } })),
+        { pushId: 'p' },
+      );
+      expect(results.every((r) => r.status === 'sent')).toBe(true);
+      expect(fake.requests.map((r) => r.messages).sort((a, b) => a - b)).toEqual([50, 100, 100]);
+      expect(fake.deliveries.map((d) => d.token).sort()).toEqual([...tokens].sort());
+      expect(new Set(fake.deliveries.map((d) => d.authorization))).toEqual(new Set([undefined]));
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('refuses a token that is not an Expo push token without asking Expo', async () => {
+    const provider = createExpoProvider({ url }, { now });
+    try {
+      const results = await provider.send(
+        [
+          { installationId: 'a', token: 'aa'.repeat(32), data: { alert: 'x' } },
+          { installationId: 'b', token: 'ExponentPushToken[ok]', data: { alert: 'x' } },
+        ],
+        { pushId: 'p' },
+      );
+      expect(results).toEqual([{ status: 'failed', error: 'invalid Expo push token' }, { status: 'sent' }]);
+      expect(fake.deliveries.map((d) => d.token)).toEqual(['ExponentPushToken[ok]']);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('carries title, subtitle, sound, category, channel, priority and silent pushes as Expo fields', async () => {
+    const provider = createExpoProvider({ url }, { now });
+    try {
+      await provider.send(
+        [
+          {
+            installationId: 'a',
+            token: 'ExponentPushToken[fields]',
+            data: {
+              alert: { title: 'T', body: 'B' },
+              subtitle: 'S',
+              sound: 'default',
+              category: 'reply',
+              channelId: 'news',
+              priority: 'high',
+              'content-available': 1,
+              'mutable-content': 1,
+              uri: 'app://x',
+            },
+          },
+        ],
+        { pushId: 'p' },
+      );
+      expect(fake.deliveries[0].message).toEqual({
+        to: 'ExponentPushToken[fields]',
+        title: 'T',
+        body: 'B',
+        subtitle: 'S',
+        sound: 'default',
+        categoryId: 'reply',
+        channelId: 'news',
+        priority: 'high',
+        _contentAvailable: true,
+        mutableContent: true,
+        data: { uri: 'app://x' },
+      });
+    } finally {
+      await provider.close();
+    }
+  });
+});
+
 describe('Web Push specifics', () => {
   it('gives a push the Topic of its collapse id, else of its own id, so that a copy sent again replaces its twin while it waits', async () => {
     const fake = new FakeWebPush({ vapidPublicKey: keys.vapid.publicKey, now });
@@ -526,7 +662,7 @@ describe('Web Push endpoints', () => {
 
 describe('providers', () => {
   it('maps Parse device types to providers', () => {
-    expect(['ios', 'osx', 'tvos', 'watchos', 'visionos', 'android', 'web', 'win', 'embedded', 'constructor'].map(providerFor)).toEqual([
+    expect(['ios', 'osx', 'tvos', 'watchos', 'visionos', 'android', 'web', 'expo', 'win', 'embedded', 'constructor'].map(providerFor)).toEqual([
       'ios',
       'ios',
       'ios',
@@ -534,6 +670,7 @@ describe('providers', () => {
       'ios',
       'android',
       'web',
+      'expo',
       undefined,
       undefined,
       undefined,
@@ -568,6 +705,17 @@ describe('push configuration', () => {
       url: undefined,
       tokenUrl: undefined,
     });
+  });
+
+  it('reads Expo from PLINTH_PUSH: an optional access token and URL, nothing else', () => {
+    expect(loadPushConfig({ PLINTH_PUSH: JSON.stringify({ expo: {} }) }).expo).toEqual({ accessToken: undefined, url: undefined });
+    expect(loadPushConfig({ PLINTH_PUSH: JSON.stringify({ expo: { accessToken: 'tok', url: 'http://127.0.0.1:9/send' } }) }).expo).toEqual({
+      accessToken: 'tok',
+      url: 'http://127.0.0.1:9/send',
+    });
+    expect(() => loadPushConfig({ PLINTH_PUSH: JSON.stringify({ expo: { acessToken: 'typo' } }) })).toThrow(/PLINTH_PUSH.expo has unknown keys: acessToken/);
+    expect(() => loadPushConfig({ PLINTH_PUSH: JSON.stringify({ expo: { accessToken: '' } }) })).toThrow(/PLINTH_PUSH.expo.accessToken is required/);
+    expect(() => loadPushConfig({ PLINTH_PUSH: JSON.stringify({ expo: { url: 'exp.host' } }) })).toThrow(/PLINTH_PUSH.expo.url must be an http\(s\) URL/);
   });
 
   it('reads a key whose line breaks were written as \\n', () => {

@@ -102,6 +102,19 @@ describe('sendPush: delivery to APNs, FCM and Web Push', () => {
     expect(row.installation.deviceToken).toBeNull();
   });
 
+  it('sends through Expo to installations of deviceType "expo", and removes a token Expo no longer knows', async () => {
+    const [kept, gone] = ['ExponentPushToken[kept-device]', 'ExponentPushToken[gone-device]'];
+    await installation({ deviceType: 'expo', deviceToken: kept, channels: ['expo'], badge: 4 });
+    const goneId = await installation({ deviceType: 'expo', deviceToken: gone, channels: ['expo'] });
+    fakes.expo.answer({ status: 200, reason: 'DeviceNotRegistered' }, gone);
+    const sent = await send({ channels: ['expo'], data: { alert: 'From Expo', title: 'Hi', badge: 'Increment', screen: 'inbox' } });
+    const status = await finished(sent.pushStatusId);
+    expect(status).toMatchObject({ numSent: 1, numFailed: 1, sentPerType: { expo: 1 }, failedPerType: { expo: 1 } });
+    expect(fakes.expo.deliveries.map((d) => d.message)).toEqual([{ to: kept, title: 'Hi', body: 'From Expo', badge: 5, data: { screen: 'inbox' } }]);
+    const row = await s.ok(`query Q($id: ID!) { installation(id: $id) { deviceToken } }`, { id: goneId });
+    expect(row.installation.deviceToken).toBeNull();
+  });
+
   it('retries a throttled device after Retry-After, and sends it once', async () => {
     await installation({ deviceType: 'android', deviceToken: 'fcm-throttled', channels: ['slow'] });
     await installation({ deviceType: 'android', deviceToken: 'fcm-fine', channels: ['slow'] });

@@ -1,6 +1,7 @@
 import type { Logger } from '../../config/logger.ts';
 import type { PushConfig } from '../../config/push.ts';
 import { createApnsProvider } from './apns.ts';
+import { createExpoProvider } from './expo.ts';
 import { createFcmProvider } from './fcm.ts';
 import type { ProviderName, PushProvider, PushProviders } from './types.ts';
 import { createWebPushProvider } from './web.ts';
@@ -22,6 +23,7 @@ export function createProviders(config: PushConfig, options: ProvidersOptions = 
   if (config.ios) providers.set('ios', createApnsProvider(config.ios, options));
   if (config.android) providers.set('android', createFcmProvider(config.android, options));
   if (config.web) providers.set('web', createWebPushProvider(config.web, options));
+  if (config.expo) providers.set('expo', createExpoProvider(config.expo, options));
   return {
     get: (name) => providers.get(name),
     async close() {
@@ -38,6 +40,7 @@ const BY_DEVICE_TYPE: Record<string, ProviderName> = {
   visionos: 'ios',
   android: 'android',
   web: 'web',
+  expo: 'expo',
 };
 
 /** The provider for an installation's Parse `deviceType`; undefined for the types no provider serves (e.g. "win"). */

@@ -180,3 +180,38 @@ export function fcmMessage(token: string, data: Json, options: { pushId: string;
 export function webPushPayload(data: Json): string {
   return JSON.stringify(data);
 }
+
+/** Parse data keys an Expo message carries as its own fields (the rest goes in its `data`). */
+const EXPO_FIELDS = new Set(['alert', 'title', 'subtitle', 'badge', 'sound', 'category', 'channelId', 'priority', 'content-available', 'mutable-content']);
+const EXPO_PRIORITIES = new Set(['default', 'normal', 'high']);
+
+/**
+ * The Expo push message for Parse's `data` (without `to`): the alert (text, or `{title, body}`)
+ * and `title`/`subtitle`, `badge` (already a number), `sound`, `category` → `categoryId`,
+ * `channelId` (Android), `priority`, content-available and mutable-content; every other key in
+ * `data`, which the app reads as the notification's data. A TTL when the push expires.
+ */
+export function expoMessage(data: Json, options: { expiresAt?: Date; now: number }): Json {
+  const message: Json = {};
+  const alert = data.alert;
+  if (typeof alert === 'string') message.body = alert;
+  else if (typeof alert === 'object' && alert !== null) {
+    const { title, body } = alert as Json;
+    if (typeof title === 'string') message.title = title;
+    if (typeof body === 'string') message.body = body;
+  }
+  if (typeof data.title === 'string') message.title = data.title;
+  if (typeof data.subtitle === 'string') message.subtitle = data.subtitle;
+  if (typeof data.badge === 'number') message.badge = data.badge;
+  if (typeof data.sound === 'string') message.sound = data.sound;
+  if (typeof data.category === 'string') message.categoryId = data.category;
+  if (typeof data.channelId === 'string') message.channelId = data.channelId;
+  if (typeof data.priority === 'string' && EXPO_PRIORITIES.has(data.priority)) message.priority = data.priority;
+  if (isOn(data['content-available'])) message._contentAvailable = true;
+  if (isOn(data['mutable-content'])) message.mutableContent = true;
+  const custom: Json = {};
+  for (const [key, value] of Object.entries(data)) if (!EXPO_FIELDS.has(key) && value !== undefined) custom[key] = value;
+  if (Object.keys(custom).length > 0) message.data = custom;
+  if (options.expiresAt) message.ttl = ttlSeconds(options.expiresAt, options.now);
+  return message;
+}

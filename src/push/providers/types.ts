@@ -1,11 +1,11 @@
 /*
  * The push seam: one provider per push service (Apple's APNs, Firebase Cloud Messaging, Web
- * Push), each sending a batch of deliveries and answering one result per device. The callers
+ * Push, Expo), each sending a batch of deliveries and answering one result per device. The callers
  * (the push queue) decide what a result means for the installation and when to try again; a
  * provider never retries on its own except to renew its own credentials once.
  */
 
-export type ProviderName = 'ios' | 'android' | 'web';
+export type ProviderName = 'ios' | 'android' | 'web' | 'expo';
 
 /** One device to notify: its installation's objectId, its provider token, and the data to send it (badge already a number when it was "Increment"). */
 export interface Delivery {
