@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { type Answer, Answers, listen, sleep, stopServer } from './fake-server.ts';
+import { type Answer, Answers, listen, readBody, reply, sleep, stopServer } from './fake-server.ts';
 
 /*
  * A stand-in for Expo's push service: `POST /--/api/v2/push/send` takes up to 100 messages and
@@ -20,17 +20,6 @@ export interface ExpoDelivery {
 export interface FakeExpoOptions {
   /** The project's push access token; requests must carry it (default: none needed). */
   accessToken?: string;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  let text = '';
-  for await (const chunk of req) text += chunk;
-  return text;
-}
-
-function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
 }
 
 export class FakeExpo {

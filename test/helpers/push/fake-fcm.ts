@@ -1,7 +1,7 @@
 import { randomBytes, createPublicKey, type KeyObject } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { jwtVerify } from 'jose';
-import { type Answer, Answers, listen, sleep, stopServer } from './fake-server.ts';
+import { type Answer, Answers, listen, readBody, reply, sleep, stopServer } from './fake-server.ts';
 
 /*
  * A stand-in for Firebase Cloud Messaging HTTP v1 and Google's OAuth token endpoint, on one
@@ -52,17 +52,6 @@ const ERROR_CODE: Record<number, string> = {
 export function fcmError(status: number, errorCode = ERROR_CODE[status]): Record<string, unknown> {
   const details = errorCode ? [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode }] : [];
   return { error: { code: status, message: errorCode ?? 'error', status: STATUS[status] ?? 'UNKNOWN', details } };
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  let text = '';
-  for await (const chunk of req) text += chunk;
-  return text;
-}
-
-function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
 }
 
 export class FakeFcm {

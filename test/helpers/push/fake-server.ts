@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 
 /*
@@ -64,4 +65,17 @@ export async function stopServer(server: Server & { closeAllConnections?: () => 
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections?.();
   await closed;
+}
+
+/** A request's whole body, as text. */
+export async function readBody(req: IncomingMessage): Promise<string> {
+  let text = '';
+  for await (const chunk of req) text += chunk;
+  return text;
+}
+
+/** A JSON answer. */
+export function reply(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
 }
