@@ -3,7 +3,7 @@ import http2, { type ClientHttp2Session, type OutgoingHttpHeaders } from 'node:h
 import { rootCertificates } from 'node:tls';
 import type { Logger } from '../../config/logger.ts';
 import type { ApnsConfig } from '../../config/push.ts';
-import { mapLimited, networkError, retryAfterMs } from './http.ts';
+import { mapLimited, networkError, retryResult } from './http.ts';
 import { type ApnsNotification, apnsNotification } from './payload.ts';
 import type { Delivery, DeliveryResult, PushProvider, SendOptions } from './types.ts';
 
@@ -113,8 +113,7 @@ function resultOf(answer: Answer, now: number): DeliveryResult {
   const error = reasonOf(answer);
   if (answer.status === 410) return { status: 'gone', error };
   if (answer.status === 429 || answer.status >= 500 || error === 'ExpiredProviderToken') {
-    const after = retryAfterMs(answer.retryAfter, now);
-    return after === undefined ? { status: 'retry', error } : { status: 'retry', error, retryAfterMs: after };
+    return retryResult(error, answer.retryAfter, now);
   }
   return { status: 'failed', error };
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../../config/logger.ts';
 import type { ExpoConfig } from '../../config/push.ts';
-import { type Agents, destroyAgents, type HttpAnswer, keepAliveAgents, mapLimited, networkError, post, retryAfterMs } from './http.ts';
+import { type Agents, destroyAgents, type HttpAnswer, keepAliveAgents, mapLimited, networkError, post, retryResult } from './http.ts';
 import { expoMessage } from './payload.ts';
 import type { Delivery, DeliveryResult, PushProvider, SendOptions } from './types.ts';
 
@@ -45,8 +45,7 @@ function requestError(answer: HttpAnswer): string {
 function wholeRequest(answer: HttpAnswer, now: number): Failure {
   const error = requestError(answer);
   if (answer.status === 429 || answer.status >= 500) {
-    const after = retryAfterMs(answer.headers['retry-after'], now);
-    return after === undefined ? { status: 'retry', error } : { status: 'retry', error, retryAfterMs: after };
+    return retryResult(error, answer.headers['retry-after'], now);
   }
   return { status: 'failed', error };
 }

@@ -2,7 +2,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { Logger } from '../../config/logger.ts';
 import type { FcmConfig } from '../../config/push.ts';
-import { type Agents, destroyAgents, type HttpAnswer, keepAliveAgents, mapLimited, networkError, post, retryAfterMs } from './http.ts';
+import { type Agents, destroyAgents, type HttpAnswer, keepAliveAgents, mapLimited, networkError, post, retryResult } from './http.ts';
 import { fcmMessage } from './payload.ts';
 import type { Delivery, DeliveryResult, PushProvider, SendOptions } from './types.ts';
 
@@ -115,8 +115,7 @@ function resultOf(answer: HttpAnswer, now: number): DeliveryResult {
   // Only FCM's own word says the token is gone: a bare 404 may be a wrong project id, for every device.
   if (error === 'UNREGISTERED') return { status: 'gone', error };
   if (answer.status === 401 || answer.status === 429 || answer.status >= 500) {
-    const after = retryAfterMs(answer.headers['retry-after'], now);
-    return after === undefined ? { status: 'retry', error } : { status: 'retry', error, retryAfterMs: after };
+    return retryResult(error, answer.headers['retry-after'], now);
   }
   return { status: 'failed', error };
 }

@@ -1,5 +1,6 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import type { DeliveryResult } from './types.ts';
 
 /*
  * What the providers share to talk to push services: HTTP/1.1 requests over kept-alive
@@ -64,6 +65,12 @@ export function retryAfterMs(header: string | string[] | null | undefined, now: 
   if (/^\s*\d+\s*$/.test(header)) return Number(header) * 1000;
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** "Try again", after the service's Retry-After when it gave a readable one. */
+export function retryResult(error: string, retryAfter: string | string[] | null | undefined, now: number): Extract<DeliveryResult, { status: 'retry' }> {
+  const after = retryAfterMs(retryAfter, now);
+  return after === undefined ? { status: 'retry', error } : { status: 'retry', error, retryAfterMs: after };
 }
 
 /** `fn` over `items` with at most `limit` running at once; results in the items' order. `fn` must not reject. */

@@ -8,7 +8,7 @@
 import webpush, { type PushSubscription } from 'web-push';
 import type { Logger } from '../../config/logger.ts';
 import type { WebPushConfig } from '../../config/push.ts';
-import { type HttpAnswer, destroyAgents, keepAliveAgents, mapLimited, networkError, post, retryAfterMs } from './http.ts';
+import { type HttpAnswer, destroyAgents, keepAliveAgents, mapLimited, networkError, post, retryResult } from './http.ts';
 import { ttlSeconds, webPushPayload } from './payload.ts';
 import type { Delivery, DeliveryResult, PushProvider, SendOptions } from './types.ts';
 
@@ -63,8 +63,7 @@ function resultOf(answer: HttpAnswer, now: number): DeliveryResult {
   const error = `HTTP ${answer.status}`;
   if (answer.status === 404 || answer.status === 410) return { status: 'gone', error };
   if (answer.status === 429 || answer.status >= 500) {
-    const after = retryAfterMs(answer.headers['retry-after'], now);
-    return after === undefined ? { status: 'retry', error } : { status: 'retry', error, retryAfterMs: after };
+    return retryResult(error, answer.headers['retry-after'], now);
   }
   return { status: 'failed', error };
 }

@@ -64,8 +64,7 @@ export function useJit(): Plugin {
       setExecuteFn(((a: ExecutionArgs) => {
         const result = compiled.query(a.rootValue, a.contextValue, a.variableValues);
         // Yoga serialises with result.stringify when present: the plan's own serialiser.
-        const finish = (r: ExecutionResult) => withStringify(withErrorNodes(r, a.document, a.operationName), compiled.stringify);
-        return isPromise(result) ? result.then(finish) : finish(result);
+        return whenReady(result, (r: ExecutionResult) => withStringify(withErrorNodes(r, a.document, a.operationName), compiled.stringify));
       }) as never);
     },
     // Subscriptions: every event runs the selection again for every subscriber, so a compiled
@@ -80,10 +79,7 @@ export function useJit(): Plugin {
         const stream = await createSourceEventStream(a);
         if (!isAsyncIterable(stream)) return stream;
         const finish = (r: ExecutionResult) => withErrorNodes(r, a.document, a.operationName);
-        return mapEvents(stream, (payload) => {
-          const result = compiled.query(payload, a.contextValue, a.variableValues);
-          return isPromise(result) ? result.then(finish) : finish(result);
-        });
+        return mapEvents(stream, (payload) => whenReady(compiled.query(payload, a.contextValue, a.variableValues), finish));
       }) as never);
     },
   };
@@ -141,6 +137,11 @@ function mapEvents<T>(source: AsyncIterable<unknown>, run: (event: unknown) => T
       return this;
     },
   };
+}
+
+/** `finish` of a plan's result: now when the plan answered synchronously, else when it settles. */
+function whenReady<T, R>(result: T | Promise<T>, finish: (value: T) => R): R | Promise<R> {
+  return isPromise(result) ? result.then(finish) : finish(result);
 }
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
