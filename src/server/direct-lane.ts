@@ -1,11 +1,12 @@
 import type http from 'node:http';
-import { getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLError } from 'graphql';
+import { getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import { withOwnStatuses } from './plugins/use-request-errors.ts';
 import { maskError } from './plugins/mask-error.ts';
 import type { Logger } from '../config/logger.ts';
 import type { GraphQLContext } from '../graphql/index.ts';
 import { paramsError, type Limits } from './plugins/use-limits.ts';
+import { IncomingHeaders } from './incoming-headers.ts';
 
 /**
  * The common GraphQL request served without the fetch layer: a POST of a JSON body to exactly
@@ -62,6 +63,12 @@ export function isJsonPost(req: http.IncomingMessage, graphqlPath: string): bool
 export function createDirectLane(options: DirectLaneOptions): DirectLane {
   const { yoga, limits, checkCredentials } = options;
   const mask = maskError(options.logger);
+  // The schema version each cached document last passed validation against. Validation depends
+  // on the document, the schema and the rules only (the rules are fixed per server; the hooks
+  // that watch validation record errors only), so a document the parse cache returns again
+  // under the same schema needs no second pass — Yoga's own validation cache spends more on
+  // finding its entry (a key made of every rule's name, per request) than this whole check.
+  const validatedUnder = new WeakMap<DocumentNode, GraphQLSchema>();
   return {
     accepts(req) {
       return req.headers.origin === undefined && JSON_ACCEPTS.has(req.headers.accept?.toLowerCase());
@@ -80,8 +87,11 @@ export function createDirectLane(options: DirectLaneOptions): DirectLane {
       } catch (error) {
         return sendThroughYoga(res, { errors: [mask(error) as GraphQLError] }, yoga);
       }
-      const invalid = enveloped.validate(enveloped.schema, document);
-      if (invalid.length) return sendThroughYoga(res, { errors: invalid }, yoga);
+      if (validatedUnder.get(document) !== enveloped.schema) {
+        const invalid = enveloped.validate(enveloped.schema, document);
+        if (invalid.length) return sendThroughYoga(res, { errors: invalid }, yoga);
+        validatedUnder.set(document, enveloped.schema);
+      }
       const operation = getOperationAST(document, params.operationName);
       if (!operation || operation.operation === 'subscription') return fallback();
       let result: ExecutionResult;
@@ -123,11 +133,9 @@ function paramsOf(body: Buffer): Params | undefined {
   return p as unknown as Params;
 }
 
-/** What the context and cloud code read of a request: its headers (a real Headers), method and URL. */
+/** What the credentials check, the context and cloud code read of a request: its headers, method and URL. */
 function requestOf(req: http.IncomingMessage): Request {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+  const headers: Headers = new IncomingHeaders(req.headers);
   return { method: 'POST', url: `http://${req.headers.host ?? 'localhost'}${req.url}`, headers } as Request;
 }
 

@@ -61,4 +61,21 @@ describe('inflection (names as Parse Server derives them)', () => {
     // A global id of another class is not decoded into this one.
     expect(inflection.toObjectId(inflection.toGlobalId('Author', 'x1'), 'Post')).toBe(inflection.toGlobalId('Author', 'x1'));
   });
+
+  it('decodes only the canonical base64 of valid UTF-8: one object, one global id', () => {
+    // A custom objectId outside ASCII round-trips through its UTF-8 bytes.
+    for (const objectId of ['café', 'ключ', '鍵🔑', 'a:b', 'x\ny']) {
+      expect(inflection.fromGlobalId(inflection.toGlobalId('Post', objectId))).toEqual({ className: 'Post', objectId });
+    }
+    const id = inflection.toGlobalId('Post', 'abc'); // UG9zdDphYmM=
+    expect(id).toBe('UG9zdDphYmM=');
+    // Same bytes, non-zero padding bits: not the canonical spelling, so not a global id.
+    expect(inflection.fromGlobalId('UG9zdDphYmN=')).toBeUndefined();
+    // Invalid UTF-8 (a lone continuation byte) is not a global id either.
+    expect(inflection.fromGlobalId(Buffer.from([0x50, 0x6f, 0x73, 0x74, 0x3a, 0x80, 0x61, 0x62, 0x63]).toString('base64'))).toBeUndefined();
+    // Not base64, wrong length, no class part.
+    for (const raw of ['vBTVah6uCg', 'abc', 'UG9z dDph', '====', Buffer.from('nocolon').toString('base64'), Buffer.from(':abc').toString('base64')]) {
+      expect(inflection.fromGlobalId(raw)).toBeUndefined();
+    }
+  });
 });

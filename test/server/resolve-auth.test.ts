@@ -50,4 +50,18 @@ describe('secretEquals', () => {
     expect(secretEquals('abc', 'abcd')).toBe(false);
     expect(secretEquals('', 'abc')).toBe(false);
   });
+
+  it('stays equality once values are remembered: one secret given for another, a near miss, each again', () => {
+    const appId = 'app-id-value';
+    const masterKey = 'master-key-value';
+    for (let round = 0; round < 3; round++) {
+      expect(secretEquals(appId, appId)).toBe(true);
+      expect(secretEquals(masterKey, masterKey)).toBe(true);
+      // The app id (public, remembered) sent as the master key is not the master key.
+      expect(secretEquals(appId, masterKey)).toBe(false);
+      expect(secretEquals(masterKey, appId)).toBe(false);
+      expect(secretEquals('master-key-valuf', masterKey)).toBe(false);
+      expect(secretEquals('master-key-value ', masterKey)).toBe(false);
+    }
+  });
 });
