@@ -111,6 +111,11 @@ describe('decoders', () => {
   it('read timestamptz text as ISO strings in UTC with milliseconds', () => {
     expect(decodeDate('2020-01-02T03:04:05.678+00:00')).toBe('2020-01-02T03:04:05.678Z');
     expect(decodeDate('2020-01-02 03:04:05+02')).toBe('2020-01-02T01:04:05.000Z');
+    // Beside the common form (same length): another offset, fewer or more fraction digits.
+    expect(decodeDate('2020-01-02T03:04:05.678+01:00')).toBe('2020-01-02T02:04:05.678Z');
+    expect(decodeDate('2020-01-02T03:04:05.6+00:00')).toBe('2020-01-02T03:04:05.600Z');
+    expect(decodeDate('2020-01-02T03:04:05.678901+00:00')).toBe('2020-01-02T03:04:05.678Z');
+    expect(decodeDate('2020-01-02T03:04:05+00:00')).toBe('2020-01-02T03:04:05.000Z');
     expect(decodeDate(null)).toBeNull();
     // Written by another client, out of JavaScript's range: passed on, never a failed read.
     expect(decodeDate('infinity')).toBe('infinity');

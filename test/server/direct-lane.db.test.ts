@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveRequest } from '../../src/server/http.ts';
+import { laneContextSeed } from '../../src/server/yoga.ts';
 import { APP_ID, MASTER_KEY, startTestServer, type TestServer } from '../helpers/server.ts';
 
 // The direct lane (server/direct-lane.ts) serves plain JSON POSTs without Yoga's HTTP layer.
@@ -121,5 +122,20 @@ describe('the direct lane answers as Yoga does', () => {
     await both('{"query": "{ health }", "operationName": 7}', master);
     await both('null', master);
     await both('', master);
+  });
+});
+
+describe("the lane's context", () => {
+  it('is built into the seed without adding a key, so that every request has one object shape', async () => {
+    // The lane hands envelop laneContextSeed(...); the context factory then only overwrites its
+    // slots. A key the factory adds that the seed lacks would turn the context into a dictionary.
+    const request = { method: 'POST', url: 'http://localhost/graphql', headers: new Headers({ 'x-parse-application-id': APP_ID }) } as Request;
+    const seed = laneContextSeed({ request, params: { query: '{ health }' }, req: {}, res: {} });
+    const seededKeys = Object.keys(seed);
+    const context = await s.plinth.graphql.getEnveloped(seed).contextFactory();
+    expect(context).toBe(seed);
+    expect(Object.keys(context)).toEqual(seededKeys);
+    expect((context as { core?: unknown }).core).toBeDefined();
+    expect((context as { loaders?: unknown }).loaders).toBeDefined();
   });
 });

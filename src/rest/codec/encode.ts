@@ -27,7 +27,7 @@ export function encodeObject(obj: ParseObject, ctx: EncodeContext): Record<strin
     const target = included && Object.hasOwn(included, key) ? included[key] : undefined;
     // An included pointer whose target is unreadable or gone is left out, as Parse does.
     if (target === null) continue;
-    const encoded = target ? { ...encodeObject(target, ctx), __type: 'Object', className: classOf(target) } : encodeValue(key, field, value, ctx);
+    const encoded = target ? includedObject(target, ctx) : encodeValue(key, field, value, ctx);
     // Plain assignment (several times faster than defineProperty on this hot path); only
     // `__proto__` would set the prototype instead of a key.
     if (key === '__proto__') Object.defineProperty(out, key, { value: encoded, enumerable: true, writable: true, configurable: true });
@@ -41,6 +41,14 @@ export function encodeObject(obj: ParseObject, ctx: EncodeContext): Record<strin
         if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
         else out[key] = value;
       }
+  return out;
+}
+
+/** An included pointer's object: its fields, then `__type: 'Object'` and its class (set in place: a field so named keeps its place, as with a spread). */
+function includedObject(target: ParseObject, ctx: EncodeContext): Record<string, unknown> {
+  const out = encodeObject(target, ctx);
+  out.__type = 'Object';
+  out.className = classOf(target);
   return out;
 }
 
