@@ -120,6 +120,46 @@ export function laneContextSeed(initial: LaneInitialContext): LaneInitialContext
   };
 }
 
+/** What server/ws.ts hands envelop as the initial context of a graphql-ws operation. */
+export interface SocketInitialContext extends SocketContext {
+  request: Request;
+  req: unknown;
+  socket: unknown;
+  params: unknown;
+}
+
+/**
+ * A graphql-ws operation's initial context with a slot for every key the context factory adds,
+ * for the reason laneContextSeed gives; a subscription's context is read by every event's
+ * resolvers. `clientIp` and `installationId` are both given and kept.
+ */
+export function socketContextSeed(initial: SocketInitialContext): SocketInitialContext & Record<keyof GraphQLContext, unknown> {
+  return {
+    socketAuth: initial.socketAuth,
+    clientIp: initial.clientIp,
+    installationId: initial.installationId,
+    request: initial.request,
+    req: initial.req,
+    socket: initial.socket,
+    params: initial.params,
+    auth: undefined,
+    core: undefined,
+    schemaStore: undefined,
+    loaders: undefined,
+    fileBaseUrl: undefined,
+    accounts: undefined,
+    emailFlows: undefined,
+    transport: undefined,
+    live: undefined,
+    cloud: undefined,
+    jobs: undefined,
+    push: undefined,
+    schemaChanged: undefined,
+    fileAccess: undefined,
+    uploads: undefined,
+  };
+}
+
 /**
  * The GraphQL endpoint: Yoga serving the current schema version, with Parse's credential
  * handling, limits and error masking as plugins, and a fresh context (auth, loaders) per request.

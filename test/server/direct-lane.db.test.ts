@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveRequest } from '../../src/server/http.ts';
-import { laneContextSeed } from '../../src/server/yoga.ts';
+import { laneContextSeed, socketContextSeed } from '../../src/server/yoga.ts';
+import { Auth } from '../../src/security/index.ts';
 import { APP_ID, MASTER_KEY, startTestServer, type TestServer } from '../helpers/server.ts';
 
 // The direct lane (server/direct-lane.ts) serves plain JSON POSTs without Yoga's HTTP layer.
@@ -125,7 +126,7 @@ describe('the direct lane answers as Yoga does', () => {
   });
 });
 
-describe("the lane's context", () => {
+describe("the context's shape (the lane's and graphql-ws')", () => {
   it('is built into the seed without adding a key, so that every request has one object shape', async () => {
     // The lane hands envelop laneContextSeed(...); the context factory then only overwrites its
     // slots. A key the factory adds that the seed lacks would turn the context into a dictionary.
@@ -137,5 +138,27 @@ describe("the lane's context", () => {
     expect(Object.keys(context)).toEqual(seededKeys);
     expect((context as { core?: unknown }).core).toBeDefined();
     expect((context as { loaders?: unknown }).loaders).toBeDefined();
+  });
+
+  it('a graphql-ws operation: built into its seed, keeping its caller, address and installation', async () => {
+    const request = { method: 'GET', url: 'http://localhost/graphql', headers: new Headers() } as Request;
+    const auth = Auth.masterKey();
+    const seed = socketContextSeed({
+      socketAuth: auth,
+      clientIp: '10.1.2.3',
+      installationId: 'inst-1',
+      request,
+      req: {},
+      socket: {},
+      params: { query: '{ health }' },
+    });
+    const seededKeys = Object.keys(seed);
+    const context = (await s.plinth.graphql.getEnveloped(seed).contextFactory()) as Record<string, unknown>;
+    expect(context).toBe(seed);
+    expect(Object.keys(context)).toEqual(seededKeys);
+    expect(context.transport).toBe('ws');
+    expect(context.clientIp).toBe('10.1.2.3');
+    expect(context.installationId).toBe('inst-1');
+    expect((context.auth as Auth).isMaster).toBe(true);
   });
 });
