@@ -62,7 +62,8 @@ const DECODERS: Partial<Record<FieldType, Decoder>> = {
   Bytes: decodeBytes,
 };
 
-type RowDecoder = (columns: readonly string[], row: readonly unknown[]) => ParseObject;
+/** Decodes the object whose columns start at `offset` in the row (0: the row is the object's). */
+type RowDecoder = (columns: readonly string[], row: readonly unknown[], offset?: number) => ParseObject;
 
 const cache = new WeakMap<ClassDef, Map<string, RowDecoder>>();
 
@@ -88,10 +89,10 @@ export function rowDecoder(cls: ClassDef, columns: readonly string[]): RowDecode
     }
   });
   const className = cls.className;
-  decoder = (_cols, row) => {
+  decoder = (_cols, row, offset = 0) => {
     const obj = { [CLASS]: className } as ParseObject;
-    for (const s of steps) obj[s.field] = s.decode(row[s.index]);
-    if (rperm >= 0) obj.ACL = aclFromColumns(row[rperm] as string[] | null, wperm >= 0 ? (row[wperm] as string[] | null) : null);
+    for (const s of steps) obj[s.field] = s.decode(row[offset + s.index]);
+    if (rperm >= 0) obj.ACL = aclFromColumns(row[offset + rperm] as string[] | null, wperm >= 0 ? (row[offset + wperm] as string[] | null) : null);
     return obj;
   };
   if (byColumns.size < 256) byColumns.set(key, decoder);

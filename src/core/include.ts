@@ -133,7 +133,10 @@ export function includeLayout(include: IncludeSql, columns: readonly string[]): 
         names.push(inc.names[Number(c.slice(inc.prefix.length))]);
       }
     });
-    return { inc, indexes, decode: rowDecoder(inc.target, names), names, idIndex: indexes[names.indexOf('objectId')] };
+    // A target's columns are selected together: decoded in place, without a copy of them per row.
+    const start = indexes[0] ?? 0;
+    const contiguous = indexes.every((index, k) => index === start + k);
+    return { inc, indexes, start, contiguous, decode: rowDecoder(inc.target, names), names, idIndex: indexes[names.indexOf('objectId')] };
   });
   return {
     to,
@@ -145,10 +148,12 @@ export function includeLayout(include: IncludeSql, columns: readonly string[]): 
           attached[p.inc.field] = null;
           continue;
         }
-        const target = p.decode(
-          p.names,
-          p.indexes.map((i) => row[i]),
-        );
+        const target = p.contiguous
+          ? p.decode(p.names, row, p.start)
+          : p.decode(
+              p.names,
+              p.indexes.map((i) => row[i]),
+            );
         hideProtected(p.inc.mask, [target], p.inc.fields);
         attached[p.inc.field] = target;
       }

@@ -116,10 +116,11 @@ export function dropOrderOnly(shape: PageShape, objects: ParseObject[], fields: 
 /** Decoded objects of a page and, for keyset cursors, each row's order values as stored. */
 export interface PageRows {
   objects: ParseObject[];
-  keyValues: unknown[][];
+  /** The order values of the i-th object's row, read when its cursor is asked for (most pages are asked for none). */
+  keyValues(i: number): unknown[];
 }
 
-export const EMPTY_PAGE: PageRows = { objects: [], keyValues: [] };
+export const EMPTY_PAGE: PageRows = { objects: [], keyValues: () => [] };
 
 /** Where a page's object columns are in its rows, and what else each row carries. */
 export interface RowLayout {
@@ -146,18 +147,22 @@ export function takePage(
   const more = rows.length > shape.limit;
   const taken = more ? rows.slice(0, shape.limit) : [...rows];
   if (shape.before) taken.reverse();
-  const whole = from === 0 && to === columns.length;
-  const objectColumns = whole ? columns : columns.slice(from, to);
+  const objectColumns = from === 0 && to === columns.length ? columns : columns.slice(from, to);
   const decode = rowDecoder(cls, objectColumns);
-  const keyIndex = shape.keyset ? shape.keys.map((k) => objectColumns.indexOf(k.field.name)) : [];
   const objects = new Array<ParseObject>(taken.length);
-  const keyValues = new Array<unknown[]>(shape.keyset ? taken.length : 0);
   for (let i = 0; i < taken.length; i++) {
-    const row = whole ? taken[i] : taken[i].slice(from, to);
-    objects[i] = decode(objectColumns, row);
+    objects[i] = decode(objectColumns, taken[i], from);
     if (attach) attach(taken[i], objects[i]);
-    if (shape.keyset) keyValues[i] = keyIndex.map((c) => row[c] ?? null);
   }
+  let keyIndex: number[] | undefined;
+  const keyValues = (i: number): unknown[] => {
+    keyIndex ??= shape.keys.map((k) => {
+      const c = objectColumns.indexOf(k.field.name);
+      return c < 0 ? -1 : from + c;
+    });
+    const row = taken[i];
+    return keyIndex.map((c) => row[c] ?? null);
+  };
   return { page: { objects, keyValues }, more };
 }
 
@@ -211,6 +216,6 @@ export function pageResult(
     count,
     skip,
     ...flags,
-    cursor: (i) => (shape.keyset && i < n ? keysetCursor(skip + i, shape.signature, page.keyValues[i]) : offsetCursor(skip + i)),
+    cursor: (i) => (shape.keyset && i < n ? keysetCursor(skip + i, shape.signature, page.keyValues(i)) : offsetCursor(skip + i)),
   };
 }
