@@ -7,7 +7,7 @@ import type { Logger } from '../config/logger.ts';
 import type { GraphQLContext } from '../graphql/index.ts';
 import { paramsError, type Limits } from './plugins/use-limits.ts';
 import { IncomingHeaders } from './incoming-headers.ts';
-import { laneContextSeed } from './yoga.ts';
+import { contextSeed } from './yoga.ts';
 
 /**
  * The common GraphQL request served without the fetch layer: a POST of a JSON body to exactly
@@ -80,7 +80,7 @@ export function createDirectLane(options: DirectLaneOptions): DirectLane {
       const request = requestOf(req);
       const refusal = await checkCredentials(request, req.socket.remoteAddress);
       if (refusal) return send(res, refusal.status, JSON_HEADER, await refusal.text());
-      const enveloped = yoga.getEnveloped(laneContextSeed({ request, params, req, res }));
+      const enveloped = yoga.getEnveloped(contextSeed({ request, params, req, res }));
       // From here on the pipeline's hooks have run (metrics count refusals): answered here, as Yoga would.
       let document: DocumentNode;
       try {

@@ -15,7 +15,7 @@ import type { SessionResolver } from '../auth/index.ts';
 import type { ChangeFeed } from '../live/index.ts';
 import type { LiveHooks } from '../live/cloud-hooks.ts';
 import { endsSessionOf } from '../live/results/index.ts';
-import { socketContextSeed, type SocketContext } from './yoga.ts';
+import { contextSeed, type SocketContext } from './yoga.ts';
 import { paramsError, type Limits } from './plugins/use-limits.ts';
 import { connectionAuth, closeReason, WS_REFUSED } from './ws-auth.ts';
 import { WsConnection } from './ws-connection.ts';
@@ -177,7 +177,7 @@ export function attachGraphQLWs(server: http.Server, options: GraphQLWsOptions):
     if (trusted) payload = { ...payload, query: trusted.query };
     const socketContext: SocketContext = { socketAuth: auth, clientIp: connection.clientIp, installationId: connection.installationId };
     const enveloped = options.yoga.getEnveloped(
-      socketContextSeed({ ...socketContext, request: connection.request, req: ctx.extra.request, socket: ctx.extra.socket, params: payload }),
+      contextSeed({ ...socketContext, request: connection.request, req: ctx.extra.request, socket: ctx.extra.socket, params: payload }),
     );
     const tooDeep = paramsError(payload, options.documentLimits);
     if (tooDeep) return [tooDeep];

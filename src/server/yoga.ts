@@ -78,70 +78,38 @@ function useCurrentSchema(schemas: SchemaHolder): Plugin {
   };
 }
 
-/** What the direct lane hands envelop as the initial context of a request. */
-export interface LaneInitialContext {
+/**
+ * What the direct lane (an HTTP request: `res`) or server/ws.ts (a graphql-ws operation:
+ * `socket`, and the caller already known: `socketAuth`, `clientIp`, `installationId`) hands
+ * envelop as the initial context.
+ */
+export interface InitialContext extends Partial<SocketContext> {
   request: Request;
   params: unknown;
   req: unknown;
-  res: unknown;
+  res?: unknown;
+  socket?: unknown;
 }
 
 /**
- * The lane's initial context with a slot, in order, for every key the context factory below adds.
+ * The initial context with a slot, in one order, for every key the context factory below adds.
  * Envelop merges the factory's result into the initial object key by key; growing a small
  * object by 17 keys that way turns it into a dictionary (V8), which made the merge ~1 µs and
  * every `context.x` a resolver reads a hash lookup. With every slot already there the merge
- * only overwrites, and the context keeps one shape for all requests.
+ * only overwrites, and every context of the lane and of graphql-ws has one shape (a
+ * subscription's context is read by every event's resolvers).
  * test/server/direct-lane.db.test.ts checks that the context built has exactly these keys.
  */
-export function laneContextSeed(initial: LaneInitialContext): LaneInitialContext & Record<keyof GraphQLContext, undefined> {
+export function contextSeed(initial: InitialContext): InitialContext & Record<keyof GraphQLContext, unknown> {
   return {
     request: initial.request,
     params: initial.params,
     req: initial.req,
     res: initial.res,
-    auth: undefined,
-    core: undefined,
-    schemaStore: undefined,
-    loaders: undefined,
-    fileBaseUrl: undefined,
-    accounts: undefined,
-    emailFlows: undefined,
-    transport: undefined,
-    clientIp: undefined,
-    installationId: undefined,
-    live: undefined,
-    cloud: undefined,
-    jobs: undefined,
-    push: undefined,
-    schemaChanged: undefined,
-    fileAccess: undefined,
-    uploads: undefined,
-  };
-}
-
-/** What server/ws.ts hands envelop as the initial context of a graphql-ws operation. */
-export interface SocketInitialContext extends SocketContext {
-  request: Request;
-  req: unknown;
-  socket: unknown;
-  params: unknown;
-}
-
-/**
- * A graphql-ws operation's initial context with a slot for every key the context factory adds,
- * for the reason laneContextSeed gives; a subscription's context is read by every event's
- * resolvers. `clientIp` and `installationId` are both given and kept.
- */
-export function socketContextSeed(initial: SocketInitialContext): SocketInitialContext & Record<keyof GraphQLContext, unknown> {
-  return {
+    socket: initial.socket,
     socketAuth: initial.socketAuth,
     clientIp: initial.clientIp,
     installationId: initial.installationId,
-    request: initial.request,
-    req: initial.req,
-    socket: initial.socket,
-    params: initial.params,
     auth: undefined,
     core: undefined,
     schemaStore: undefined,

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveRequest } from '../../src/server/http.ts';
-import { laneContextSeed, socketContextSeed } from '../../src/server/yoga.ts';
+import { contextSeed } from '../../src/server/yoga.ts';
 import { Auth } from '../../src/security/index.ts';
 import { APP_ID, MASTER_KEY, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -128,22 +128,23 @@ describe('the direct lane answers as Yoga does', () => {
 
 describe("the context's shape (the lane's and graphql-ws')", () => {
   it('is built into the seed without adding a key, so that every request has one object shape', async () => {
-    // The lane hands envelop laneContextSeed(...); the context factory then only overwrites its
+    // The lane hands envelop contextSeed(...); the context factory then only overwrites its
     // slots. A key the factory adds that the seed lacks would turn the context into a dictionary.
     const request = { method: 'POST', url: 'http://localhost/graphql', headers: new Headers({ 'x-parse-application-id': APP_ID }) } as Request;
-    const seed = laneContextSeed({ request, params: { query: '{ health }' }, req: {}, res: {} });
+    const seed = contextSeed({ request, params: { query: '{ health }' }, req: {}, res: {} });
     const seededKeys = Object.keys(seed);
     const context = await s.plinth.graphql.getEnveloped(seed).contextFactory();
     expect(context).toBe(seed);
     expect(Object.keys(context)).toEqual(seededKeys);
     expect((context as { core?: unknown }).core).toBeDefined();
     expect((context as { loaders?: unknown }).loaders).toBeDefined();
+    expect((context as { transport?: unknown }).transport).toBe('http');
   });
 
   it('a graphql-ws operation: built into its seed, keeping its caller, address and installation', async () => {
     const request = { method: 'GET', url: 'http://localhost/graphql', headers: new Headers() } as Request;
     const auth = Auth.masterKey();
-    const seed = socketContextSeed({
+    const seed = contextSeed({
       socketAuth: auth,
       clientIp: '10.1.2.3',
       installationId: 'inst-1',
