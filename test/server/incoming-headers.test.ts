@@ -22,14 +22,18 @@ describe('IncomingHeaders: node:http headers read as a Fetch Headers', () => {
 
   it('iterates sorted by name, as a Headers built from the same values', () => {
     const seen: string[] = [];
-    headers.forEach((value, name) => seen.push(`${name}=${value}`));
+    headers.forEach((value, name) => {
+      seen.push(`${name}=${value}`);
+    });
     const reference = new Headers([
       ['x-parse-application-id', 'app'],
       ['accept', '*/*'],
       ['x-empty', ''],
     ]);
     const expected: string[] = [];
-    reference.forEach((value, name) => expected.push(`${name}=${value}`));
+    reference.forEach((value, name) => {
+      expected.push(`${name}=${value}`);
+    });
     expect(seen.filter((s) => !s.startsWith('set-cookie'))).toEqual(expected);
     expect([...headers.keys()]).toEqual(['accept', 'set-cookie', 'x-empty', 'x-parse-application-id']);
     expect(Object.fromEntries(headers)).toMatchObject({ accept: '*/*', 'x-parse-application-id': 'app' });
