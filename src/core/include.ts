@@ -125,18 +125,14 @@ export function includeLayout(include: IncludeSql, columns: readonly string[]): 
   const first = columns.findIndex((c) => c.includes(':'));
   const to = first < 0 ? columns.length : first;
   const parts = include.included.map((inc) => {
-    const indexes: number[] = [];
+    // includeSql selects a target's columns together, in its own order: they are read in place
+    // in each row (from `start`), without a copy of them per row.
+    const start = columns.findIndex((c) => c.startsWith(inc.prefix));
     const names: string[] = [];
-    columns.forEach((c, i) => {
-      if (c.startsWith(inc.prefix)) {
-        indexes.push(i);
-        names.push(inc.names[Number(c.slice(inc.prefix.length))]);
-      }
-    });
-    // A target's columns are selected together: decoded in place, without a copy of them per row.
-    const start = indexes[0] ?? 0;
-    const contiguous = indexes.every((index, k) => index === start + k);
-    return { inc, indexes, start, contiguous, decode: rowDecoder(inc.target, names), names, idIndex: indexes[names.indexOf('objectId')] };
+    for (let i = start; i >= 0 && i < columns.length && columns[i].startsWith(inc.prefix); i++)
+      names.push(inc.names[Number(columns[i].slice(inc.prefix.length))]);
+    const id = names.indexOf('objectId');
+    return { inc, start, names, decode: rowDecoder(inc.target, names), idIndex: id < 0 ? -1 : start + id };
   });
   return {
     to,
@@ -148,12 +144,7 @@ export function includeLayout(include: IncludeSql, columns: readonly string[]): 
           attached[p.inc.field] = null;
           continue;
         }
-        const target = p.contiguous
-          ? p.decode(p.names, row, p.start)
-          : p.decode(
-              p.names,
-              p.indexes.map((i) => row[i]),
-            );
+        const target = p.decode(p.names, row, p.start);
         hideProtected(p.inc.mask, [target], p.inc.fields);
         attached[p.inc.field] = target;
       }
