@@ -64,9 +64,10 @@ export function defineStaticTypes(builder: Builder, refs: Refs): void {
       description: 'The ParseObject interface type is used as a base type for the auto generated object types.',
       fields: (t: Ref) => ({
         objectId: t.exposeID('objectId', { nullable: false }),
-        createdAt: t.field({ ...out('Date', '!'), resolve: (o: ParseObject) => o.createdAt }),
-        updatedAt: t.field({ ...out('Date', '!'), resolve: (o: ParseObject) => o.updatedAt }),
-        ACL: t.field({ ...out(refs.get('ACL'), '!'), resolve: (o: ParseObject) => o.ACL }),
+        // Read as stored, without resolvers: the JIT reads them inline (see object-type.ts).
+        createdAt: t.field(out('Date', '!')),
+        updatedAt: t.field(out('Date', '!')),
+        ACL: t.field(out(refs.get('ACL'), '!')),
       }),
       resolveType: (o: ParseObject) => typeName(o[CLASS]),
     }),
