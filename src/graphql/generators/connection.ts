@@ -15,7 +15,8 @@ export function declareConnection(ctx: GenContext, className: string): void {
 export function implementConnection(ctx: GenContext, className: string): void {
   ctx.refs.get(edgeTypeName(className)).implement({
     fields: (t: Ref) => ({
-      node: t.field({ ...out(ctx.refs.get(typeName(className)), ''), resolve: (e: Edge) => e.node }),
+      // Read off the edge as it is (no resolver): the JIT builds the node inline with its edge.
+      node: t.field(out(ctx.refs.get(typeName(className)), '')),
       cursor: t.field({ ...out('String', '!'), resolve: (e: Edge) => e.page.cursor(e.index) }),
     }),
   });
