@@ -50,9 +50,9 @@ describe('aggregate SQL', () => {
 
   it('$match takes the REST where form and the GraphQL form, values as parameters', () => {
     const rest = compile([{ $match: { views: { $gt: 10 }, title: "x'; DROP TABLE x" } }]);
-    expect(rest.sql).toContain(`FROM "Post" t WHERE (COALESCE(t."views" > $1::float8, FALSE) AND COALESCE(t."title" = $2::text, FALSE))`);
+    expect(rest.sql).toContain(`FROM "Post" t WHERE ((t."views" > $1::float8 AND t."views" IS NOT NULL) AND (t."title" = $2::text AND t."title" IS NOT NULL))`);
     expect(rest.params).toEqual([10, "x'; DROP TABLE x"]);
-    expect(compile([{ $match: { views: { greaterThan: 10 } } }]).sql).toContain('WHERE COALESCE(t."views" > $1::float8, FALSE)');
+    expect(compile([{ $match: { views: { greaterThan: 10 } } }]).sql).toContain('WHERE (t."views" > $1::float8 AND t."views" IS NOT NULL)');
   });
 
   it('$group by a field, with $sum (field and constant), $avg, $min, $max, $count', () => {
@@ -114,7 +114,7 @@ describe('aggregate SQL', () => {
     ]);
     expect(sql).toBe(
       'SELECT s1."objectId", s1."total" FROM (SELECT t."author" AS "objectId", COALESCE(sum(t."views"), 0) AS "total" FROM "Post" t ' +
-        'WHERE COALESCE(t."views" >= $1::float8, FALSE) GROUP BY t."author") s1 WHERE COALESCE(s1."total" > $2::float8, FALSE)',
+        'WHERE (t."views" >= $1::float8 AND t."views" IS NOT NULL) GROUP BY t."author") s1 WHERE (s1."total" > $2::float8 AND s1."total" IS NOT NULL)',
     );
     expect(params).toEqual([1, 5]);
   });
@@ -154,13 +154,13 @@ describe('aggregate SQL', () => {
 
   it('$match after a renaming $project reads the renamed columns', () => {
     expect(compile([{ $project: { hits: '$views' } }, { $match: { hits: { $lt: 3 } } }]).sql).toBe(
-      'SELECT s1."objectId", s1."hits" FROM (SELECT t."objectId", t."views" AS "hits" FROM "Post" t) s1 WHERE COALESCE(s1."hits" < $1::float8, FALSE)',
+      'SELECT s1."objectId", s1."hits" FROM (SELECT t."objectId", t."views" AS "hits" FROM "Post" t) s1 WHERE (s1."hits" < $1::float8 AND s1."hits" IS NOT NULL)',
     );
   });
 
   it('$count counts what the earlier stages output', () => {
     expect(compile([{ $match: { views: { $gt: 1 } } }, { $count: 'n' }]).sql).toBe(
-      'SELECT count(*)::float8 AS "n" FROM "Post" t WHERE COALESCE(t."views" > $1::float8, FALSE) HAVING count(*) > 0',
+      'SELECT count(*)::float8 AS "n" FROM "Post" t WHERE (t."views" > $1::float8 AND t."views" IS NOT NULL) HAVING count(*) > 0',
     );
     expect(compile([{ $limit: 3 }, { $count: 'n' }]).sql).toBe(
       `SELECT count(*)::float8 AS "n" FROM (SELECT ${ALL_COLUMNS} FROM "Post" t LIMIT $1) s1 HAVING count(*) > 0`,
@@ -195,7 +195,7 @@ describe('distinct SQL', () => {
   it('a field’s non-null values, with the where', () => {
     const where = parseWhere({ views: { $gt: 1 } }, POST, { classes });
     expect(distinct('title', where).sql).toBe(
-      'SELECT DISTINCT t."title" AS "value" FROM "Post" t WHERE t."title" IS NOT NULL AND COALESCE(t."views" > $1::float8, FALSE) ORDER BY 1',
+      'SELECT DISTINCT t."title" AS "value" FROM "Post" t WHERE t."title" IS NOT NULL AND (t."views" > $1::float8 AND t."views" IS NOT NULL) ORDER BY 1',
     );
   });
 

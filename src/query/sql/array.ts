@@ -1,5 +1,5 @@
 import type { SqlContext } from './context.ts';
-import { json } from './operands.ts';
+import { json, whenPresent } from './operands.ts';
 
 /** The elements of a jsonb array column as a set (none when the value is not an array). */
 export function elements(col: string): string {
@@ -16,7 +16,7 @@ function isScalar(value: unknown): boolean {
  * supersets, so an exact element test follows it.
  */
 export function hasElement(col: string, value: unknown, ctx: SqlContext): string {
-  const contains = `COALESCE(${col} @> ${json([value], ctx)}, FALSE)`;
+  const contains = whenPresent(col, `${col} @> ${json([value], ctx)}`);
   if (isScalar(value)) return contains;
   return `(${contains} AND EXISTS (SELECT 1 FROM ${elements(col)} e WHERE e = ${json(value, ctx)}))`;
 }
@@ -45,6 +45,6 @@ export function containsAllStartingWith(col: string, prefixes: string[], ctx: Sq
 
 /** Every element of the array column equals one of `values` (objects without the field do not match). */
 export function containedBy(col: string, values: unknown[], ctx: SqlContext): string {
-  if (values.every(isScalar)) return `COALESCE(${col} <@ ${json(values, ctx)}, FALSE)`;
+  if (values.every(isScalar)) return whenPresent(col, `${col} <@ ${json(values, ctx)}`);
   return `(jsonb_typeof(${col}) = 'array' AND NOT EXISTS (SELECT 1 FROM ${elements(col)} e WHERE e NOT IN (SELECT v FROM jsonb_array_elements(${json(values, ctx)}) v)))`;
 }

@@ -1,7 +1,7 @@
 import type { CompareOp, FieldRef } from '../ast.ts';
 import { elements, hasElement } from './array.ts';
 import type { SqlContext } from './context.ts';
-import { column, fieldValue, json, jsonPath } from './operands.ts';
+import { column, fieldValue, json, jsonPath, whenPresent } from './operands.ts';
 
 const SQL_OP: Record<CompareOp, string> = { eq: '=', ne: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' };
 
@@ -38,7 +38,7 @@ export function compileCompare(field: FieldRef, op: CompareOp, value: unknown, a
 
 function compareScalar(target: string, op: CompareOp, param: string): string {
   if (op === 'ne') return `(${target} IS DISTINCT FROM ${param})`;
-  return `COALESCE(${target} ${SQL_OP[op]} ${param}, FALSE)`;
+  return whenPresent(target, `${target} ${SQL_OP[op]} ${param}`);
 }
 
 /** jsonb comparison; ordering only between values of the same JSON type, as Mongo does. */
@@ -49,9 +49,9 @@ function compareJson(target: string, op: CompareOp, value: unknown, ctx: SqlCont
     return 'FALSE';
   }
   const v = json(value, ctx);
-  if (op === 'eq') return `COALESCE(${target} = ${v}, FALSE)`;
+  if (op === 'eq') return whenPresent(target, `${target} = ${v}`);
   if (op === 'ne') return `(${target} IS DISTINCT FROM ${v})`;
-  return `COALESCE(jsonb_typeof(${target}) = jsonb_typeof(${v}) AND ${target} ${SQL_OP[op]} ${v}, FALSE)`;
+  return whenPresent(target, `jsonb_typeof(${target}) = jsonb_typeof(${v}) AND ${target} ${SQL_OP[op]} ${v}`);
 }
 
 /**
@@ -60,7 +60,7 @@ function compareJson(target: string, op: CompareOp, value: unknown, ctx: SqlCont
  */
 function compareArray(col: string, op: CompareOp, value: unknown, ctx: SqlContext): string {
   if (op === 'eq' || op === 'ne') {
-    const test = Array.isArray(value) ? `(COALESCE(${col} = ${json(value, ctx)}, FALSE) OR ${hasElement(col, value, ctx)})` : hasElement(col, value, ctx);
+    const test = Array.isArray(value) ? `(${whenPresent(col, `${col} = ${json(value, ctx)}`)} OR ${hasElement(col, value, ctx)})` : hasElement(col, value, ctx);
     return op === 'eq' ? test : `NOT ${test}`;
   }
   const v = json(value, ctx);
@@ -80,13 +80,13 @@ export function compileIn(field: FieldRef, values: unknown[], negated: boolean, 
     // any element is in the list, or (Mongo) the whole array equals an array in the list
     const col = column(alias, field);
     target = col;
-    const whole = list.filter(Array.isArray).map((v) => `COALESCE(${col} = ${json(v, ctx)}, FALSE)`);
+    const whole = list.filter(Array.isArray).map((v) => whenPresent(col, `${col} = ${json(v, ctx)}`));
     const anyElement = list.length ? [`EXISTS (SELECT 1 FROM ${elements(col)} e WHERE e IN (SELECT v FROM jsonb_array_elements(${json(list, ctx)}) v))`] : [];
     member = list.length ? `(${[...anyElement, ...whole].join(' OR ')})` : 'FALSE';
   } else {
     target = field.type === 'Bytes' ? `(${column(alias, field)} ->> 'base64')` : column(alias, field);
     const cast = field.type === 'Bytes' ? '::text' : (PARAM_CAST[field.type] ?? '::text');
-    member = list.length ? `COALESCE(${target} = ANY(${ctx.params.add(list)}${cast}[]), FALSE)` : 'FALSE';
+    member = list.length ? whenPresent(target, `${target} = ANY(${ctx.params.add(list)}${cast}[])`) : 'FALSE';
   }
   const isNull = field.path || field.type === 'Object' ? `(${target} IS NULL OR ${target} = 'null'::jsonb)` : `(${target} IS NULL)`;
   const positive = hasNull ? `(${member} OR ${isNull})` : member;

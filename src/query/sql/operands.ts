@@ -22,6 +22,18 @@ export function jsonString(value: string): string {
   return `(CASE WHEN jsonb_typeof(${value}) = 'string' THEN ${value} #>> '{}' END)`;
 }
 
+/**
+ * `test`, false rather than NULL when `operand` is NULL: for a test that is NULL only when its
+ * operand is (its other side a non-null parameter). Written as a conjunction and not as
+ * `COALESCE(test, FALSE)`, which PostgreSQL cannot look into: with COALESCE no index serves the
+ * test (an equalTo on an indexed field became a scan of the table) and its selectivity is a
+ * guess; `test AND operand IS NOT NULL` is an index condition and estimated from the statistics,
+ * and stays true or false, so that NOT and NOR keep Parse's meaning.
+ */
+export function whenPresent(operand: string, test: string): string {
+  return `(${test} AND ${operand} IS NOT NULL)`;
+}
+
 /** A JSON value as a jsonb parameter. */
 export function json(value: unknown, ctx: SqlContext): string {
   return `${ctx.params.add(JSON.stringify(value))}::jsonb`;

@@ -3,7 +3,7 @@ import { containedBy, containsAll, containsAllStartingWith } from './array.ts';
 import { compileCompare, compileIn } from './compare.ts';
 import type { SqlContext } from './context.ts';
 import { distanceSql, pointSql, polygonText, withinBoxSql } from './geo.ts';
-import { column, fieldValue, jsonString } from './operands.ts';
+import { column, fieldValue, jsonString, whenPresent } from './operands.ts';
 import { regexToPostgres } from './regex.ts';
 import { compileInQueryKey, compilePointerMatches, compileRelationContains, compileRelationMatches } from './subquery.ts';
 import { compileText } from './text.ts';
@@ -31,7 +31,7 @@ export function compileCondition(cond: Condition, alias: string, ctx: SqlContext
       return `(${fieldValue(alias, cond.field, ctx)} IS ${cond.exists ? 'NOT ' : ''}NULL)`;
     case 'regex': {
       const target = cond.field.path ? jsonString(fieldValue(alias, cond.field, ctx)) : column(alias, cond.field);
-      return `COALESCE(${target} ~ ${ctx.params.add(regexToPostgres(cond.pattern, cond.options))}, FALSE)`;
+      return whenPresent(target, `${target} ~ ${ctx.params.add(regexToPostgres(cond.pattern, cond.options))}`);
     }
     case 'text':
       return compileText(cond, alias, ctx);
