@@ -46,7 +46,7 @@ describe('where: comparisons use the field’s index', () => {
       await tx.execute('SET LOCAL plan_cache_mode = force_generic_plan');
       await tx.execute('SET LOCAL enable_seqscan = off');
       await tx.execute(`PREPARE doc_find AS ${text}`);
-      const literal = (v: unknown) =>
+      const literal = (v: unknown): string =>
         Array.isArray(v) ? `ARRAY[${v.map(literal).join(', ')}]` : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`;
       const explained = planText(await tx.query(`EXPLAIN EXECUTE doc_find(${params.map(literal).join(', ')})`));
       await tx.execute('DEALLOCATE doc_find');
