@@ -45,8 +45,10 @@ export class UrlSigner {
     if (exp === null || sig === null || !EXPIRY.test(exp) || !SIGNATURE.test(sig)) return undefined;
     const left = Number(exp) - Math.floor(nowMs / 1000);
     if (left <= 0) return undefined;
-    const given = Buffer.from(sig, 'base64url');
-    const expected = this.mac(name, exp);
-    return given.length === expected.length && timingSafeEqual(given, expected) ? left : undefined;
+    // Compared as text, not decoded: the 43rd character carries two padding bits that decoding
+    // ignores, so four spellings of one signature would pass — a changed last character must not.
+    const given = Buffer.from(sig, 'latin1');
+    const expected = Buffer.from(this.mac(name, exp).toString('base64url'), 'latin1');
+    return timingSafeEqual(given, expected) ? left : undefined;
   }
 }
