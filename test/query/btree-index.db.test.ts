@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startQueryFixture, type QueryFixture } from './fixture.ts';
+import { explain } from './plans.ts';
 
 // Comparisons a field's index can answer are written so that PostgreSQL can use it: an
 // equalTo, in, range or regular expression on an indexed field (an index made through the
@@ -26,32 +27,16 @@ describe('where: comparisons use the field’s index', () => {
     return seen[0];
   }
 
-  function planText(rows: Record<string, unknown>[]): string {
-    return rows.map((r) => r['QUERY PLAN']).join('\n');
-  }
-
   /** EXPLAIN of a find with sequential scans priced out: a condition no index can serve still shows one. */
   async function plan(where: Record<string, unknown>): Promise<string> {
     const { text, params } = await findSql(where);
-    return f.s.plinth.db.transaction(async (tx) => {
-      await tx.execute('SET LOCAL enable_seqscan = off');
-      return planText(await tx.query(`EXPLAIN ${text}`, params));
-    });
+    return explain(f.s.plinth.db, text, params, { noSeqScan: true });
   }
 
   /** The generic plan (the one a prepared statement keeps for any values), sequential scans priced out. */
   async function genericPlan(where: Record<string, unknown>): Promise<string> {
     const { text, params } = await findSql(where);
-    return f.s.plinth.db.transaction(async (tx) => {
-      await tx.execute('SET LOCAL plan_cache_mode = force_generic_plan');
-      await tx.execute('SET LOCAL enable_seqscan = off');
-      await tx.execute(`PREPARE doc_find AS ${text}`);
-      const literal = (v: unknown): string =>
-        Array.isArray(v) ? `ARRAY[${v.map(literal).join(', ')}]` : typeof v === 'number' ? String(v) : `'${String(v).replaceAll("'", "''")}'`;
-      const explained = planText(await tx.query(`EXPLAIN EXECUTE doc_find(${params.map(literal).join(', ')})`));
-      await tx.execute('DEALLOCATE doc_find');
-      return explained;
-    });
+    return explain(f.s.plinth.db, text, params, { generic: true });
   }
 
   /** A plan node reading `index` with a condition on `column` (not merely walking it for the order). */

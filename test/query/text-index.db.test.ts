@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startQueryFixture, type QueryFixture } from './fixture.ts';
+import { explain } from './plans.ts';
 
 // A full-text search on a field with a text index ({body: "text"} through the schema API) can
 // be answered from the index: the query spells the language as a literal configuration, so its
@@ -31,10 +32,7 @@ describe('where: text search uses a text index', () => {
   /** EXPLAIN's plan of a search, optionally with sequential scans priced out of the planner's choice. */
   async function plan(search: Record<string, unknown>, noSeqScan = false): Promise<string> {
     const { text, params } = await searchSql(search);
-    return f.s.plinth.db.transaction(async (tx) => {
-      if (noSeqScan) await tx.execute('SET LOCAL enable_seqscan = off');
-      return planText(await tx.query(`EXPLAIN ${text}`, params));
-    });
+    return explain(f.s.plinth.db, text, params, { noSeqScan });
   }
 
   /**
@@ -45,25 +43,7 @@ describe('where: text search uses a text index', () => {
    */
   async function genericPlan(search: Record<string, unknown>): Promise<string> {
     const { text, params } = await searchSql(search);
-    return f.s.plinth.db.transaction(async (tx) => {
-      await tx.execute('SET LOCAL plan_cache_mode = force_generic_plan');
-      await tx.execute('SET LOCAL enable_seqscan = off');
-      await tx.execute(`PREPARE text_search AS ${text}`);
-      const plan = planText(await tx.query(`EXPLAIN EXECUTE text_search(${params.map(sqlLiteral).join(', ')})`));
-      await tx.execute('DEALLOCATE text_search');
-      return plan;
-    });
-  }
-
-  /** EXECUTE's arguments are expressions, not parameters: the search's values as literals. */
-  function sqlLiteral(value: unknown): string {
-    if (typeof value === 'number') return String(value);
-    if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
-    throw new Error(`unexpected parameter ${JSON.stringify(value)}`);
-  }
-
-  function planText(rows: Record<string, unknown>[]): string {
-    return rows.map((r) => r['QUERY PLAN']).join('\n');
+    return explain(f.s.plinth.db, text, params, { generic: true });
   }
 
   beforeAll(async () => {
@@ -115,10 +95,7 @@ describe('where: text search uses a text index', () => {
     expect(french).toMatch(/Filter: \(to_tsvector\('french'::regconfig/);
     const { text, params } = await searchSql({ term: 'orchard' });
     const onNote = text.replaceAll('t."body"', 't."note"');
-    const notePlan = await f.s.plinth.db.transaction(async (tx) => {
-      await tx.execute('SET LOCAL enable_seqscan = off');
-      return planText(await tx.query(`EXPLAIN ${onNote}`, params));
-    });
+    const notePlan = await explain(f.s.plinth.db, onNote, params, { noSeqScan: true });
     expect(notePlan).not.toMatch(/body_text/);
     expect(notePlan).toMatch(/Filter: \(to_tsvector\('english'::regconfig, COALESCE\(note/);
   });
