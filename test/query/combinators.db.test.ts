@@ -25,6 +25,15 @@ describe('where: OR / AND / NOR', () => {
     expect(await t({ OR: [{ a: { equalTo: 1 } }], AND: [{ c: { equalTo: true } }] })).toEqual(['r1']);
   });
 
+  it('a missing value matches no comparison, in, or regex, through OR and AND', async () => {
+    // r4 has no a, b or c: no positive test can match it, whichever way they combine.
+    expect(await t({ OR: [{ a: { greaterThan: 1 } }, { b: { equalTo: 'x' } }] })).toEqual(['r1', 'r2', 'r3', 'r5']);
+    expect(await t({ OR: [{ a: { lessThan: 2 } }, { b: { matchesRegex: '^y' } }, { a: { in: [3] } }] })).toEqual(['r1', 'r2', 'r3']);
+    expect(await t({ OR: [{ a: { lessThanOrEqualTo: 0 } }, { b: { in: ['z'] } }] })).toEqual([]);
+    expect(await f.count('Row', { OR: [{ a: { greaterThan: 1 } }, { c: { equalTo: true } }] })).toBe(4);
+    expect(await t({ OR: [{ a: { greaterThan: 1 } }, { b: { exists: false } }] })).toEqual(['r2', 'r3', 'r4', 'r5']);
+  });
+
   it('NOR is the complement of OR, missing values included', async () => {
     expect(await t({ NOR: [{ a: { equalTo: 1 } }, { b: { equalTo: 'y' } }] })).toEqual(['r3', 'r4', 'r5']);
     expect(await t({ NOR: [{ a: { greaterThan: 1 } }] })).toEqual(['r1', 'r4']);

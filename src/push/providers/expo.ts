@@ -1,6 +1,6 @@
 import type { Logger } from '../../config/logger.ts';
 import type { ExpoConfig } from '../../config/push.ts';
-import { type Agents, destroyAgents, type HttpAnswer, keepAliveAgents, mapLimited, networkError, post, retryResult } from './http.ts';
+import { destroyAgents, type HttpAnswer, keepAliveAgents, mapLimited, networkError, post, retryResult } from './http.ts';
 import { expoMessage } from './payload.ts';
 import type { Delivery, DeliveryResult, PushProvider, SendOptions } from './types.ts';
 

@@ -15,8 +15,12 @@ const PARAM_CAST: Record<string, string> = {
   File: '::text',
 };
 
-/** A `compare` condition (see ast.ts): true or false, never NULL, so that `ne` matches objects without a value. */
-export function compileCompare(field: FieldRef, op: CompareOp, value: unknown, alias: string, ctx: SqlContext): string {
+/**
+ * A `compare` condition (see ast.ts): true or false, never NULL, so that `ne` matches objects
+ * without a value. With `filter` (the condition is a WHERE's, outside any NOT: see
+ * compileFilter), a scalar test may be NULL where it would be false.
+ */
+export function compileCompare(field: FieldRef, op: CompareOp, value: unknown, alias: string, ctx: SqlContext, filter = false): string {
   if (field.path) return compareJson(jsonPath(alias, field, ctx), op, value, ctx);
   const col = column(alias, field);
   if (value === null) {
@@ -30,15 +34,16 @@ export function compileCompare(field: FieldRef, op: CompareOp, value: unknown, a
     case 'Object':
       return compareJson(col, op, value, ctx);
     case 'Bytes':
-      return compareScalar(`(${col} ->> 'base64')`, op, ctx.params.add(value) + '::text');
+      return compareScalar(`(${col} ->> 'base64')`, op, ctx.params.add(value) + '::text', filter);
     default:
-      return compareScalar(col, op, ctx.params.add(value) + (PARAM_CAST[field.type] ?? ''));
+      return compareScalar(col, op, ctx.params.add(value) + (PARAM_CAST[field.type] ?? ''), filter);
   }
 }
 
-function compareScalar(target: string, op: CompareOp, param: string): string {
+function compareScalar(target: string, op: CompareOp, param: string, filter: boolean): string {
   if (op === 'ne') return `(${target} IS DISTINCT FROM ${param})`;
-  return whenPresent(target, `${target} ${SQL_OP[op]} ${param}`);
+  const test = `${target} ${SQL_OP[op]} ${param}`;
+  return filter ? `(${test})` : whenPresent(target, test);
 }
 
 /** jsonb comparison; ordering only between values of the same JSON type, as Mongo does. */
@@ -67,8 +72,8 @@ function compareArray(col: string, op: CompareOp, value: unknown, ctx: SqlContex
   return `EXISTS (SELECT 1 FROM ${elements(col)} e WHERE jsonb_typeof(e) = jsonb_typeof(${v}) AND e ${SQL_OP[op]} ${v})`;
 }
 
-/** An `in` condition (see ast.ts); a null in the list matches objects without a value. */
-export function compileIn(field: FieldRef, values: unknown[], negated: boolean, alias: string, ctx: SqlContext): string {
+/** An `in` condition (see ast.ts); a null in the list matches objects without a value. `filter`: as compileCompare's. */
+export function compileIn(field: FieldRef, values: unknown[], negated: boolean, alias: string, ctx: SqlContext, filter = false): string {
   const hasNull = values.includes(null);
   const list = values.filter((v) => v !== null);
   let target: string;
@@ -86,7 +91,8 @@ export function compileIn(field: FieldRef, values: unknown[], negated: boolean, 
   } else {
     target = field.type === 'Bytes' ? `(${column(alias, field)} ->> 'base64')` : column(alias, field);
     const cast = field.type === 'Bytes' ? '::text' : (PARAM_CAST[field.type] ?? '::text');
-    member = list.length ? whenPresent(target, `${target} = ANY(${ctx.params.add(list)}${cast}[])`) : 'FALSE';
+    const test = list.length ? `${target} = ANY(${ctx.params.add(list)}${cast}[])` : undefined;
+    member = !test ? 'FALSE' : filter && !negated ? `(${test})` : whenPresent(target, test);
   }
   const isNull = field.path || field.type === 'Object' ? `(${target} IS NULL OR ${target} = 'null'::jsonb)` : `(${target} IS NULL)`;
   const positive = hasNull ? `(${member} OR ${isNull})` : member;

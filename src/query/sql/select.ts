@@ -3,7 +3,7 @@ import type { ClassDef } from '../../schema/index.ts';
 import type { Condition, FieldRef, GeoPoint } from '../ast.ts';
 import type { OrderKey } from '../order.ts';
 import type { SqlContext } from './context.ts';
-import { compileCondition } from './where.ts';
+import { compileFilter } from './where.ts';
 import { distanceSql } from './geo.ts';
 import { keysetConditions, nullsFollowBound, orderKeys } from './keyset.ts';
 
@@ -108,7 +108,7 @@ export function compileRelatedFind(
 
 function filtersOf(where: Condition, alias: string, ctx: SqlContext): string[] {
   const filters: string[] = [];
-  if (!(where.kind === 'const' && where.value)) filters.push(compileCondition(where, alias, ctx));
+  if (!(where.kind === 'const' && where.value)) filters.push(compileFilter(where, alias, ctx));
   const acl = ctx.readFilter(alias, ctx.params);
   if (acl) filters.push(acl);
   return filters;

@@ -9,6 +9,31 @@ import { compileInQueryKey, compilePointerMatches, compileRelationContains, comp
 import { compileText } from './text.ts';
 
 /**
+ * Compiles the condition of a WHERE clause, where a NULL test drops the row as FALSE does.
+ * compileCondition's tests are never NULL so that NOT keeps Parse's meaning, at the price of an
+ * `x IS NOT NULL` beside each comparison; outside any NOT (through AND and OR, which never turn
+ * a NULL operand into TRUE) that guard changes no result, and PostgreSQL spent ~2.5 % of a
+ * 100-row list evaluating it on every row scanned. So the comparisons, `in` lists and regexes
+ * met here go bare; anything under NOT or NOR, and every other kind, compiles as before.
+ */
+export function compileFilter(cond: Condition, alias: string, ctx: SqlContext): string {
+  switch (cond.kind) {
+    case 'and':
+      return cond.conditions.length ? '(' + cond.conditions.map((c) => compileFilter(c, alias, ctx)).join(' AND ') + ')' : 'TRUE';
+    case 'or':
+      return cond.conditions.length ? '(' + cond.conditions.map((c) => compileFilter(c, alias, ctx)).join(' OR ') + ')' : 'FALSE';
+    case 'compare':
+      return compileCompare(cond.field, cond.op, cond.value, alias, ctx, true);
+    case 'in':
+      return compileIn(cond.field, cond.values, cond.negated, alias, ctx, true);
+    case 'regex':
+      if (cond.field.path) break;
+      return `(${column(alias, cond.field)} ~ ${ctx.params.add(regexToPostgres(cond.pattern, cond.options))})`;
+  }
+  return compileCondition(cond, alias, ctx);
+}
+
+/**
  * Compiles a condition to a boolean SQL expression over the table aliased `alias`. Every
  * expression yields true or false, never NULL, so that NOT and NOR behave as Parse's
  * (Mongo-style) semantics expect: a missing value matches "not equal" and "not in".
