@@ -42,8 +42,7 @@ export function compileCompare(field: FieldRef, op: CompareOp, value: unknown, a
 
 function compareScalar(target: string, op: CompareOp, param: string, filter: boolean): string {
   if (op === 'ne') return `(${target} IS DISTINCT FROM ${param})`;
-  const test = `${target} ${SQL_OP[op]} ${param}`;
-  return filter ? `(${test})` : whenPresent(target, test);
+  return whenPresent(target, `${target} ${SQL_OP[op]} ${param}`, filter);
 }
 
 /** jsonb comparison; ordering only between values of the same JSON type, as Mongo does. */
@@ -91,8 +90,8 @@ export function compileIn(field: FieldRef, values: unknown[], negated: boolean, 
   } else {
     target = field.type === 'Bytes' ? `(${column(alias, field)} ->> 'base64')` : column(alias, field);
     const cast = field.type === 'Bytes' ? '::text' : (PARAM_CAST[field.type] ?? '::text');
-    const test = list.length ? `${target} = ANY(${ctx.params.add(list)}${cast}[])` : undefined;
-    member = !test ? 'FALSE' : filter && !negated ? `(${test})` : whenPresent(target, test);
+    // notIn is a NOT of this test: there a NULL would not drop the row, so it keeps its guard.
+    member = list.length ? whenPresent(target, `${target} = ANY(${ctx.params.add(list)}${cast}[])`, filter && !negated) : 'FALSE';
   }
   const isNull = field.path || field.type === 'Object' ? `(${target} IS NULL OR ${target} = 'null'::jsonb)` : `(${target} IS NULL)`;
   const positive = hasNull ? `(${member} OR ${isNull})` : member;

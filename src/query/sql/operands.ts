@@ -30,8 +30,9 @@ export function jsonString(value: string): string {
  * guess; `test AND operand IS NOT NULL` is an index condition and estimated from the statistics,
  * and stays true or false, so that NOT and NOR keep Parse's meaning.
  */
-export function whenPresent(operand: string, test: string): string {
-  return `(${test} AND ${operand} IS NOT NULL)`;
+export function whenPresent(operand: string, test: string, nullIsFalse = false): string {
+  // In a WHERE outside any NOT (compileFilter), a NULL test already drops the row.
+  return nullIsFalse ? `(${test})` : `(${test} AND ${operand} IS NOT NULL)`;
 }
 
 /** A JSON value as a jsonb parameter. */

@@ -9,54 +9,41 @@ import { compileInQueryKey, compilePointerMatches, compileRelationContains, comp
 import { compileText } from './text.ts';
 
 /**
- * Compiles the condition of a WHERE clause, where a NULL test drops the row as FALSE does.
- * compileCondition's tests are never NULL so that NOT keeps Parse's meaning, at the price of an
- * `x IS NOT NULL` beside each comparison; outside any NOT (through AND and OR, which never turn
- * a NULL operand into TRUE) that guard changes no result, and PostgreSQL spent ~2.5 % of a
- * 100-row list evaluating it on every row scanned. So the comparisons, `in` lists and regexes
- * met here go bare; anything under NOT or NOR, and every other kind, compiles as before.
+ * Compiles the condition of a WHERE clause, where a NULL test drops the row as FALSE does:
+ * outside any NOT (through AND and OR, which never turn a NULL operand into TRUE) the
+ * `x IS NOT NULL` guard beside each comparison changes no result, and PostgreSQL spent ~2.5 %
+ * of a 100-row list evaluating it on every row scanned. See compileCondition's `filter`.
  */
 export function compileFilter(cond: Condition, alias: string, ctx: SqlContext): string {
-  switch (cond.kind) {
-    case 'and':
-      return cond.conditions.length ? '(' + cond.conditions.map((c) => compileFilter(c, alias, ctx)).join(' AND ') + ')' : 'TRUE';
-    case 'or':
-      return cond.conditions.length ? '(' + cond.conditions.map((c) => compileFilter(c, alias, ctx)).join(' OR ') + ')' : 'FALSE';
-    case 'compare':
-      return compileCompare(cond.field, cond.op, cond.value, alias, ctx, true);
-    case 'in':
-      return compileIn(cond.field, cond.values, cond.negated, alias, ctx, true);
-    case 'regex':
-      if (cond.field.path) break;
-      return `(${column(alias, cond.field)} ~ ${ctx.params.add(regexToPostgres(cond.pattern, cond.options))})`;
-  }
-  return compileCondition(cond, alias, ctx);
+  return compileCondition(cond, alias, ctx, true);
 }
 
 /**
  * Compiles a condition to a boolean SQL expression over the table aliased `alias`. Every
  * expression yields true or false, never NULL, so that NOT and NOR behave as Parse's
  * (Mongo-style) semantics expect: a missing value matches "not equal" and "not in".
+ * With `filter` (a WHERE's condition, see compileFilter), comparisons, `in` lists and regexes
+ * reached through AND and OR only may be NULL where they would be false; under NOR the guard is back.
  */
-export function compileCondition(cond: Condition, alias: string, ctx: SqlContext): string {
+export function compileCondition(cond: Condition, alias: string, ctx: SqlContext, filter = false): string {
   switch (cond.kind) {
     case 'const':
       return cond.value ? 'TRUE' : 'FALSE';
     case 'and':
-      return cond.conditions.length ? '(' + cond.conditions.map((c) => compileCondition(c, alias, ctx)).join(' AND ') + ')' : 'TRUE';
+      return cond.conditions.length ? '(' + cond.conditions.map((c) => compileCondition(c, alias, ctx, filter)).join(' AND ') + ')' : 'TRUE';
     case 'or':
-      return cond.conditions.length ? '(' + cond.conditions.map((c) => compileCondition(c, alias, ctx)).join(' OR ') + ')' : 'FALSE';
+      return cond.conditions.length ? '(' + cond.conditions.map((c) => compileCondition(c, alias, ctx, filter)).join(' OR ') + ')' : 'FALSE';
     case 'nor':
       return cond.conditions.length ? 'NOT (' + cond.conditions.map((c) => compileCondition(c, alias, ctx)).join(' OR ') + ')' : 'TRUE';
     case 'compare':
-      return compileCompare(cond.field, cond.op, cond.value, alias, ctx);
+      return compileCompare(cond.field, cond.op, cond.value, alias, ctx, filter);
     case 'in':
-      return compileIn(cond.field, cond.values, cond.negated, alias, ctx);
+      return compileIn(cond.field, cond.values, cond.negated, alias, ctx, filter);
     case 'exists':
       return `(${fieldValue(alias, cond.field, ctx)} IS ${cond.exists ? 'NOT ' : ''}NULL)`;
     case 'regex': {
       const target = cond.field.path ? jsonString(fieldValue(alias, cond.field, ctx)) : column(alias, cond.field);
-      return whenPresent(target, `${target} ~ ${ctx.params.add(regexToPostgres(cond.pattern, cond.options))}`);
+      return whenPresent(target, `${target} ~ ${ctx.params.add(regexToPostgres(cond.pattern, cond.options))}`, filter);
     }
     case 'text':
       return compileText(cond, alias, ctx);
