@@ -97,5 +97,16 @@ export function storedPushTime(request: PushRequest, now: Date): string {
   return request.pushTime ? formatPushTime(request.pushTime) : now.toISOString();
 }
 
+/**
+ * `_PushStatus.expiry` (ms since the epoch): the expiration time; for an immediate push with an
+ * expiration interval, now plus the interval, as Parse's PushController sets it (a scheduled
+ * push keeps only its interval, counted from each device's send time).
+ */
+export function storedExpiry(request: PushRequest, now: Date): number | null {
+  if (request.expiresAt) return request.expiresAt.valueOf();
+  if (request.expirationInterval !== undefined && request.pushTime === undefined) return now.valueOf() + request.expirationInterval * 1000;
+  return null;
+}
+
 /** The push's hash as Parse computes it: MD5 of the alert (or of its JSON). */
 export { pushHash } from './hash.ts';

@@ -6,7 +6,7 @@ import { Planner, planStart } from './delivery/planner.ts';
 import { Sender } from './delivery/sender.ts';
 import { INSERT_PLAN, INSERT_STATUS, STATUS_ROW } from './delivery/sql.ts';
 import { type DeliveryDeps, JOB_RETRIES, JOB_RETRY_DELAY_MS, PLAN_QUEUE, type PlanJob, SEND_QUEUE, type SendJob } from './delivery/types.ts';
-import { checkPush, pushHash, storedPayload, storedPushTime, type PushInput } from './request.ts';
+import { checkPush, pushHash, storedExpiry, storedPayload, storedPushTime, type PushInput } from './request.ts';
 
 /** Cloud code around sending (the cloud runtime provides them; absent without cloud code). */
 export interface PushTriggers {
@@ -52,7 +52,7 @@ export class PushService {
   /** Whether any provider is configured (without one, sending is refused as Parse does). */
   get configured(): boolean {
     const c = this.options.config;
-    return !!(c.ios || c.android || c.web);
+    return !!(c.ios || c.android || c.web || c.expo);
   }
 
   /** At server start: works the plan and send queues on this instance (only when a provider is configured). */
@@ -96,7 +96,7 @@ export class PushService {
         JSON.stringify(request.where),
         JSON.stringify(storedPayload(request)),
         typeof request.data.title === 'string' ? request.data.title : null,
-        request.expiresAt ? request.expiresAt.valueOf() : null,
+        storedExpiry(request, now),
         request.expirationInterval ?? null,
         scheduled ? 'scheduled' : 'pending',
         pushHash(request.data),

@@ -45,11 +45,26 @@ describe('planInstallationWrite', () => {
       [row('A', 'a', 'old'), row('B', 'b', 't')],
       { target: 'A', deletes: [{ holders: { deviceToken: 't', keepInstallationId: 'a', appIdentifier: undefined } }] },
     ],
+    // Parse deletes the token's other holders only when the write's fields give the installationId
+    // (RestWrite.handleInstallation: `data.installationId`): an update by objectId alone, or a
+    // create with only the X-Parse-Installation-Id header, leaves every holder its token.
     [
-      'an update by objectId getting a token others hold',
+      'an update by objectId getting a token others hold: both keep it',
       update('A', { deviceToken: 't' }),
       [row('A', 'a', null), row('B', 'b', 't')],
-      { target: 'A', deletes: [{ holders: { deviceToken: 't', keepObjectId: 'A', appIdentifier: undefined } }] },
+      { target: 'A', deletes: [] },
+    ],
+    [
+      'an update by objectId naming its installationId, getting a token others hold',
+      update('A', { installationId: 'a', deviceToken: 't', appIdentifier: 'app' }),
+      [row('A', 'a', null), row('B', 'b', 't')],
+      { target: 'A', deletes: [{ holders: { deviceToken: 't', keepInstallationId: 'a', appIdentifier: 'app' } }] },
+    ],
+    [
+      'a create by the header’s installationId, getting a token others hold: both keep it',
+      create({ installationId: 'a', idFromHeader: true, deviceToken: 't' }),
+      [row('A', 'a', 'old'), row('B', 'b', 't')],
+      { target: 'A', deletes: [] },
     ],
     [
       'an update keeping its own token (no installationId: not merged into itself)',
@@ -70,6 +85,10 @@ describe('planInstallationWrite', () => {
   it('refuses a new installation without deviceType (135) and an ambiguous token (132)', () => {
     expect(() => planInstallationWrite(create({ installationId: 'a', deviceType: undefined }), [])).toThrow('deviceType must be specified in this operation');
     expect(() => planInstallationWrite(create({ deviceToken: 't' }), [row('A', 'a', 't'), row('B', 'b', 't')])).toThrow(
+      'Must specify installationId when deviceToken matches multiple Installation objects',
+    );
+    // The header's installationId does not take a token from an installation that has an id of its own.
+    expect(() => planInstallationWrite(create({ installationId: 'h', idFromHeader: true, deviceToken: 't' }), [row('A', 'a', 't')])).toThrow(
       'Must specify installationId when deviceToken matches multiple Installation objects',
     );
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCode, LOG_IN, SIGN_UP, startAuthServer, VIEWER, type AuthServer, type SendOptions } from '../auth/helpers.ts';
+import { restClient } from '../helpers/rest.ts';
 
 // `_Installation` as Parse Server serves it (RestWrite.handleInstallation, enforceRoleSecurity),
 // through the GraphQL API: clients create and update installations without a session but never
@@ -186,14 +187,70 @@ describe('device tokens', () => {
     expect(await rowsWith(a, b)).toMatchObject([{ objectId: made.objectId, installationId: b, deviceToken: token }]);
   });
 
-  it('takes a token saved on an existing installation from the one that held it', async () => {
+  it('takes a token saved on an existing installation, with its installationId, from the one that held it', async () => {
     const token = `android-${randomUUID()}`;
     const [a, b] = [randomUUID(), randomUUID()];
     await create({ installationId: a, deviceToken: token, deviceType: 'android' });
     const second = await create({ installationId: b, deviceType: 'android' });
-    const r = await s.gql(UPDATE, { id: second.objectId, fields: { deviceToken: token } });
+    const r = await s.gql(UPDATE, { id: second.objectId, fields: { deviceToken: token, installationId: b.toUpperCase() } });
     expect(r.errors, r.text).toBeUndefined();
     expect(await rowsWith(a, b)).toMatchObject([{ objectId: second.objectId, installationId: b, deviceToken: token }]);
+  });
+
+  // Changed to match Parse (RestWrite.handleInstallation): other holders of a token are deleted
+  // only when the write gives its installationId. An update by objectId alone used to delete them.
+  it('leaves the token to the installation that held it on an update by objectId alone (GraphQL and REST), as Parse does', async () => {
+    const rest = restClient(s.plinth);
+    for (const update of [
+      (id: string, token: string) => s.gql(UPDATE, { id, fields: { deviceToken: token } }).then((r) => expect(r.errors, r.text).toBeUndefined()),
+      (id: string, token: string) => rest('PUT', `installations/${id}`, { body: { deviceToken: token } }).then((r) => expect(r.status, r.body).toBe(200)),
+      (id: string, token: string) => rest('PUT', `installations/${id}`, { body: { deviceToken: token }, master: true }).then((r) => expect(r.status).toBe(200)),
+    ]) {
+      const token = `android-${randomUUID()}`;
+      const [a, b] = [randomUUID(), randomUUID()];
+      const first = await create({ installationId: a, deviceToken: token, deviceType: 'android' });
+      const second = await create({ installationId: b, deviceType: 'android' });
+      await update(second.objectId, token);
+      expect(await rowsWith(a, b)).toMatchObject([
+        { objectId: first.objectId, installationId: a, deviceToken: token },
+        { objectId: second.objectId, installationId: b, deviceToken: token },
+      ]);
+    }
+  });
+
+  it('takes a token, on an update naming the installationId and the app, from that app’s installations only', async () => {
+    const token = IOS_TOKEN();
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    await create({ installationId: a, deviceToken: token, deviceType: 'ios', appIdentifier: 'com.example.one' });
+    await create({ installationId: c, deviceToken: token, deviceType: 'ios', appIdentifier: 'com.example.two' });
+    const second = await create({ installationId: b, deviceType: 'ios' });
+    const r = await s.gql(UPDATE, { id: second.objectId, fields: { deviceToken: token, installationId: b, appIdentifier: 'com.example.two' } });
+    expect(r.errors, r.text).toBeUndefined();
+    expect((await rowsWith(a, b, c)).map((row) => [row.installationId, row.appIdentifier])).toEqual([
+      [a, 'com.example.one'],
+      [b, 'com.example.two'],
+    ]);
+  });
+
+  it('does not take a token by the X-Parse-Installation-Id header alone, as Parse does', async () => {
+    const token = `android-${randomUUID()}`;
+    const [a, h] = [randomUUID(), randomUUID()];
+    await create({ installationId: a, deviceToken: token, deviceType: 'android' });
+    const headers = { 'x-parse-installation-id': h };
+    // A new installation: the token's holder has an installationId of its own (132, as Parse).
+    expectCode(
+      await s.gql(CREATE, { fields: { deviceToken: token, deviceType: 'android' } }, { headers }),
+      132,
+      'Must specify installationId when deviceToken matches multiple Installation objects',
+    );
+    // The header's installation, saved again with the token: both keep it.
+    const own = await create({ deviceType: 'android' }, { headers });
+    const saved = await create({ deviceToken: token }, { headers });
+    expect(saved.objectId).toBe(own.objectId);
+    expect((await rowsWith(a, h)).map((row) => [row.installationId, row.deviceToken])).toEqual([
+      [a, token],
+      [h, token],
+    ]);
   });
 
   it('takes a token only from installations of the same app when the save names it', async () => {

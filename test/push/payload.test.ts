@@ -17,7 +17,7 @@ describe('APNs notification', () => {
       pushType: 'alert',
       priority: 10,
       topic: TOPIC,
-      expiration: 0,
+      expiration: undefined,
       collapseId: undefined,
       id: undefined,
       payload: { aps: { alert: { body: 'Hello' }, badge: 2, sound: 'ping.caf' }, score: 7, uri: 'app://scores' },
@@ -111,6 +111,11 @@ describe('APNs notification', () => {
 
   it('expires at the push expiration time, in seconds', () => {
     expect(apns({ alert: 'a' }, { expiresAt: new Date(1_700_000_000_500) }).expiration).toBe(1_700_000_000);
+  });
+
+  it('has no expiration without an expiry, so that APNs stores it for an offline device (0 only when the data asks)', () => {
+    expect(apns({ alert: 'a' }).expiration).toBeUndefined();
+    expect(apns({ alert: 'a', expiry: 0 }).expiration).toBe(0);
   });
 });
 

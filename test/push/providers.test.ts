@@ -130,7 +130,9 @@ const apns: ProviderCase = {
     const { alert, badge, ...custom } = data;
     return { aps: { alert: { body: alert }, badge }, ...custom };
   },
-  expiry: { none: '0', inAnHour: (at) => String(Math.floor(at.getTime() / 1000)) },
+  // No apns-expiration header without an expiry (as Parse's node-apn): APNs stores the
+  // notification for an offline device. 0 would mean "now or never".
+  expiry: { none: undefined, inAnHour: (at) => String(Math.floor(at.getTime() / 1000)) },
   bad: { answer: { status: 400, reason: 'BadDeviceToken' }, error: 'BadDeviceToken' },
   gone: [{ answer: { status: 410, reason: 'Unregistered' }, error: 'Unregistered' }],
   unavailable: 'ServiceUnavailable',

@@ -28,7 +28,12 @@ interface PlannedBatch {
   ids: string[];
 }
 
-/** Installations whose deviceType no provider here serves, by type: counted as failed. */
+/**
+ * Installations of a device type a provider serves but that is not configured here (iOS without
+ * APNs), by type: counted as failed, as Parse's ParsePushAdapter counts a push type it has no
+ * sender for. Types no provider serves at all ("nokia", "win") are skipped, not counted — Parse
+ * leaves out types that are not valid push types.
+ */
 type Unserved = Map<string, number>;
 
 /**
@@ -97,7 +102,8 @@ export class Planner {
     for (const o of objects) {
       const deviceType = String(o.deviceType ?? '');
       const provider = providerFor(deviceType);
-      if (!provider || !providers.get(provider)) {
+      if (!provider) continue;
+      if (!providers.get(provider)) {
         unserved.set(deviceType, (unserved.get(deviceType) ?? 0) + 1);
         continue;
       }

@@ -61,10 +61,12 @@ export const FINISH_BATCH = `UPDATE "_PlinthPushBatch" SET "finished" = true WHE
 export const PLANNED = `SELECT "planned" FROM "_PlinthPush" WHERE "pushId" = $1`;
 
 /**
- * Every batch has ended and the plan is complete: the push has succeeded — or failed, when no
- * device got it and some failed. Its bookkeeping goes; `count` is removed, as Parse does.
+ * Every batch has ended and the plan is complete: the push has succeeded, as Parse's
+ * (StatusHandler.complete), even when every device failed — `numFailed` counts those; apps wait
+ * for "succeeded". Only a push that could not be sent at all fails (FAIL). Its bookkeeping goes;
+ * `count` is removed, as Parse does.
  */
-export const COMPLETE = `UPDATE "_PushStatus" SET "status" = CASE WHEN "numSent" = 0 AND "numFailed" > 0 THEN 'failed' ELSE 'succeeded' END, "count" = NULL, "updatedAt" = now()
+export const COMPLETE = `UPDATE "_PushStatus" SET "status" = 'succeeded', "count" = NULL, "updatedAt" = now()
 WHERE "objectId" = $1 AND "status" = 'running' RETURNING "status"`;
 export const FORGET_BATCHES = `DELETE FROM "_PlinthPushBatch" WHERE "pushId" = $1`;
 export const FORGET_PLAN = `DELETE FROM "_PlinthPush" WHERE "pushId" = $1`;

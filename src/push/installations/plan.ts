@@ -8,6 +8,8 @@ export interface InstallationWrite {
   objectId?: string;
   /** Lower-cased: the body's, or for a create without one the X-Parse-Installation-Id header's. */
   installationId?: string;
+  /** The installationId is the header's: the write's own fields give none (Parse's `data.installationId` is unset). */
+  idFromHeader?: boolean;
   deviceToken?: string;
   deviceType?: string;
   appIdentifier?: string;
@@ -53,8 +55,11 @@ export function checkUnchanged(input: Readonly<Record<string, unknown>>, w: Inst
  *   (132), and then every other holder goes;
  * - idMatch, and the token held only by another installation without installationId (imported
  *   tokens): idMatch goes and the write merges into that one, which keeps its fields;
- * - idMatch getting a new token: the other holders go — all but the write's installationId, or
- *   for an update without one all but the installation updated.
+ * - idMatch getting a new token: the other holders go — all but the write's installationId —
+ *   only when the write's fields give that installationId. Without it (an update by objectId, a
+ *   create with the X-Parse-Installation-Id header only) every holder keeps the token: Parse
+ *   deletes only by the body's installationId (or a body objectId, which Plinth's transports
+ *   never pass on).
  * Holders go only within the write's app when it names one (appIdentifier).
  * A new installation needs its deviceType (135); a merge does not.
  */
@@ -67,18 +72,18 @@ export function planInstallationWrite(w: InstallationWrite, rows: readonly Insta
   if (!updating && !w.deviceType && !idMatch) throw installationErrors.missingDeviceType();
   const token = w.deviceToken!;
   const app = w.appIdentifier;
+  // The installationId the write's fields give (the header's counts for finding idMatch only).
+  const given = w.idFromHeader ? undefined : w.installationId;
   if (!idMatch) {
     if (byToken.length === 0) return { deletes: [] };
     if (byToken.length === 1 && (!byToken[0].installationId || !w.installationId)) return { target: byToken[0].objectId, deletes: [] };
-    if (!w.installationId) throw installationErrors.ambiguousToken();
-    return { deletes: [{ holders: { deviceToken: token, keepInstallationId: w.installationId, appIdentifier: app } }] };
+    if (!given) throw installationErrors.ambiguousToken();
+    return { deletes: [{ holders: { deviceToken: token, keepInstallationId: given, appIdentifier: app } }] };
   }
   // (Parse also takes idMatch itself for that other installation, and deletes what it then updates.)
   if (byToken.length === 1 && !byToken[0].installationId && byToken[0].objectId !== idMatch.objectId) {
     return { target: byToken[0].objectId, deletes: [{ objectId: idMatch.objectId }] };
   }
-  if (w.deviceToken === undefined || idMatch.deviceToken === w.deviceToken) return { target: idMatch.objectId, deletes: [] };
-  // Without an installationId, the write is an update of idMatch (a create that found one had one).
-  const keep = w.installationId ? { keepInstallationId: w.installationId } : { keepObjectId: idMatch.objectId };
-  return { target: idMatch.objectId, deletes: [{ holders: { deviceToken: token, ...keep, appIdentifier: app } }] };
+  if (w.deviceToken === undefined || idMatch.deviceToken === w.deviceToken || !given) return { target: idMatch.objectId, deletes: [] };
+  return { target: idMatch.objectId, deletes: [{ holders: { deviceToken: token, keepInstallationId: given, appIdentifier: app } }] };
 }

@@ -36,6 +36,7 @@ function normalize(op: WriteOperation): InstallationWrite {
     kind: op.kind === 'create' ? 'create' : 'update',
     objectId: op.objectId,
     installationId: text(input.installationId),
+    idFromHeader: header !== undefined,
     deviceToken: text(input.deviceToken),
     deviceType: text(input.deviceType),
     appIdentifier: text(input.appIdentifier),
@@ -60,7 +61,8 @@ async function runDelete(tx: Sql, d: InstallationDelete): Promise<void> {
  * - an update never changes installationId or deviceType (136);
  * - a create whose installationId (any case) or device token is already the device's merges
  *   into that installation (an update; see plan.ts), also when a concurrent create stored it first;
- * - a token saved on an installation is taken from the others that hold it (plan.ts).
+ * - a token saved with the installation's installationId in the write is taken from the others
+ *   that hold it (plan.ts); an update by objectId alone leaves them the token, as Parse does.
  * Those deletes run in the write's transaction, just before its statement, so that the write
  * and what it displaces commit together. Who may list, count or delete installations is
  * decided with every other access (security/policy.ts: the master key only).

@@ -239,9 +239,9 @@ export function createApnsProvider(config: ApnsConfig, options: ApnsOptions = {}
       'apns-topic': notification.topic,
       'apns-push-type': notification.pushType,
       'apns-priority': String(notification.priority),
-      'apns-expiration': String(notification.expiration),
       'content-type': 'application/json',
     };
+    if (notification.expiration !== undefined) headers['apns-expiration'] = String(notification.expiration);
     if (notification.collapseId) headers['apns-collapse-id'] = notification.collapseId;
     if (notification.id) headers['apns-id'] = notification.id;
     for (let attempt = 0; ; attempt++) {

@@ -14,8 +14,12 @@ export interface ApnsNotification {
   priority: number;
   /** `apns-topic`: the bundle id, with the suffix some push types need. */
   topic: string;
-  /** `apns-expiration`: seconds since the epoch; 0 for "now or never". */
-  expiration: number;
+  /**
+   * `apns-expiration`: seconds since the epoch (0: "now or never"). Absent when the push has no
+   * expiry: APNs then stores the notification for an offline device and retries it, as Parse
+   * (node-apn) leaves the header out.
+   */
+  expiration?: number;
   /** `apns-collapse-id`. */
   collapseId?: string;
   /** `apns-id`, when the data names a UUID. */
@@ -136,7 +140,7 @@ export function apnsNotification(data: Json, options: { topic: string; expiresAt
     pushType,
     priority,
     topic: options.topic + (TOPIC_SUFFIX[pushType] ?? ''),
-    expiration: expiry ?? (options.expiresAt ? Math.max(0, Math.floor(options.expiresAt.getTime() / 1000)) : 0),
+    expiration: expiry ?? (options.expiresAt ? Math.max(0, Math.floor(options.expiresAt.getTime() / 1000)) : undefined),
     collapseId: text(data.collapseId) ?? text(data.collapse_id) ?? options.pushId,
     id: id && UUID.test(id) ? id : undefined,
     payload: { ...custom, aps },

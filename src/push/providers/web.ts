@@ -10,6 +10,7 @@ import type { Logger } from '../../config/logger.ts';
 import type { WebPushConfig } from '../../config/push.ts';
 import { type HttpAnswer, destroyAgents, keepAliveAgents, mapLimited, networkError, post, retryResult } from './http.ts';
 import { ttlSeconds, webPushPayload } from './payload.ts';
+import { NOT_PUBLIC, publicOnlyAgents, type Resolver } from './public-address.ts';
 import type { Delivery, DeliveryResult, PushProvider, SendOptions } from './types.ts';
 
 export interface WebPushOptions {
@@ -20,19 +21,20 @@ export interface WebPushOptions {
   concurrency?: number;
   /** How long a request may take before it counts as a network failure (default 10 s). */
   timeoutMs?: number;
+  /** Resolves endpoints' host names (default: the system's resolver, dns.lookup); tests inject one. */
+  lookup?: Resolver;
 }
 
 /** A VAPID JWT is valid 12 hours at most here (push services take up to 24) and reused for one. */
 const VAPID_LIFETIME_S = 12 * 60 * 60;
 const VAPID_REUSE_MS = 60 * 60_000;
 
-/** Hosts no push service lives on: loopback, private and link-local addresses, `localhost`. */
-const LOCAL_HOST = /^(localhost|127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|0\.|\[?::1\]?$|\[?f[cd][0-9a-f]{2}:|\[?fe80:)/i;
-
 /**
  * Whether the server may POST to a subscription's endpoint. Clients write the endpoint (it is
- * their installation's deviceToken), so by default only https endpoints on public hosts are
- * reached — real push services are — and the server cannot be aimed at its own network.
+ * their installation's deviceToken), so by default only https endpoints are reached, and only at
+ * public addresses — real push services are there — so that the server cannot be aimed at its
+ * own network: the address is checked when the connection is made (public-address.ts), names
+ * once resolved. `allowLocal` (test push services) allows http and any address.
  */
 function endpointAllowed(endpoint: string, allowLocal: boolean): boolean {
   let url: URL;
@@ -41,8 +43,7 @@ function endpointAllowed(endpoint: string, allowLocal: boolean): boolean {
   } catch {
     return false;
   }
-  if (allowLocal) return url.protocol === 'https:' || url.protocol === 'http:';
-  return url.protocol === 'https:' && !LOCAL_HOST.test(url.hostname);
+  return url.protocol === 'https:' || (allowLocal && url.protocol === 'http:');
 }
 
 /** The installation's deviceToken: the browser's PushSubscription as JSON text. */
@@ -76,7 +77,8 @@ export function createWebPushProvider(config: WebPushConfig, options: WebPushOpt
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const concurrency = options.concurrency ?? 50;
-  const agents = keepAliveAgents(concurrency);
+  const allowLocal = config.allowLocalEndpoints === true;
+  const agents = allowLocal ? keepAliveAgents(concurrency) : publicOnlyAgents(concurrency, options.lookup);
   const vapid = new Map<string, { header: string; renewAt: number }>();
   let closed = false;
 
@@ -91,7 +93,7 @@ export function createWebPushProvider(config: WebPushConfig, options: WebPushOpt
   }
 
   async function deliver(delivery: Delivery, payload: string, ttl: number, topic: string | undefined): Promise<DeliveryResult> {
-    const subscription = subscriptionOf(delivery.token, config.allowLocalEndpoints === true);
+    const subscription = subscriptionOf(delivery.token, allowLocal);
     if (!subscription) return { status: 'failed', error: 'invalid subscription' };
     const url = new URL(subscription.endpoint);
     let request: webpush.RequestDetails;
@@ -107,7 +109,10 @@ export function createWebPushProvider(config: WebPushConfig, options: WebPushOpt
     try {
       return resultOf(await post(url, headers, request.body ?? '', agents, timeoutMs), now());
     } catch (error) {
-      return { status: 'retry', error: networkError(error) };
+      const code = networkError(error);
+      // Aimed at a non-public address (its text, or what its name resolves to): never reached, not tried again.
+      if (code === NOT_PUBLIC) return { status: 'failed', error: 'endpoint is not at a public address' };
+      return { status: 'retry', error: code };
     }
   }
 
