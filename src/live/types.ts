@@ -81,7 +81,10 @@ export type LiveEventKind = 'CREATE' | 'ENTER' | 'UPDATE' | 'LEAVE' | 'DELETE';
 /** One event as one subscriber may see it: copies, masked for that subscriber. */
 export interface LiveEvent {
   event: LiveEventKind;
-  /** The object after the write (before it, for DELETE and LEAVE's original state is in `original`). */
+  /**
+   * The object after the write; before it for DELETE, and for a LEAVE of an object the
+   * subscriber may no longer read (its new state is not the subscriber's to see).
+   */
   object: ParseObject;
   /** The object before the write (UPDATE, ENTER, LEAVE, DELETE), as this subscriber may see it. */
   original?: ParseObject;

@@ -91,10 +91,12 @@ describe('live engine: security per subscriber', () => {
     expect(probes.owner.kinds).toEqual(['CREATE', 'UPDATE', 'LEAVE']);
     expect(probes.memberC.kinds).toEqual(['CREATE', 'LEAVE', 'ENTER']);
     expect(probes.master.kinds).toEqual(['CREATE', 'UPDATE', 'UPDATE']);
-    // Who lost read access learns only which object left.
-    expect(Object.entries(probes.anonymous.events[1].object)).toEqual([['objectId', doc.objectId]]);
-    expect(probes.anonymous.events[1].original).toMatchObject({ title: 'open' });
-    expect(Object.entries(probes.owner.events[2].object)).toEqual([['objectId', doc.objectId]]);
+    // Who lost read access sees the object leave as it last saw it, nothing of its new state.
+    expect(probes.anonymous.events[1].object).toEqual(probes.anonymous.events[0].object);
+    expect(probes.anonymous.events[1].object).toMatchObject({ objectId: doc.objectId, title: 'open', createdAt: doc.createdAt, updatedAt: doc.createdAt });
+    expect(probes.anonymous.events[1].original).toEqual(probes.anonymous.events[1].object);
+    expect(probes.owner.events[2].object).toMatchObject({ objectId: doc.objectId, title: 'mine', ACL: { [owner.userId]: { read: true } } });
+    expect(probes.owner.events[2].object).toEqual(probes.owner.events[2].original);
     // ENTER shows no original the subscriber could not read.
     expect(probes.memberC.events[2].object).toMatchObject({ title: 'family' });
     expect(probes.memberC.events[2].original).toBeUndefined();

@@ -11,9 +11,15 @@ let alice: { id: string; token: string };
 let bob: { id: string; token: string };
 let sockets: LqSocket[] = [];
 
+/** The objects afterLiveQueryEvent was given for `leave` events of Guarded, as Parse JSON. */
+let guardedLeaves: Record<string, unknown>[] = [];
+
 function setup(cloud: CloudApi) {
   cloud.beforeConnect((req) => {
     if (req.installationId === 'blocked-device') throw new Error('this device is blocked');
+  });
+  cloud.afterLiveQueryEvent('Guarded', (req) => {
+    if (req.event === 'leave') guardedLeaves.push(req.object.toJSON());
   });
 }
 
@@ -223,6 +229,26 @@ describe('LiveQuery: who sees what', () => {
     expect(await wrong.rest()).toEqual([]);
   });
 
+  it('sends a leave for lost read access with the last state the subscriber could read, to cloud code too', async () => {
+    guardedLeaves = [];
+    const asBob = await connected({ sessionToken: bob.token });
+    await asBob.subscribe(1, { className: 'Guarded', where: {} });
+    const id = await create('Guarded', { title: 'before', secret: 'old secret', ACL: readableBy(bob.id) });
+    const made = await asBob.event(1);
+    expect(made.op).toBe('create');
+    await update('Guarded', id, { title: 'after', secret: 'new secret', ACL: readableBy(alice.id) });
+    const left = await asBob.event(1);
+    const last = { ...made.object, className: 'Guarded', __type: 'Object' };
+    expect(last).toMatchObject({ objectId: id, title: 'before', ACL: readableBy(bob.id), createdAt: expect.any(String), updatedAt: expect.any(String) });
+    expect(last).not.toHaveProperty('secret');
+    expect(left).toMatchObject({ op: 'leave', object: last, original: last });
+    expect(left.object).toEqual(last);
+    for (const unseen of ['after', 'secret', alice.id]) expect(JSON.stringify(left)).not.toContain(unseen);
+    // afterLiveQueryEvent is given the same object the subscriber gets (Parse's order).
+    expect(guardedLeaves).toEqual([expect.objectContaining({ objectId: id, title: 'before', ACL: readableBy(bob.id) })]);
+    expect(guardedLeaves[0]).not.toHaveProperty('secret');
+  });
+
   it('hides protected fields, and refuses them in where and watch (119)', async () => {
     const anon = await connected();
     const master = await connected({ masterKey: MASTER_KEY });
@@ -317,5 +343,16 @@ describe('LiveQuery: malformed requests', () => {
     expect(await lq.subscribe(2, { className: 'Note', where: { score: { $nope: 1 } } })).toMatchObject({ op: 'error', code: 102, requestId: 2 });
     // The connection still works.
     expect((await lq.subscribe(3, { className: 'Note', where: {} })).op).toBe('subscribed');
+  });
+
+  it('answers a where nested to any depth with 102, and the connection goes on', async () => {
+    const lq = await connected();
+    for (const [i, depth] of [100, 10_000, 100_000].entries()) {
+      // Written by hand: JSON.stringify itself overflows the stack on such a where.
+      const where = '{"$or":['.repeat(depth) + '{}' + ']}'.repeat(depth);
+      lq.ws.send(`{"op":"subscribe","requestId":${10 + i},"query":{"className":"Note","where":${where}}}`);
+      expect(await lq.next()).toMatchObject({ op: 'error', code: 102, error: 'Query is nested too deeply', requestId: 10 + i });
+    }
+    expect((await lq.subscribe(20, { className: 'Note', where: {} })).op).toBe('subscribed');
   });
 });

@@ -51,17 +51,17 @@ function view(sub: Subscriber, policy: ReadPolicy, object: ParseObject): ParseOb
   return out;
 }
 
-/** Only the id: what LEAVE shows of an object the subscriber may no longer read. */
-function idOnly(object: ParseObject): ParseObject {
-  return { [CLASS]: object[CLASS], objectId: object.objectId } as ParseObject;
-}
-
 /**
  * The event one subscriber gets for a change, if any (API.md): matched before (the object as
  * it was matches the where and the subscriber could read it) and matches after → UPDATE;
  * only before → LEAVE; only after → CREATE for a new object, ENTER otherwise; a deleted match
  * → DELETE. Access is decided as for a find by the subscriber, with the class's current CLP:
  * a CLP that now refuses `find` throws (the caller ends the subscription with it).
+ *
+ * Every event's object is a view of a whole object, so that it carries the fields a reader
+ * always gets (createdAt, updatedAt, ACL): a LEAVE of an object the subscriber may no longer
+ * read shows it as it was before the write — the last state the subscriber could read — and
+ * nothing of the new one (Parse LiveQuery sends the original then too).
  */
 export function decide(sub: Subscriber, p: PreparedChange): LiveEvent | undefined {
   const policy = readPolicy(sub.auth, p.cls, 'find');
@@ -89,7 +89,7 @@ export function decide(sub: Subscriber, p: PreparedChange): LiveEvent | undefine
   }
   if (before) {
     if (!sub.wants('LEAVE')) return undefined;
-    return { event: 'LEAVE', object: isReadable ? view(sub, policy, p.after!) : idOnly(p.after!), original: view(sub, policy, p.before!) };
+    return { event: 'LEAVE', object: view(sub, policy, isReadable ? p.after! : p.before!), original: view(sub, policy, p.before!) };
   }
   return undefined;
 }

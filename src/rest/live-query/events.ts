@@ -36,21 +36,15 @@ function watchedChanged(event: LiveEvent, watch: readonly string[]): boolean {
   return watch.some((f) => !isDeepStrictEqual(event.object[f], event.original?.[f]));
 }
 
-/** Only an id: the engine's `leave` for an object the subscriber may no longer read. */
-function onlyId(object: ParseObject): boolean {
-  return Object.keys(object).length === 1;
-}
-
 /**
  * One engine event as the subscription's push, or undefined when its `watch` filters it out.
- * A `leave` of an object the subscriber lost read access to carries the last state it could
- * read as `object` (Parse sends the original then, never the unreadable state).
+ * The engine already decided what the subscriber may see: a `leave` of an object it lost read
+ * access to carries the last state it could read as `object`, as Parse sends it.
  */
 export function eventPush(event: LiveEvent, requestId: number, shape: EventShape): Push | undefined {
   const op = OPS[event.event];
   if (shape.watch && (op === 'create' || op === 'update') && !watchedChanged(event, shape.watch)) return undefined;
-  const object = op === 'leave' && event.original && onlyId(event.object) ? event.original : event.object;
-  const push: Push = { op, requestId, object: toJson(object, shape) };
+  const push: Push = { op, requestId, object: toJson(event.object, shape) };
   if (event.original && op !== 'delete') push.original = toJson(event.original, shape);
   return push;
 }
