@@ -25,7 +25,7 @@ export interface UserHookDeps {
  * data API's sessions) keep the rules of session-rules.ts.
  */
 export function registerUserHooks(hooks: HookRegistry, deps: UserHookDeps): void {
-  registerUserRules(hooks, deps.db);
+  registerUserRules(hooks, deps.db, { privateUsers: deps.config.privateUsers });
   registerAuthDataHook(hooks, deps.providers);
   registerPasswordHook(hooks, { sessions: deps.sessions, policy: deps.config.passwordPolicy, scheme: deps.config.passwordHash });
   registerSessionRules(hooks, deps.sessions);

@@ -46,12 +46,13 @@ export function checkRequiredUserFields(input: Record<string, unknown>): void {
 }
 
 /**
- * Parse's default ACL of a new user: everyone may read, only the user may write; an ACL given
- * at signup is kept, with read and write for the user added so that no one locks themselves out.
- * The id is known only once the row exists, so this runs inside the create's transaction.
+ * Parse's default ACL of a new user: only the user may read and write it (with
+ * `privateUsers` false, everyone may also read it); an ACL given at signup is kept, with read
+ * and write for the user added so that no one locks themselves out. The id is known only once
+ * the row exists, so this runs inside the create's transaction.
  */
-async function setOwnerAcl(op: WriteOperation, tx: Sql, object: Record<string, unknown> & { objectId: string }): Promise<void> {
-  const given = op.input.ACL ? (object.ACL as AclMap) : { '*': { read: true } };
+async function setOwnerAcl(op: WriteOperation, tx: Sql, object: Record<string, unknown> & { objectId: string }, privateUsers: boolean): Promise<void> {
+  const given: AclMap = op.input.ACL ? (object.ACL as AclMap) : privateUsers ? {} : { '*': { read: true } };
   const acl: AclMap = { ...given, [object.objectId]: { read: true, write: true } };
   const { rperm, wperm } = aclToColumns(acl);
   await tx.execute('UPDATE "_User" SET "_rperm" = $2::text[], "_wperm" = $3::text[] WHERE "objectId" = $1', [object.objectId, rperm, wperm]);
@@ -86,11 +87,12 @@ async function checkUserWritable(op: WriteOperation, db: Sql): Promise<void> {
  * - an email must look like one (125); usernames and emails are unique regardless of case
  *   (202/203);
  * - only the master key sets emailVerified (119; the email flows set it as master);
- * - a new user's ACL lets everyone read it and only the user write it.
+ * - a new user's ACL lets only the user read and write it (PLINTH_PRIVATE_USERS=false: everyone
+ *   may also read it).
  * Registered before the password hook, so that a missing username is reported before a
  * missing password, as Parse does.
  */
-export function registerUserRules(hooks: HookRegistry, db: Sql): void {
+export function registerUserRules(hooks: HookRegistry, db: Sql, options: { privateUsers: boolean }): void {
   hooks.register('_User', {
     async before(op) {
       if (op.kind !== 'create') await checkUserWritable(op, db);
@@ -108,7 +110,7 @@ export function registerUserRules(hooks: HookRegistry, db: Sql): void {
     async inTransaction(op, tx, object) {
       if (op.kind === 'delete') return;
       await checkUnique(tx, op.input, object.objectId);
-      if (op.kind === 'create') await setOwnerAcl(op, tx, object);
+      if (op.kind === 'create') await setOwnerAcl(op, tx, object, options.privateUsers);
     },
   });
 }

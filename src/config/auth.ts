@@ -44,6 +44,11 @@ export interface AuthConfig {
   mailPerRecipientPerHour: number;
   /** Anonymous users (authData.anonymous), allowed unless PLINTH_ANONYMOUS_USERS=false. */
   anonymousUsers: boolean;
+  /**
+   * A user created without an ACL is readable by that user only (PLINTH_PRIVATE_USERS, default
+   * true, Parse 6+'s `enforcePrivateUsers`); false: everyone may read it, as Parse 5 did.
+   */
+  privateUsers: boolean;
   /** OpenID Connect providers by authData key (google and apple have known issuers). */
   oidc: Record<string, OidcProviderConfig>;
   /** GitHub: authData.github {id, access_token} checked against `${apiBaseUrl}/user`. */
@@ -148,6 +153,7 @@ export function loadAuthConfig(env: Env, overrides: AuthConfigInput = {}, produc
     mailFrom: overrides.mailFrom ?? envValue(env, 'PLINTH_MAIL_FROM') ?? 'no-reply@localhost',
     mailPerRecipientPerHour: overrides.mailPerRecipientPerHour ?? int(env, 'PLINTH_MAIL_PER_RECIPIENT_PER_HOUR', 5, 0, 100_000),
     anonymousUsers: overrides.anonymousUsers ?? bool(env, 'PLINTH_ANONYMOUS_USERS', true),
+    privateUsers: overrides.privateUsers ?? bool(env, 'PLINTH_PRIVATE_USERS', true),
     ...providers(env),
     ...(overrides.oidc ? { oidc: normalizeOidc(overrides.oidc) } : {}),
     ...(overrides.github ? { github: { apiBaseUrl: overrides.github.apiBaseUrl.replace(/\/$/, '') } } : {}),

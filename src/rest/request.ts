@@ -90,6 +90,10 @@ export function parseJsonBody(bytes: Uint8Array): Record<string, unknown> | unde
   return value;
 }
 
+function isLogIn(segments: string[]): boolean {
+  return segments.length === 1 && segments[0] === 'login';
+}
+
 /** A GET parameter as Parse reads it: JSON for `where` and friends, numbers for limit/skip. */
 function queryParams(url: URL): Record<string, unknown> {
   const params: Record<string, unknown> = Object.create(null);
@@ -160,7 +164,9 @@ export function readRestRequest(raw: RestHttpRequest, segments: string[], body: 
     credentials: {
       appId: header(raw, 'x-parse-application-id') ?? text(fromBody._ApplicationId),
       masterKey: header(raw, 'x-parse-master-key') ?? text(fromBody._MasterKey),
-      sessionToken: header(raw, 'x-parse-session-token') ?? text(fromBody._SessionToken) ?? (bearer || undefined),
+      // A log-in ignores the token it carries, as Parse does: the SDK sends the current user's
+      // token with `logIn`, and a user whose session expired or was revoked must be able to log in again.
+      sessionToken: isLogIn(segments) ? undefined : (header(raw, 'x-parse-session-token') ?? text(fromBody._SessionToken) ?? (bearer || undefined)),
       clientKeys,
     },
     installationId: header(raw, 'x-parse-installation-id') ?? text(fromBody._InstallationId),

@@ -16,6 +16,7 @@ import {
   type MailAdapter,
 } from '../auth/index.ts';
 import { registerUserHooks } from '../auth/user-hooks.ts';
+import { registerRoleRules } from '../auth/role-rules.ts';
 import { registerInstallationRules } from '../push/installations/index.ts';
 import { warnAboutPublicClasses } from '../auth/open-classes.ts';
 import { useAccountPages } from './routes/account-pages.ts';
@@ -172,6 +173,7 @@ export async function createPlinth(config: Config, options: CreateOptions = {}):
     // First of the _User hooks: the email flows' hooks rely on the user rules having run.
     registerUserHooks(hooks, { db, sessions, providers, config: config.auth });
     registerInstallationRules(hooks, db);
+    registerRoleRules(hooks);
     const core = new Core({ db, schema: schemaStore, hooks, events, logger, defaultLimit: config.defaultLimit, maxLimit: config.maxLimit, unaccent });
     const schemas = new SchemaHolder(schemaStore, logger, custom);
     schemaStore.startPolling(config.schemaPollMs);

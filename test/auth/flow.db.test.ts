@@ -199,12 +199,13 @@ describe('logIn', () => {
 });
 
 describe('new users’ ACL', () => {
-  it('everyone may read a new user, only the user may write it; an ACL given at signup keeps the owner', async () => {
+  it('only the user may read and write a new user (Parse 6+ enforcePrivateUsers); an ACL given at signup keeps the owner', async () => {
     const { userId } = await signUpUser(s, 'owner', 'long enough');
     const { token: other } = await signUpUser(s, 'intruder', 'long enough');
     const rows = await s.plinth.db.query<{ r: string[]; w: string[] }>('SELECT "_rperm" AS "r", "_wperm" AS "w" FROM "_User" WHERE "objectId" = $1', [userId]);
-    expect(rows[0].r.sort()).toEqual(['*', userId].sort());
+    expect(rows[0].r).toEqual([userId]);
     expect(rows[0].w).toEqual([userId]);
+    expectCode(await s.gql(`query($id: ID!) { user(id: $id) { username } }`, { id: userId }, { token: other }), 101);
     const update = `mutation($id: ID!) { updateUser(input: { id: $id, fields: { username: "hijacked" } }) { user { username } } }`;
     // Parse's answer for a user one may not write (test/auth/user-writes.db.test.ts).
     expectCode(await s.gql(update, { id: userId }, { token: other }), 206);
@@ -224,7 +225,7 @@ describe('new users’ ACL', () => {
       {},
       { master: true },
     );
-    expect(d.createUser.user.ACL.public).toEqual({ read: true, write: false });
+    expect(d.createUser.user.ACL.public).toBeNull();
   });
 });
 

@@ -66,6 +66,8 @@ export async function seedBlog(dash: Dashboard, options: { bulkPosts?: number } 
   await createObject(dash, 'Comment', { text: 'Nice post', post: posts[0] });
   await createObject(dash, 'Comment', { text: 'Thanks!', post: posts[0] });
   if (options.bulkPosts) await insertRows(dash, 'Post', options.bulkPosts, { title: `'Post #' || n`, views: 'n', published: 'n % 2 = 0' }, 'p');
-  await dash.master(`mutation { createRole(input: { fields: { name: "Editors", users: { add: ["${alice.id}"] } } }) { role { objectId } } }`);
+  await dash.master(
+    `mutation { createRole(input: { fields: { name: "Editors", ACL: { public: { read: true, write: false } }, users: { add: ["${alice.id}"] } } }) { role { objectId } } }`,
+  );
   return { alice, bob, posts };
 }

@@ -84,8 +84,8 @@ beforeAll(async () => {
   editorAdmin = await signUp(s, 'both');
   await s.ok(
     `mutation($a: [ID!], $b: [ID!]) {
-    a: createRole(input: { fields: { name: "Admin", users: { add: $a } } }) { role { objectId } }
-    e: createRole(input: { fields: { name: "Editor", users: { add: $b } } }) { role { objectId } }
+    a: createRole(input: { fields: { name: "Admin", ACL: { public: { read: true, write: false } }, users: { add: $a } } }) { role { objectId } }
+    e: createRole(input: { fields: { name: "Editor", ACL: { public: { read: true, write: false } }, users: { add: $b } } }) { role { objectId } }
   }`,
     { a: [admin.id, editorAdmin.id], b: [editorAdmin.id] },
   );

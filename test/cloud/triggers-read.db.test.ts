@@ -35,7 +35,9 @@ beforeAll(async () => {
     p: createClass(input: { name: "Post", schemaFields: { addStrings: [{ name: "title" }, { name: "status" }], addNumbers: [{ name: "views" }],
       addPointers: [{ name: "author", targetClassName: "Author" }, { name: "editor", targetClassName: "_User" }], addRelations: [{ name: "fans", targetClassName: "Author" }] } }) { clientMutationId }
   }`);
-  const editor = await s.ok(`mutation { createUser(input: { fields: { username: "ed", password: "correct-horse-battery" } }) { user { objectId } } }`);
+  const editor = await s.ok(
+    `mutation { createUser(input: { fields: { username: "ed", password: "correct-horse-battery", ACL: { public: { read: true, write: false } } } }) { user { objectId } } }`,
+  );
   ids.ed = editor.createUser.user.objectId;
   for (const [key, name, hidden] of [
     ['ann', 'Ann', false],

@@ -145,14 +145,17 @@ describe('each write path runs its triggers, once, in Parse order', () => {
     },
     {
       path: 'createRole',
-      run: async () => s.master(`mutation { createRole(input: { fields: { name: "Editors" } }) { role { objectId } } }`),
+      run: async () =>
+        s.master(`mutation { createRole(input: { fields: { name: "Editors", ACL: { public: { read: true, write: false } } } }) { role { objectId } } }`),
       calls: ['beforeSave _Role', 'afterSave _Role'],
       stored: async () => expect(await count('_Role', `"name" = 'Editors'`)).toBe(1),
     },
     {
       path: 'deleteRole',
       run: async () => {
-        const d = await s.ok(`mutation { createRole(input: { fields: { name: "Gone" } }) { role { objectId } } }`);
+        const d = await s.ok(
+          `mutation { createRole(input: { fields: { name: "Gone", ACL: { public: { read: true, write: false } } } }) { role { objectId } } }`,
+        );
         calls.length = 0;
         return s.master(`mutation($id: ID!) { deleteRole(input: { id: $id }) { role { objectId } } }`, { id: d.createRole.role.objectId });
       },

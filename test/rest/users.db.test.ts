@@ -125,6 +125,20 @@ describe('log in, me, log out', () => {
     expect((await rest('POST', 'login', { body: { username: 'ben', password: 12345678 } })).body).toEqual(INVALID_LOGIN);
   });
 
+  it('logs in whatever session token the request carries: a dead one, another user’s, garbage (the SDK sends the current one)', async () => {
+    const dead = (await rest('POST', 'login', { body: { username: 'ben', password: 'password one' } })).body.sessionToken;
+    expect((await rest('POST', 'logout', { session: dead })).status).toBe(200);
+    for (const session of [dead, 'r:not-a-token', ben.token]) {
+      const byPost = await rest('POST', 'login', { session, body: { username: 'ben', password: 'password one' } });
+      expect(byPost.status, JSON.stringify(byPost.body)).toBe(200);
+      expect(byPost.body).toMatchObject({ objectId: ben.id, sessionToken: expect.stringMatching(/^r:/) });
+      const byGet = await rest('GET', 'login', { session, params: { username: 'ben', password: 'password one' } });
+      expect(byGet.body.objectId).toBe(ben.id);
+    }
+    // Only the log-in route ignores it: elsewhere a dead token is still 209.
+    expect((await rest('GET', 'users/me', { session: dead })).body).toEqual(NO_SESSION);
+  });
+
   it('answers users/me with the session’s user and token; 209 without a session, with a dead one, or with the master key alone', async () => {
     const r = await rest('GET', 'users/me', { session: ben.token });
     expect(r.status).toBe(200);
@@ -186,25 +200,25 @@ describe('reading and writing users, per role', () => {
     fay = await signUp('fay', { email: 'fay@example.com' });
   });
 
-  it('gets a user: the caller’s own with its token; another’s without token or email; the master key’s without token', async () => {
+  it('gets a user: the caller’s own with its token; another’s not at all (users are private by default, 101); the master key’s without token', async () => {
     const own = await rest('GET', `users/${eve.id}`, { session: eve.token });
-    expect(own.body).toMatchObject({ objectId: eve.id, email: 'eve@example.com', sessionToken: eve.token });
+    expect(own.body).toMatchObject({ objectId: eve.id, email: 'eve@example.com', sessionToken: eve.token, ACL: { [eve.id]: { read: true, write: true } } });
+    expect(own.body.ACL).not.toHaveProperty('*');
     const other = await rest('GET', `users/${eve.id}`, { session: fay.token });
-    expect(other.body).toMatchObject({ objectId: eve.id, username: 'eve' });
-    expect(other.body).not.toHaveProperty('sessionToken');
-    expect(other.body).not.toHaveProperty('email');
+    expect([other.status, other.body]).toEqual([404, { code: 101, error: 'Object not found.' }]);
     const anon = await rest('GET', `classes/_User/${eve.id}`);
-    expect(anon.body).toMatchObject({ objectId: eve.id, username: 'eve' });
-    expect(anon.body).not.toHaveProperty('email');
+    expect([anon.status, anon.body]).toEqual([404, { code: 101, error: 'Object not found.' }]);
     const master = await rest('GET', `classes/_User/${eve.id}`, { master: true, session: eve.token });
     expect(master.body).toMatchObject({ objectId: eve.id, email: 'eve@example.com' });
     expect(master.body).not.toHaveProperty('sessionToken');
   });
 
-  it('finds users with the parameters of classes; never a password, a hash or a token', async () => {
+  it('finds users with the parameters of classes: only those the caller may read; never a password, a hash or a token', async () => {
     const r = await rest('GET', 'users', { session: fay.token, params: { where: { username: { $in: ['eve', 'fay'] } }, order: 'username', count: 1 } });
-    expect(r.body.count).toBe(2);
-    expect(r.body.results.map((u: { username: string }) => u.username)).toEqual(['eve', 'fay']);
+    expect(r.body.count).toBe(1);
+    expect(r.body.results.map((u: { username: string }) => u.username)).toEqual(['fay']);
+    const all = await rest('GET', 'users', { master: true, params: { where: { username: { $in: ['eve', 'fay'] } }, order: 'username' } });
+    expect(all.body.results.map((u: { username: string }) => u.username)).toEqual(['eve', 'fay']);
     const text = JSON.stringify((await rest('GET', 'classes/_User', { master: true })).body);
     expect(text).not.toMatch(/password|argon2|sessionToken/);
   });

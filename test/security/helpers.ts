@@ -27,7 +27,7 @@ export async function signedInUser(s: TestServer, name: string, extra: Record<st
 
 /** Creates a role with the master key: users and roles (by objectId) in its relations. */
 export async function createRole(s: TestServer, name: string, members: { users?: string[]; roles?: string[] } = {}): Promise<string> {
-  const fields: Record<string, unknown> = { name };
+  const fields: Record<string, unknown> = { name, ACL: { public: { read: true, write: false } } };
   if (members.users?.length) fields.users = { add: members.users };
   if (members.roles?.length) fields.roles = { add: members.roles };
   const d = await s.ok(`mutation($f: CreateRoleFieldsInput) { createRole(input: { fields: $f }) { role { objectId } } }`, { f: fields });

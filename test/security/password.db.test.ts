@@ -84,9 +84,9 @@ describe('_User passwords and unique values', () => {
       203,
       'Account already exists for this email address.',
     );
-    await s.ok(`mutation { createRole(input: { fields: { name: "Admins" } }) { role { objectId } } }`);
+    await s.ok(`mutation { createRole(input: { fields: { name: "Admins", ACL: { public: { read: true, write: false } } } }) { role { objectId } } }`);
     expectError(
-      await s.master(`mutation { createRole(input: { fields: { name: "Admins" } }) { role { objectId } } }`),
+      await s.master(`mutation { createRole(input: { fields: { name: "Admins", ACL: { public: { read: true, write: false } } } }) { role { objectId } } }`),
       137,
       'A duplicate value for a field with unique values was provided',
     );

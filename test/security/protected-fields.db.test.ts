@@ -168,8 +168,10 @@ describe('protected fields', () => {
   describe('_User', () => {
     let ann: Caller, bob: Caller;
     beforeAll(async () => {
-      ann = await signedInUser(s, 'ann', { email: 'ann@example.com' });
-      bob = await signedInUser(s, 'bob', { email: 'bob@example.com' });
+      // Public profiles (users are private by default): what others see of them is the CLP's to decide.
+      const publicProfile = { ACL: { public: { read: true, write: false } } };
+      ann = await signedInUser(s, 'ann', { email: 'ann@example.com', ...publicProfile });
+      bob = await signedInUser(s, 'bob', { email: 'bob@example.com', ...publicProfile });
     });
 
     it('email is seen only by its user and the master key', async () => {

@@ -167,12 +167,18 @@ describe('passwords', () => {
 });
 
 describe('who sees and changes whom', () => {
-  it('another user reads a user without its email and may not change it (206); the master key may', async () => {
+  it('another user cannot read a private user (the default, 101), reads a public one without its email, and may not change it (206); the master key may', async () => {
     // Both stay signed in (their sessions live on), neither is the current user.
     const fay = await newUser('fay', 'fay-pass-1', 'fay@example.com');
     await forgetCurrentUser();
     const gus = await newUser('gus', 'gus-pass-1');
     await forgetCurrentUser();
+    await expect(new Parse.Query(Parse.User).get(fay.id!, as(gus))).rejects.toMatchObject({ code: Parse.Error.OBJECT_NOT_FOUND });
+    // Fay makes her profile public (her own ACL), as an app with public profiles does at sign-up.
+    const publicAcl = new Parse.ACL(fay);
+    publicAcl.setPublicReadAccess(true);
+    fay.setACL(publicAcl);
+    await fay.save(null, as(fay));
     const seen = await new Parse.Query(Parse.User).get(fay.id!, as(gus));
     expect(seen.get('username')).toBe('fay');
     expect(seen.get('email')).toBeUndefined();
