@@ -8,6 +8,15 @@ export function envValue(env: Env, name: string): string | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : raw;
 }
 
+/** A true/false setting: 1/true/yes/on or 0/false/no/off (any case); anything else is an error naming it. */
+export function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = envValue(env, name)?.trim().toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
 export function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = envValue(env, name);
   if (raw === undefined) return fallback;

@@ -41,6 +41,12 @@ export interface Config {
   defaultLimit: number;
   /** Largest page a query may ask for; larger values are silently capped. */
   maxLimit: number;
+  /**
+   * Whether callers without the master key may introspect the GraphQL schema (`__schema`,
+   * `__type`): PLINTH_PUBLIC_INTROSPECTION, Parse's `graphQLPublicIntrospection`. Off in
+   * production (Parse's default); on in development, so that GraphiQL completes on a laptop.
+   */
+  publicIntrospection: boolean;
   /** How often (ms) the catalog version is polled for changes made by other instances. */
   schemaPollMs: number;
   /** How long a session lives without use (PLINTH_SESSION_LENGTH, seconds; default one year, as Parse). */
@@ -69,6 +75,11 @@ export interface Config {
     maxNesting: number;
     /** The largest GraphQL document, in UTF-8 bytes (checked before parsing; PLINTH_MAX_DOCUMENT_BYTES). */
     maxDocumentBytes: number;
+    /**
+     * The rows one operation may ask for, callers without the master key (estimated from its
+     * pages before it runs; PLINTH_MAX_ROWS_PER_REQUEST); 0: no budget.
+     */
+    maxRowsPerRequest: number;
   };
   logLevel: string;
   /** Operations: metrics, trusted documents, the log's format. */
@@ -123,7 +134,7 @@ export interface DatabaseConfig {
   databaseUrl?: string;
 }
 
-import { connectionUrl, envValue, int, type Env } from './env.ts';
+import { connectionUrl, envValue, flag, int, type Env } from './env.ts';
 import { loadAuthConfig, type AuthConfig, type AuthConfigInput } from './auth.ts';
 import { loadLiveConfig, type LiveConfig, type LiveConfigInput } from './live.ts';
 import { loadJobsConfig, type JobsConfig, type JobsConfigInput } from './jobs.ts';
@@ -223,6 +234,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
     production,
     defaultLimit,
     maxLimit,
+    publicIntrospection: overrides.publicIntrospection ?? flag(env, 'PLINTH_PUBLIC_INTROSPECTION', !production),
     schemaPollMs: overrides.schemaPollMs ?? int(env, 'PLINTH_SCHEMA_POLL_MS', 500, 10),
     sessionLengthMs: overrides.sessionLengthMs ?? int(env, 'PLINTH_SESSION_LENGTH', 365 * 24 * 3600, 1) * 1000,
     auth: loadAuthConfig(env, overrides.auth, production),
@@ -243,6 +255,10 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
       // Far above real operations (the bench's 100-mutation seed is 15 KB) and room for the token
       // limit; large values belong in variables.
       maxDocumentBytes: int(env, 'PLINTH_MAX_DOCUMENT_BYTES', 512 * 1024, 1),
+      // Far above a real screen — the default page (100) with four relations at their default
+      // page each (40,100 rows) — and a tenth of what the alias cap times the page cap reach
+      // (500 × 1000): a request near it takes about a second and 100 MB.
+      maxRowsPerRequest: int(env, 'PLINTH_MAX_ROWS_PER_REQUEST', 50_000, 0),
       ...overrides.limits,
     },
     logLevel,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { envValue, int, type Env } from './env.ts';
+import { envValue, flag, int, type Env } from './env.ts';
 
 /** How the log reads: JSON lines (for collectors) or text (for a developer at a terminal). */
 export type LogFormat = 'json' | 'pretty';
@@ -32,14 +32,6 @@ export interface OpsConfig {
 }
 
 export type OpsConfigInput = Partial<OpsConfig>;
-
-function flag(env: Env, name: string, fallback: boolean): boolean {
-  const raw = envValue(env, name)?.toLowerCase();
-  if (raw === undefined) return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new Error(`${name} must be true or false, got "${raw}"`);
-}
 
 function logFormat(value: string | undefined, production: boolean, terminal: boolean): LogFormat {
   if (value === undefined) return !production && terminal ? 'pretty' : 'json';

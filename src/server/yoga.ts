@@ -14,6 +14,8 @@ import type { SchemaHolder } from './schema-holder.ts';
 import { authOf, cloudContextOf, useParseAuth } from './plugins/use-parse-auth.ts';
 import { useCloudTrace } from './plugins/use-cloud-trace.ts';
 import { useLimits } from './plugins/use-limits.ts';
+import { useIntrospectionControl } from './plugins/use-introspection-control.ts';
+import { useRowBudget } from './plugins/use-row-budget.ts';
 import { maskError } from './plugins/mask-error.ts';
 import { useJit } from './plugins/use-jit.ts';
 import { documentCache } from './document-cache.ts';
@@ -173,7 +175,9 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
     graphiql: {
       title: 'Plinth GraphiQL',
       headers: JSON.stringify({ 'X-Parse-Application-Id': config.appId, 'X-Parse-Master-Key': '' }, null, 2),
-      defaultQuery: '# Add your master key in the Headers tab to manage classes.\n{\n  health\n}\n',
+      defaultQuery: config.publicIntrospection
+        ? '# Add your master key in the Headers tab to manage classes.\n{\n  health\n}\n'
+        : '# Add your master key in the Headers tab, then re-fetch the schema (Shift-Ctrl-R):\n# this server shows its schema to the master key only.\n{\n  health\n}\n',
     },
     // API.md: the request's Origin is reflected (credentials travel in headers, not cookies).
     cors: (request) => ({
@@ -193,7 +197,11 @@ export function createGraphQLHandler(deps: YogaDeps): YogaServerInstance<Record<
       ...(deps.authenticatedRoutes ?? []),
       ...(deps.files ? [useUploads({ files: deps.files, caller: httpCaller, maxOperationsBytes: config.limits.maxBodyBytes, logger })] : []),
       ...(deps.trustedDocuments ? [useTrustedDocuments(deps.trustedDocuments)] : []),
-      ...useLimits(config.limits, config.production),
+      // "Did you mean" suggestions name the schema's fields: hidden wherever introspection is not public.
+      ...useLimits(config.limits, config.production || !config.publicIntrospection),
+      // Before useJit: an operation they refuse is never compiled.
+      useIntrospectionControl(config.publicIntrospection),
+      useRowBudget({ maxRows: config.limits.maxRowsPerRequest, defaultLimit: config.defaultLimit, maxLimit: config.maxLimit }),
       useRequestErrors(),
       useJit(),
       useSseLimit(deps.live?.connections ?? new AddressSlots(config.live.maxConnectionsPerIp)),

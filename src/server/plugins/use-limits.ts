@@ -79,16 +79,18 @@ const reportedWhileValidating = {
  * default); caps on the document's size and on how deeply brackets nest in its text, checked
  * before it is parsed (the parser recurses, and armor's depth rule runs only after parsing);
  * and a cap on how deeply variables nest, checked before they are coerced. Every refusal is
- * HTTP 400, before anything runs.
+ * HTTP 400, before anything runs. `hideSuggestions`: leave graphql-js's "Did you mean …?" out
+ * of errors (they name fields of the schema), where introspection is not public. The rows an
+ * operation may read are budgeted by use-row-budget.ts, which needs the caller and variables.
  */
-export function useLimits(limits: Limits, production: boolean): Plugin[] {
+export function useLimits(limits: Limits, hideSuggestions: boolean): Plugin[] {
   const armor = EnvelopArmorPlugin({
     maxDepth: { n: limits.maxDepth, flattenFragments: true, ...reportedWhileValidating },
     maxAliases: { n: limits.maxAliases, ...reportedWhileValidating },
     maxTokens: { n: limits.maxTokens },
     maxDirectives: { n: limits.maxDirectives, ...reportedWhileValidating },
     costLimit: { enabled: false },
-    blockFieldSuggestion: { enabled: production },
+    blockFieldSuggestion: { enabled: hideSuggestions },
   });
   const beforeParsing: Plugin = {
     onParams({ params }) {

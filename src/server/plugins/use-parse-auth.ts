@@ -40,6 +40,18 @@ export function authOf(request: Request): Auth | undefined {
   return authByRequest.get(request);
 }
 
+/** Requests whose Auth an in-process caller handed over (the dashboard's GraphiQL proxy). */
+const handedOver = new WeakSet<Request>();
+
+/**
+ * Whether the request came from an in-process caller that chose its Auth itself — the
+ * dashboard's GraphiQL proxy (server/dashboard/proxy.ts), behind the dashboard's own login —
+ * rather than from an HTTP client, which cannot do that (see useParseAuth).
+ */
+export function isHandedOver(request: Request): boolean {
+  return handedOver.has(request);
+}
+
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
 }
@@ -72,6 +84,7 @@ export function useParseAuth(options: ParseAuthOptions): Plugin {
       const given = (serverContext as { auth?: unknown } | undefined)?.auth;
       if (given instanceof Auth) {
         authByRequest.set(request, given);
+        handedOver.add(request);
         return;
       }
       const refusal = await check(request, remoteAddressOf(serverContext));
