@@ -21,6 +21,13 @@ export interface FilesConfig {
   maxBytes: number;
   /** Files one request may upload (PLINTH_FILE_MAX_FILES, default 10). */
   maxFiles: number;
+  /**
+   * Bytes of JSON-form uploads (the JavaScript SDK's base64 body, whose credentials come after
+   * the file) held in memory at once before their credentials are checked, all requests
+   * together (PLINTH_FILE_JSON_BUFFER_BYTES, default 64 MiB; never less than one body of a file
+   * at the size limit). A request that would pass it is answered 503 (130), which the SDK retries.
+   */
+  jsonBufferBytes: number;
 }
 
 export type FilesConfigInput = Partial<FilesConfig>;
@@ -76,5 +83,6 @@ export function loadFilesConfig(env: Env, overrides: FilesConfigInput = {}): Fil
     extensions: overrides.extensions ? checkPatterns(overrides.extensions) : extensionPatterns(envValue(env, 'PLINTH_FILE_EXTENSIONS')),
     maxBytes: overrides.maxBytes ?? int(env, 'PLINTH_FILE_MAX_BYTES', 20 * 1024 * 1024, 1),
     maxFiles: overrides.maxFiles ?? int(env, 'PLINTH_FILE_MAX_FILES', 10, 1, 1000),
+    jsonBufferBytes: overrides.jsonBufferBytes ?? int(env, 'PLINTH_FILE_JSON_BUFFER_BYTES', 64 * 1024 * 1024, 1),
   };
 }

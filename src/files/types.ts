@@ -60,6 +60,13 @@ export class FileExists extends Error {
   }
 }
 
+/** The content headers a direct URL must be answered with (serve/content-type.ts decides them). */
+export interface DirectResponse {
+  contentType: string;
+  /** Absent for types shown inline. */
+  contentDisposition?: string;
+}
+
 /** One page of a listing, in name order (UTF-8 byte order, as S3 lists keys). */
 export interface FilePage {
   files: StoredFile[];
@@ -87,8 +94,11 @@ export interface FileStorage {
   /**
    * A URL from which the client may fetch the file directly for `expiresInSeconds` (an S3
    * presigned URL), when the store offers one and it is configured to; undefined otherwise.
+   * The store must answer that URL with `response`'s headers (the type and disposition Plinth
+   * itself would send; without them, as an attachment of application/octet-stream), never
+   * with what the upload declared.
    */
-  directUrl?(name: string, expiresInSeconds: number): Promise<string | undefined>;
+  directUrl?(name: string, expiresInSeconds: number, response?: DirectResponse): Promise<string | undefined>;
   /** Removes what interrupted puts left behind (temporary files, incomplete uploads) older than `olderThanMs`. */
   sweep?(olderThanMs: number): Promise<number>;
   close?(): Promise<void>;

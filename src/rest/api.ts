@@ -7,6 +7,7 @@ import { errorAnswer, JsonAnswer, jsonAnswer, type RestResult } from './respond.
 import { RestRouter } from './router.ts';
 import { REST_ROUTES } from './routes/index.ts';
 import { CORS_HEADERS, preflight } from './cors.ts';
+import { BodyBudget, type BudgetHold } from './files/json-budget.ts';
 
 /** Parse's REST API under its mount path (`/parse`): a Fetch handler, and the same for node's lane. */
 export interface RestApi {
@@ -32,23 +33,54 @@ function fileJsonLimit(deps: RestDeps): number {
   return Math.max(bodyLimit(deps), Math.ceil(deps.files.config.maxBytes / 3) * 4 + 64 * 1024);
 }
 
-/** A body within `limit` bytes (whatever length it declared); null beyond it, the rest unread. */
-async function readLimited(request: RestHttpRequest, limit: number): Promise<Uint8Array | null> {
+/** Why a body was not read: past its limit, past the shared budget, or the client went away. */
+type Unread = 'too-large' | 'busy' | 'aborted';
+
+/**
+ * A body within `limit` bytes (whatever length it declared), each chunk taken from `hold` as it
+ * arrives when one is given; otherwise why not, the rest unread.
+ */
+async function readLimited(request: RestHttpRequest, limit: number, hold?: BudgetHold): Promise<Uint8Array | Unread> {
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const parts: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      return 'aborted';
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.length;
-    if (size > limit) {
+    const unread = size > limit ? 'too-large' : hold && !hold.take(value.length) ? 'busy' : undefined;
+    if (unread) {
       await reader.cancel().catch(() => undefined);
-      return null;
+      return unread;
     }
     parts.push(value);
   }
   return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
+/**
+ * The answer to a body not read. The connection closes after it (the rest is not read); a
+ * client that went away hears nothing, and it is no failure of the server's (debug log only).
+ */
+function unreadAnswer(unread: Unread, deps: RestDeps): JsonAnswer {
+  const close = { connection: 'close' };
+  if (unread === 'too-large') return jsonAnswer(413, { code: ErrorCode.OBJECT_TOO_LARGE, error: 'Request body is too large' }, close);
+  if (unread === 'busy') {
+    return jsonAnswer(
+      503,
+      { code: ErrorCode.FILE_SAVE_ERROR, error: 'The server is receiving too many file uploads at once; try again shortly.' },
+      { ...close, 'retry-after': '1' },
+    );
+  }
+  deps.logger.debug('a client went away while sending a request body');
+  return jsonAnswer(400, { code: ErrorCode.INVALID_JSON, error: 'The request body ended early.' }, close);
 }
 
 /** Path segments under the mount, each decoded; undefined for a malformed escape. */
@@ -91,8 +123,10 @@ export function createRestApi(deps: RestDeps): RestApi {
     masterKeyIps: deps.config.auth.masterKeyIps,
   });
   const clientKeys = configuredKeys(deps);
+  // Never less than one body of a file at the size limit: such an upload must always be possible.
+  const jsonBudget = new BodyBudget(Math.max(deps.files.config.jsonBufferBytes, fileJsonLimit(deps)));
 
-  async function serve(request: RestHttpRequest, ip: string | undefined): Promise<Response | JsonAnswer> {
+  async function serve(request: RestHttpRequest, ip: string | undefined, hold: BudgetHold): Promise<Response | JsonAnswer> {
     const url = new URL(request.url);
     const segments = segmentsOf(url.pathname, mount);
     if (!segments) return jsonAnswer(400, { code: ErrorCode.INVALID_JSON, error: 'Invalid path' });
@@ -107,9 +141,10 @@ export function createRestApi(deps: RestDeps): RestApi {
     }
     let body: Record<string, unknown> | undefined;
     if (direct?.route.rawBody && method === 'POST' && !request.headers.has('x-parse-application-id')) {
-      // Without Parse's headers, an upload is the SDK's JSON form (credentials in the body), as Parse reads it.
-      const bytes = await readLimited(request, fileJsonLimit(deps));
-      if (!bytes) return jsonAnswer(413, { code: ErrorCode.OBJECT_TOO_LARGE, error: 'Request body is too large' });
+      // Without Parse's headers, an upload is the SDK's JSON form (credentials in the body), as
+      // Parse reads it: held whole before any credential check, within the shared budget.
+      const bytes = await readLimited(request, fileJsonLimit(deps), hold);
+      if (!(bytes instanceof Uint8Array)) return unreadAnswer(bytes, deps);
       try {
         body = parseJsonBody(bytes);
       } catch {
@@ -117,7 +152,7 @@ export function createRestApi(deps: RestDeps): RestApi {
       }
     } else if (!direct?.route.rawBody && method !== 'GET' && method !== 'HEAD') {
       const bytes = await readLimited(request, bodyLimit(deps));
-      if (!bytes) return jsonAnswer(413, { code: ErrorCode.OBJECT_TOO_LARGE, error: 'Request body is too large' });
+      if (!(bytes instanceof Uint8Array)) return unreadAnswer(bytes, deps);
       body = parseJsonBody(bytes);
     }
     const req = readRestRequest(request, segments, body, ip);
@@ -140,10 +175,14 @@ export function createRestApi(deps: RestDeps): RestApi {
 
   async function answer(request: RestHttpRequest, client: { ip?: string } = {}): Promise<Response | JsonAnswer> {
     let out: Response | JsonAnswer;
+    // What a JSON-form upload holds of the budget is held until it is answered (its file with it).
+    const hold = jsonBudget.hold();
     try {
-      out = await serve(request, client.ip);
+      out = await serve(request, client.ip, hold);
     } catch (error) {
       out = errorAnswer(error, deps.logger);
+    } finally {
+      hold.release();
     }
     if (out instanceof JsonAnswer) Object.assign(out.headers, CORS_HEADERS);
     else for (const [name, value] of Object.entries(CORS_HEADERS)) out.headers.set(name, value);

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import type { Plinth } from './app.ts';
 import { TOO_LARGE_BODY, tooLargeHeaders } from './body-limit.ts';
 import { sessionResolver } from '../auth/index.ts';
@@ -24,6 +25,59 @@ export interface RunningServer {
    * (live queries, schema polling, database).
    */
   stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * How long the server waits on a client. No deadline bounds a whole request: an upload may take
+ * as long as it keeps arriving (Node's own default, `requestTimeout` 300 s, cut a 1 GiB upload
+ * slower than 3.4 MB/s with a bare 408).
+ */
+export interface ConnectionTimeouts {
+  /**
+   * A connection closes when, for this long, the server waits on the client and the client
+   * neither sends nor takes a byte: a body that stopped arriving, an answer it stopped reading
+   * (a reader that is slow but moving is not stalled), a connection with no request. Time the
+   * server spends on an answer never counts, nor do WebSockets (they ping) and server-sent
+   * events (Yoga writes a ping every 12 s; a quiet stream is the server's turn).
+   */
+  idleMs: number;
+  /** The request line and headers must arrive within this (Node answers 408 otherwise). */
+  headersMs: number;
+}
+
+export const CONNECTION_TIMEOUTS: Readonly<ConnectionTimeouts> = Object.freeze({ idleMs: 120_000, headersMs: 60_000 });
+
+/** The request a connection serves now, and its response (for the idle check). */
+interface Exchange {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+}
+
+/**
+ * Whether an idle connection (no byte either way for `idleMs`) is waiting on its client: before
+ * or between requests; while the body has stopped arriving (everything that came was read); while
+ * the answer waits for the client to take what was written. Otherwise the server is at work — on
+ * an answer, or reading slower than the client sends — and the connection stays.
+ */
+function waitsOnClient(socket: Socket, exchange: Exchange | undefined): boolean {
+  if (!exchange || exchange.res.writableFinished) return true;
+  if (!exchange.req.complete) return exchange.req.readableLength === 0;
+  return socket.writableLength > 0;
+}
+
+const idleTimerKept = new WeakSet<Socket>();
+
+/**
+ * Keeps a socket's idle timer on: whatwg-node (Yoga's adapter) turns it off whenever it streams
+ * an answer — a download, server-sent events — which left a reader that stopped reading holding
+ * its socket (and the file's stream) for ever. The idle check (waitsOnClient) decides instead,
+ * and keeps what must stay open.
+ */
+function keepIdleTimer(socket: Socket): void {
+  if (idleTimerKept.has(socket)) return;
+  idleTimerKept.add(socket);
+  const setTimeout = socket.setTimeout.bind(socket);
+  socket.setTimeout = ((ms: number, callback?: () => void) => (ms === 0 ? socket : setTimeout(ms, callback))) as Socket['setTimeout'];
 }
 
 /** The answer to a body over the limit; the rest of the body is not read, the connection closes. */
@@ -135,25 +189,46 @@ export function serveRequest(plinth: Plinth, req: http.IncomingMessage, res: htt
  * Serves Plinth over node:http. A body announced (Content-Length) over the configured limit is
  * refused with 413 before it is read; bodies without a length are read within the limit first.
  * File uploads (multipart POSTs to the GraphQL endpoint) stream through under their own limits.
+ * No deadline bounds a whole request; a client that stalls is cut (`timeouts`, default
+ * CONNECTION_TIMEOUTS: tests lower them).
  *
  * Shutdown (`stop`): the listening socket closes at once (new connections are refused), idle
  * keep-alive connections are closed, and every response still in flight is sent with
  * `Connection: close`, so each connection ends as soon as its request is answered; WebSocket
  * connections are closed with 1001 (and cut if they do not answer).
  */
-export async function listen(plinth: Plinth, port = plinth.config.port, host = plinth.config.host): Promise<RunningServer> {
+export async function listen(
+  plinth: Plinth,
+  port = plinth.config.port,
+  host = plinth.config.host,
+  timeouts: Partial<ConnectionTimeouts> = {},
+): Promise<RunningServer> {
+  const { idleMs, headersMs } = { ...CONNECTION_TIMEOUTS, ...timeouts };
   const inFlight = new Set<http.ServerResponse>();
+  const exchanges = new WeakMap<Socket, Exchange>();
   let closing = false;
-  const server = http.createServer((req, res) => {
-    if (closing) res.setHeader('connection', 'close');
-    inFlight.add(res);
-    res.once('close', () => {
-      inFlight.delete(res);
-      if (closing) server.closeIdleConnections();
-    });
-    serveRequest(plinth, req, res);
-  });
+  const server = http.createServer(
+    // Node checks headersTimeout every connectionsCheckingInterval (30 s by default).
+    { requestTimeout: 0, headersTimeout: headersMs, connectionsCheckingInterval: Math.min(30_000, Math.max(10, Math.floor(headersMs / 4))) },
+    (req, res) => {
+      if (closing) res.setHeader('connection', 'close');
+      inFlight.add(res);
+      exchanges.set(req.socket, { req, res });
+      keepIdleTimer(req.socket);
+      res.once('close', () => {
+        inFlight.delete(res);
+        if (closing) server.closeIdleConnections();
+      });
+      serveRequest(plinth, req, res);
+    },
+  );
   server.keepAliveTimeout = 65_000;
+  // A socket's idle timer (re-armed by every byte read or written, and by a pending write's
+  // progress); with this listener Node leaves the decision here instead of closing at once.
+  server.timeout = idleMs;
+  server.on('timeout', (socket: Socket) => {
+    if (waitsOnClient(socket, exchanges.get(socket))) socket.destroy();
+  });
   const { config } = plinth;
   // /dashboard/graphql upgrades go to the dashboard's socket (cookie and Origin checked), the
   // REST mount's to LiveQuery (the SDK's default URL: the REST URL with ws://), the rest to graphql-ws.

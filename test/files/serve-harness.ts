@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { loadConfig, type ConfigInput } from '../../src/config/index.ts';
 import { createPlinth, type Plinth } from '../../src/server/app.ts';
-import type { ByteRange, FilePage, FileStorage, PutOptions, StoredFile } from '../../src/files/types.ts';
+import type { ByteRange, DirectResponse, FilePage, FileStorage, PutOptions, StoredFile } from '../../src/files/types.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { APP_ID, MASTER_KEY } from '../helpers/server.ts';
 
@@ -90,7 +90,11 @@ export class MemoryStorage implements FileStorage {
     return { files: page.map((n) => this.files.get(n)!.info), next: names.length > limit ? page[page.length - 1] : undefined };
   }
 
-  async directUrl(name: string, expiresInSeconds: number): Promise<string | undefined> {
+  /** The headers the last `directUrl` call asked the store to answer with. */
+  directResponse: DirectResponse | undefined;
+
+  async directUrl(name: string, expiresInSeconds: number, response?: DirectResponse): Promise<string | undefined> {
+    this.directResponse = response;
     return this.directBase ? `${this.directBase}/${encodeURIComponent(name)}?expires=${expiresInSeconds}` : undefined;
   }
 

@@ -185,11 +185,18 @@ describe('types that could run script on this origin', () => {
     }
   });
 
-  it.each(['image/png', 'image/jpeg', 'video/mp4', 'audio/mpeg', 'text/plain', 'application/json'])('%s is shown inline', async (type) => {
+  it.each([
+    ['image/png', 'image/png'],
+    ['image/jpeg', 'image/jpeg'],
+    ['video/mp4', 'video/mp4'],
+    ['audio/mpeg', 'audio/mpeg'],
+    ['text/plain', 'text/plain; charset=utf-8'],
+    ['application/json', 'application/json; charset=utf-8'],
+  ])('%s is shown inline (as %s)', async (type, sent) => {
     const name = `${PREFIX}inline-${type.replace('/', '-')}`;
     s.storage.add(name, 'x', type);
     const r = await s.http(url(name));
-    expect(r.headers.get('content-type')).toBe(type);
+    expect(r.headers.get('content-type')).toBe(sent);
     expect(r.headers.get('content-disposition')).toBeNull();
     expect(r.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
   });

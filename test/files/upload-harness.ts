@@ -184,8 +184,14 @@ async function answer(res: Response): Promise<Response_> {
 export const MASTER = { 'x-parse-master-key': MASTER_KEY };
 export const session = (token: string) => ({ 'x-parse-session-token': token });
 
-/** A Plinth with an in-memory file store on a fresh database; the server's log lines are kept. */
-export async function startUploadServer(overrides: ConfigInput = {}, options: { cloud?: CloudSetup; storage?: UploadStorage } = {}): Promise<UploadServer> {
+/**
+ * A Plinth with an in-memory file store on a fresh database; the server's log lines are kept.
+ * `fileStorage` puts another store in its place (a real adapter; `storage` then sees nothing).
+ */
+export async function startUploadServer(
+  overrides: ConfigInput = {},
+  options: { cloud?: CloudSetup; storage?: UploadStorage; fileStorage?: FileStorage } = {},
+): Promise<UploadServer> {
   const database = await createTestDatabase();
   const storage = options.storage ?? new UploadStorage();
   const logs: Record<string, any>[] = [];
@@ -196,7 +202,12 @@ export async function startUploadServer(overrides: ConfigInput = {}, options: { 
     },
   });
   const config = loadConfig({}, { appId: APP_ID, masterKey: MASTER_KEY, dataDir: '/tmp/plinth-test-unused', publicUrl: 'http://plinth.test', ...overrides });
-  const plinth = await createPlinth(config, { db: database.db, fileStorage: storage, cloudSetup: options.cloud, logger: createLogger('info', sink) });
+  const plinth = await createPlinth(config, {
+    db: database.db,
+    fileStorage: options.fileStorage ?? storage,
+    cloudSetup: options.cloud,
+    logger: createLogger('info', sink),
+  });
   const post = (body: BodyInit, contentType: string, headers: Record<string, string>, signal?: AbortSignal) =>
     plinth.fetch(
       new Request('http://plinth.test/graphql', {

@@ -31,6 +31,36 @@ export function servedInline(contentType: string): boolean {
   return INLINE.some((re) => re.test(essence));
 }
 
+/** Types sent with `charset=utf-8` when they name none, as Parse (Express) sends them: text, JSON, JavaScript. */
+const UTF8_BY_DEFAULT = /^(?:text\/[a-z0-9!#$&^_.+-]+|application\/(?:json|javascript))$/;
+
+/** A content type with `; charset=utf-8` added when it is text (or JSON, JavaScript) and names no charset. */
+export function withCharset(contentType: string): string {
+  const [essence, ...params] = contentType.split(';');
+  if (!UTF8_BY_DEFAULT.test(essence.trim().toLowerCase())) return contentType;
+  if (params.some((p) => p.trim().toLowerCase().startsWith('charset='))) return contentType;
+  return `${contentType.trimEnd()}; charset=utf-8`;
+}
+
+/** What a file's answers say about its content, wherever it is served from (Plinth, or a store's direct URL). */
+export interface ContentHeaders {
+  /** The Content-Type to send: the stored type when well formed (else application/octet-stream), with charset for text. */
+  type: string;
+  /** `attachment; filename=…` for every type not shown inline; absent for those that are. */
+  disposition?: string;
+}
+
+/**
+ * The content headers of a stored file: its safe type, and an attachment for types that could
+ * run script. Plinth's own answers, the presigned URLs a store redirects to and the metadata an
+ * object store keeps with the file (so that a direct read of the bucket answers the same) all
+ * come from here.
+ */
+export function contentHeaders(name: string, stored: string | undefined): ContentHeaders {
+  const type = withCharset(contentTypeOf(stored));
+  return servedInline(type) ? { type } : { type, disposition: attachmentDisposition(name) };
+}
+
 /**
  * `Content-Disposition: attachment` naming the file as the person uploaded it (RFC 6266: an
  * ASCII `filename` for old clients, the exact name in `filename*`).

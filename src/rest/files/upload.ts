@@ -25,6 +25,16 @@ function refuseUnread(streamMode: boolean, error: ParseError): Response {
 }
 
 /**
+ * The client went away before its upload was whole (the store dropped what it had): no failure
+ * of the server's, so logged at debug only — anyone can disconnect, and the error log is for
+ * what operators must look at. The answer reaches no one.
+ */
+function clientGone(deps: RestDeps, filename: string, error: unknown): Response {
+  deps.logger.debug({ err: error, file: filename }, 'a client went away during a file upload');
+  return jsonResponse(400, { code: ErrorCode.FILE_SAVE_ERROR, error: 'The upload was interrupted.' }, { connection: 'close' });
+}
+
+/**
  * `POST /files/<name>`: stores one file, streaming it to the store through the files service
  * (the same rules as GraphQL's createFile: who may upload (130), name (122), kind and
  * extension, size limit, file triggers) as the caller. The body is the file (Content-Type its
@@ -46,6 +56,7 @@ export async function uploadFile(req: RestRequest, path: PathParams, deps: RestD
     const url = deps.fileUrl(stored.name);
     return { status: 201, body: { url, name: stored.name }, headers: { location: url } };
   } catch (error) {
+    if (req.raw.signal.aborted) return clientGone(deps, path.filename, error);
     // Before the form was read (a malformed header), the body is the file, unread.
     const unread = form?.unread ?? !req.body;
     if (!(error instanceof ParseError) || !unread) throw error;

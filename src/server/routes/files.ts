@@ -5,7 +5,17 @@ import { NO_SESSIONS, resolveAuth } from '../../auth/index.ts';
 import { IpAllowList } from '../../auth/ip-allow-list.ts';
 import type { FileStorage } from '../../files/types.ts';
 import type { FileDownloads } from '../../files/access/index.ts';
-import { deleteFile, fileError, isValidFileName, notFound, serveFile, type FileRemover } from '../../files/serve/index.ts';
+import {
+  deleteFile,
+  FILE_REQUEST_HEADERS,
+  FILE_RESPONSE_HEADERS,
+  fileError,
+  isValidFileName,
+  notFound,
+  serveFile,
+  withNames,
+  type FileRemover,
+} from '../../files/serve/index.ts';
 import { authOf } from '../plugins/use-parse-auth.ts';
 
 export interface FileRoutesDeps {
@@ -35,6 +45,25 @@ function segmentsOf(pathname: string): string[] | undefined {
 
 function remoteAddressOf(serverContext: unknown): string | undefined {
   return (serverContext as { req?: { socket?: { remoteAddress?: string } } } | undefined)?.req?.socket?.remoteAddress;
+}
+
+/** Whether an absolute request URL's path is under `/files/` (without parsing it: every answer passes here). */
+function underFiles(url: string): boolean {
+  const path = url.indexOf('/', url.indexOf('//') + 2);
+  return path >= 0 && url.startsWith(PREFIX, path);
+}
+
+/**
+ * CORS of file answers, over the server's own (which reflects the Origin and allows Parse's
+ * headers): a preflight also allows the request headers of ranges and conditional requests,
+ * and every answer exposes the headers a script needs to read a file in parts (Content-Range,
+ * ETag…). Only where the server's CORS answered (a request with an Origin).
+ */
+function fileCors(response: Response): void {
+  const headers = response.headers;
+  if (!headers.has('access-control-allow-origin')) return;
+  headers.set('access-control-allow-headers', withNames(headers.get('access-control-allow-headers'), FILE_REQUEST_HEADERS));
+  headers.set('access-control-expose-headers', withNames(headers.get('access-control-expose-headers'), FILE_RESPONSE_HEADERS));
 }
 
 /**
@@ -73,6 +102,10 @@ export function useFileDownloads(deps: FileRoutesDeps): Plugin {
         return fileError(500, 'Internal server error');
       });
       endResponse(response);
+    },
+    // After the server's CORS plugin (it runs first): preflights and answers under /files/.
+    onResponse({ request, response }) {
+      if (underFiles(request.url)) fileCors(response);
     },
   };
 }

@@ -53,11 +53,14 @@ export function readMultipart(req: MultipartRequest): Promise<GraphQLParams> {
 
   let parser: busboy.Busboy;
   try {
+    // Every part is a field or a file, each counted under its own limit (busboy reports a limit
+    // when a part beyond it starts). No `parts` limit: busboy reports that one as soon as the
+    // count reaches it, which refused a request with exactly `maxFiles` files.
     parser = busboy({
       headers: { 'content-type': req.contentType },
       defParamCharset: 'utf8',
       preservePath: true,
-      limits: { fields: 2, files: maxFiles, parts: maxFiles + 2, fieldSize: req.maxOperationsBytes, fieldNameSize: 100, headerPairs: 20 },
+      limits: { fields: 2, files: maxFiles, fieldSize: req.maxOperationsBytes, fieldNameSize: 100, headerPairs: 20 },
     });
   } catch {
     req.signal.removeEventListener('abort', onAbort);
@@ -136,7 +139,6 @@ export function readMultipart(req: MultipartRequest): Promise<GraphQLParams> {
   });
 
   parser.on('filesLimit', () => fail(RequestFailure.tooLarge(`A request may upload at most ${maxFiles} files.`)));
-  parser.on('partsLimit', () => fail(RequestFailure.tooLarge(`A request may upload at most ${maxFiles} files.`)));
   parser.on('fieldsLimit', () => fail(RequestFailure.badRequest('Unexpected multipart field: send "operations", then "map", then the files.')));
   parser.on('error', () => fail(RequestFailure.badRequest('The multipart request is malformed.')));
   parser.on('close', () => {

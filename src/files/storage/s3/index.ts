@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { S3StorageConfig } from '../../../config/files-storage.ts';
-import { FileExists, type ByteRange, type FilePage, type FileStorage, type PutOptions, type StoredFile } from '../../types.ts';
+import { contentHeaders, contentTypeOf } from '../../serve/content-type.ts';
+import { FileExists, type ByteRange, type DirectResponse, type FilePage, type FileStorage, type PutOptions, type StoredFile } from '../../types.ts';
 import { Meter, metered } from '../meter.ts';
 import { checkName, checkRange, pageLimit } from '../names.ts';
 import { decodeMetadata, encodeMetadata } from './metadata.ts';
@@ -56,10 +57,14 @@ export class S3FileStorage implements FileStorage {
     options.signal?.throwIfAborted();
     // Refuse a taken name before reading the body; If-None-Match decides a race where supported.
     if (await this.stat(name)) throw new FileExists(name);
+    // The object's own headers are those Plinth serves it with: a read straight from the bucket
+    // (a public bucket, a CDN in front of it) gets an attachment for anything that could run script.
+    const content = contentHeaders(name, options.contentType);
     const params = {
       Bucket: bucket,
       Key,
-      ContentType: options.contentType,
+      ContentType: contentTypeOf(options.contentType),
+      ContentDisposition: content.disposition,
       Metadata: encodeMetadata(options.metadata),
       ...(conditionalWrites ? { IfNoneMatch: '*' } : {}),
     };
@@ -135,10 +140,20 @@ export class S3FileStorage implements FileStorage {
     return page.IsTruncated && keys.length > 0 ? { files, next: keys[keys.length - 1] } : { files };
   }
 
-  /** A presigned GET URL, when PLINTH_S3_DIRECT_ACCESS is on; presigning needs no request to S3. */
-  async directUrl(name: string, expiresInSeconds: number): Promise<string | undefined> {
+  /**
+   * A presigned GET URL, when PLINTH_S3_DIRECT_ACCESS is on; presigning needs no request to S3.
+   * The URL carries `response-content-type` and `response-content-disposition` (signed with it),
+   * so S3 answers with the headers Plinth decided, whatever the object was stored with.
+   */
+  async directUrl(name: string, expiresInSeconds: number, response?: DirectResponse): Promise<string | undefined> {
     if (!this.options.directAccess) return undefined;
-    const command = new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(name) });
+    const fallback = contentHeaders(name, undefined);
+    const command = new GetObjectCommand({
+      Bucket: this.options.bucket,
+      Key: this.key(name),
+      ResponseContentType: response?.contentType ?? fallback.type,
+      ResponseContentDisposition: response ? response.contentDisposition : fallback.disposition,
+    });
     return getSignedUrl(this.client, command, { expiresIn: expiresInSeconds });
   }
 

@@ -14,6 +14,7 @@ export interface ObjectParams {
   Bucket: string;
   Key: string;
   ContentType?: string;
+  ContentDisposition?: string;
   Metadata?: Record<string, string>;
   IfNoneMatch?: string;
 }
