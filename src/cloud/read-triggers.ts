@@ -42,11 +42,12 @@ function applyQuery(op: ReadOperation, cls: ClassDef, classes: ReadonlyMap<strin
   const result = resultOf(query);
   if (JSON.stringify(result) === initial) return;
   const before = JSON.parse(initial) as QueryParts;
-  if (JSON.stringify(result.where) !== JSON.stringify(before.where)) op.where = parseWhere(result.where ?? {}, cls, { classes });
+  if (JSON.stringify(result.where) !== JSON.stringify(before.where)) op.where = parseWhere(result.where ?? {}, cls, { classes, absentFields: true });
   if (JSON.stringify(result.order) !== JSON.stringify(before.order)) {
     op.order = parseOrder(
       (result.order ?? []).map((k) => (k.startsWith('-') ? `${k.slice(1)}_DESC` : `${k}_ASC`)),
       cls,
+      { absentFields: true },
     );
   }
   if (result.limit !== before.limit || result.skip !== before.skip) {

@@ -67,7 +67,7 @@ export function cloudLiveHooks(rt: CloudRuntime, counts: LiveCounts): LiveHooks 
       for (const { result } of runs) if (result instanceof CloudQueryImpl && result.className === req.className) query = result;
       const result = (query as CloudQueryImpl).result();
       if (JSON.stringify(result) === initial) return req;
-      const where = parseWhere(result.where ?? {}, cls, { classes: rt.deps.schema.current.classes });
+      const where = parseWhere(result.where ?? {}, cls, { classes: rt.deps.schema.current.classes, absentFields: true });
       const fields = result.keys ? ['objectId', ...result.keys.filter((k) => Object.hasOwn(cls.fields, k))] : req.fields;
       return { ...req, where, fields };
     },

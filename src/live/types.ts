@@ -1,3 +1,4 @@
+import type { ClassDef } from '../schema/index.ts';
 import type { ParseObject } from '../core/index.ts';
 import type { Condition } from '../query/index.ts';
 import type { Auth } from '../security/index.ts';
@@ -99,6 +100,18 @@ export interface EventSubscriptionRequest {
   events?: readonly LiveEventKind[];
   /** The fields the subscriber's selection reads (objectId always). */
   fields: readonly string[];
+  /**
+   * The `where` parsed again for the class as it is now, when its fields or CLP change (Parse
+   * LiveQuery's where names fields freely: one the class lacks when subscribing matches as a
+   * missing value, until the class has it). Absent: `where` stands as parsed.
+   */
+  reparse?: (cls: ClassDef) => Condition;
+  /**
+   * A class that does not exist yet is subscribed to as an empty class with the default CLP, as
+   * Parse LiveQuery allows (an app subscribes before the first object is saved); its events
+   * start once it exists, under its CLP then. Otherwise such a subscription is 103.
+   */
+  classMayAppear?: boolean;
 }
 
 /**

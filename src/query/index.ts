@@ -1,6 +1,6 @@
 export * from './ast.ts';
 export { parseWhere } from './parse/where.ts';
-export type { WhereContext } from './parse/state.ts';
+export { MAX_DEPTH as MAX_WHERE_DEPTH, type WhereContext } from './parse/state.ts';
 export { normalizeValue, toIsoDate, toStorableDate, checkText, checkKey, isStorableText, toGeoPoint } from './values.ts';
 export { parseOrder, isKeysetOrder, orderSignature, type OrderKey } from './order.ts';
 export { planPage, placeLast, keysetBound, offsetCursor, keysetCursor, decodeCursor, type PageArgs, type PagePlan, type Cursor } from './paging.ts';

@@ -1,5 +1,5 @@
 import { errors } from '../errors/index.ts';
-import { isWriteOnly, type ClassDef } from '../schema/index.ts';
+import { isValidFieldName, isWriteOnly, type ClassDef } from '../schema/index.ts';
 import type { FieldRef } from './ast.ts';
 
 export interface OrderKey {
@@ -17,14 +17,17 @@ const KEYSET_TYPES = new Set(['String', 'Number', 'Boolean', 'Date', 'Pointer', 
  * Parses order enum values (`views_DESC`, `id_ASC`, …) into keys, applied in list order.
  * The objectId tiebreaker is added at SQL time, so pages are stable.
  */
-export function parseOrder(values: readonly string[] | null | undefined, cls: ClassDef): OrderKey[] {
+export function parseOrder(values: readonly string[] | null | undefined, cls: ClassDef, options: { absentFields?: boolean } = {}): OrderKey[] {
   const keys: OrderKey[] = [];
   const seen = new Set<string>();
   for (const value of values ?? []) {
     const m = /^(.+)_(ASC|DESC)$/.exec(value);
     if (!m) throw errors.invalidQuery(`Invalid order: ${value}`);
     const name = m[1] === 'id' ? 'objectId' : m[1];
-    const def = cls.fields[name];
+    const def = Object.hasOwn(cls.fields, name) ? cls.fields[name] : undefined;
+    // A field the class does not have (yet) is missing on every object: it orders nothing, as Parse
+    // answers its REST API and cloud code (WhereContext.absentFields); elsewhere it is 102.
+    if (!def && options.absentFields && isValidFieldName(name) && !isWriteOnly(cls.className, name)) continue;
     if (!def || isWriteOnly(cls.className, name)) throw errors.invalidQuery(`Invalid order: ${value} (no such field)`);
     if (UNORDERED.has(def.type) || seen.has(name)) continue;
     seen.add(name);

@@ -1,11 +1,12 @@
 import { ErrorCode, errors, ParseError } from '../errors/index.ts';
-import { INCLUDED, type FindResult, type ParseObject } from '../core/index.ts';
+import type { FindResult, ParseObject } from '../core/index.ts';
 import type { ClassDef } from '../schema/index.ts';
 import { PUBLIC_ACL, readPolicy, type Auth } from '../security/index.ts';
 import { decodeWrite } from './codec/decode.ts';
 import { encodeObject, encodeValue, type EncodeContext } from './codec/encode.ts';
 import type { RestDeps } from './deps.ts';
-import { defaultFields, fieldsParam, includePlan, restFind, type RestFind } from './find-params.ts';
+import { defaultFields, readPlan, restFind, type RestFind } from './find-params.ts';
+import { includeObjects } from './include.ts';
 import type { RestRequest } from './request.ts';
 import type { RestResult } from './respond.ts';
 import { classForWrite, fieldsAdder } from './schema-on-write.ts';
@@ -13,52 +14,6 @@ import { classForWrite, fieldsAdder } from './schema-on-write.ts';
 /** How objects are written out: the catalog now, and file URLs. */
 export function encodeContext(deps: RestDeps): EncodeContext {
   return { classes: deps.schemaStore.current.classes, fileUrl: (name) => deps.fileUrl(name) };
-}
-
-function attach(obj: ParseObject, field: string, target: ParseObject | null): void {
-  const included = obj[INCLUDED] ?? (obj[INCLUDED] = Object.create(null) as Record<string, ParseObject | null>);
-  Object.defineProperty(included, field, { value: target, enumerable: true, writable: true, configurable: true });
-}
-
-/**
- * Reads the pointers an `include` names that core did not read with the page: one level for
- * `get`, and every level past the first (`author.team`) — one batch per field and level, with
- * the caller's rights (an unreadable target stays a bare pointer).
- */
-export async function includeRest(
-  deps: RestDeps,
-  auth: Auth,
-  objects: ParseObject[],
-  cls: ClassDef,
-  paths: Map<string, string[]>,
-  direct: string[],
-): Promise<void> {
-  const classes = deps.schemaStore.current.classes;
-  const fields = new Set([...direct, ...paths.keys()]);
-  for (const field of fields) {
-    const def = cls.fields[field];
-    const target = def?.targetClass ? classes.get(def.targetClass) : undefined;
-    if (!target) continue;
-    const missing = objects.filter((o) => typeof o[field] === 'string' && !(o[INCLUDED] && Object.hasOwn(o[INCLUDED], field)));
-    if (missing.length) {
-      const ids = [...new Set(missing.map((o) => o[field] as string))];
-      const found = await deps.core.getMany(auth, target.className, ids, defaultFields(target));
-      for (const o of missing) attach(o, field, found.get(o[field] as string) ?? null);
-    }
-    const deeper = paths.get(field);
-    if (!deeper?.length) continue;
-    const targets = objects.map((o) => o[INCLUDED]?.[field]).filter((t): t is ParseObject => !!t);
-    if (!targets.length) continue;
-    const plan = includePlan(deeper.join(','), target, classes, defaultFields);
-    await includeRest(
-      deps,
-      auth,
-      targets,
-      target,
-      plan.nested,
-      plan.direct.map((d) => d.field),
-    );
-  }
 }
 
 /**
@@ -98,19 +53,9 @@ async function findRelatedTo(deps: RestDeps, auth: Auth, cls: ClassDef, find: Re
     );
     if (!readable) return NOTHING_RELATED;
   }
-  // Core reads a relation's page without includes: the one-level ones are read here afterwards.
-  const { include, ...request } = find.request;
-  const found = (await deps.core.findRelated(auth, ownerClass, key, [ownerId], request)).get(ownerId) ?? NOTHING_RELATED;
-  if (include?.length)
-    await includeRest(
-      deps,
-      auth,
-      found.objects,
-      cls,
-      new Map(),
-      include.map((i) => i.field),
-    );
-  return found;
+  // Core reads a relation's page without includes: they are all read afterwards (includeObjects).
+  const { include: _joined, ...request } = find.request;
+  return (await deps.core.findRelated(auth, ownerClass, key, [ownerId], request)).get(ownerId) ?? NOTHING_RELATED;
 }
 
 /** `GET classes/<C>`: `{results}` (and `count` when asked); a class that does not exist has no objects. */
@@ -122,9 +67,9 @@ export async function findObjects(deps: RestDeps, req: RestRequest, requestedCla
   if (!cls) return { body: req.params.count ? { results: [], count: 0, ...redirected } : { results: [], ...redirected } };
   const find = restFind(req.params, cls, deps.schemaStore.current.classes);
   const found = find.relatedTo ? await findRelatedTo(deps, req.auth, cls, find) : await deps.core.find(req.auth, className, find.request);
-  if (find.nested.size) await includeRest(deps, req.auth, found.objects, cls, find.nested, []);
   const ctx = encodeContext(deps);
   const results = find.request.wantObjects ? found.objects.map((o) => encodeObject(o, ctx)) : [];
+  await includeObjects(deps, req.auth, results, find.include, ctx);
   return { body: find.count ? { results, count: found.count ?? 0, ...redirected } : { results, ...redirected } };
 }
 
@@ -132,21 +77,12 @@ export async function findObjects(deps: RestDeps, req: RestRequest, requestedCla
 export async function getObject(deps: RestDeps, req: RestRequest, className: string, objectId: string): Promise<RestResult> {
   const cls = deps.schemaStore.getClass(className);
   if (!cls) throw errors.objectNotFound();
-  const classes = deps.schemaStore.current.classes;
-  const plan = includePlan(req.params.include, cls, classes, defaultFields);
-  const fields = fieldsParam(req.params, cls);
-  for (const inc of plan.direct) if (!fields.includes(inc.field)) fields.push(inc.field);
-  const obj = await deps.core.get(req.auth, className, objectId, fields);
-  if (plan.direct.length)
-    await includeRest(
-      deps,
-      req.auth,
-      [obj],
-      cls,
-      plan.nested,
-      plan.direct.map((d) => d.field),
-    );
-  return { body: encodeObject(obj, encodeContext(deps)) };
+  const plan = readPlan(req.params, cls);
+  const obj = await deps.core.get(req.auth, className, objectId, plan.fields);
+  const ctx = encodeContext(deps);
+  const results = [encodeObject(obj, ctx)];
+  await includeObjects(deps, req.auth, results, plan.include, ctx);
+  return { body: results[0] };
 }
 
 const OPERATIONS_WITH_RESULT = new Set(['Increment', 'Add', 'AddUnique', 'Remove']);

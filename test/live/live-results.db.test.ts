@@ -236,7 +236,10 @@ describe('live result sets', () => {
       `{ posts(where: { tag: { equalTo: "roles" } }, order: [rank_ASC]) { edges { node { title } } } }`,
     );
     expect(titles(watcher.latest())).toEqual(['for all']);
-    await s.ok(`mutation($u: [ID!]) { createRole(input: { fields: { name: "LiveReaders", ACL: { public: { read: true, write: false } }, users: { add: $u } } }) { role { objectId } } }`, { u: [userId] });
+    await s.ok(
+      `mutation($u: [ID!]) { createRole(input: { fields: { name: "LiveReaders", ACL: { public: { read: true, write: false } }, users: { add: $u } } }) { role { objectId } } }`,
+      { u: [userId] },
+    );
     await eventually(() => expect(titles(watcher.latest())).toEqual(['for readers', 'for all']));
     await watcher.close();
   });

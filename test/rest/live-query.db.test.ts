@@ -325,8 +325,46 @@ describe('LiveQuery: credentials and sessions', () => {
   });
 });
 
+describe('LiveQuery: classes and fields that do not exist yet, as Parse LiveQuery allows', () => {
+  it('subscribes to a class before it exists; its first objects arrive once it is created', async () => {
+    const lq = await connected();
+    expect((await lq.subscribe(1, { className: 'Later', where: { room: 'a' } })).op).toBe('subscribed');
+    const other = await create('Later', { room: 'b', text: 'not for us', ACL: { '*': { read: true } } });
+    const id = await create('Later', { room: 'a', text: 'hello', ACL: { '*': { read: true } } });
+    const created = await lq.event(1);
+    expect(created).toMatchObject({ op: 'create', object: { className: 'Later', objectId: id, room: 'a', text: 'hello' } });
+    expect(other).not.toBe(id);
+    expect(await lq.rest()).toEqual([]);
+  });
+
+  it('a where on a field the class lacks matches as on a missing value, then as the field once the class has it', async () => {
+    const lq = await connected();
+    expect((await lq.subscribe(1, { className: 'Note', where: { mood: 'happy' } })).op).toBe('subscribed');
+    expect((await lq.subscribe(2, { className: 'Note', where: { mood: { $exists: false } } })).op).toBe('subscribed');
+    const plain = await create('Note', { title: 'no mood', ACL: { '*': { read: true } } });
+    expect(await lq.event(2)).toMatchObject({ op: 'create', object: { objectId: plain } });
+    // Saving the field adds it to the class (schema on write); the subscriptions follow.
+    const happy = await create('Note', { title: 'happy', mood: 'happy', ACL: { '*': { read: true } } });
+    expect(await lq.event(1)).toMatchObject({ op: 'create', object: { objectId: happy, mood: 'happy' } });
+    await create('Note', { title: 'sad', mood: 'sad', ACL: { '*': { read: true } } });
+    expect(await lq.rest()).toEqual([]);
+  });
+
+  it('a class created later with a CLP that refuses find sends the subscriber nothing', async () => {
+    const lq = await connected({ sessionToken: bob.token });
+    expect((await lq.subscribe(1, { className: 'Locked', where: {} })).op).toBe('subscribed');
+    const schema = await s.rest('POST', 'schemas/Locked', {
+      master: true,
+      body: { className: 'Locked', fields: { v: { type: 'Number' } }, classLevelPermissions: { find: {}, get: {}, create: {}, update: {}, delete: {} } },
+    });
+    expect(schema.status).toBe(200);
+    await create('Locked', { v: 1, ACL: { '*': { read: true } } });
+    expect((await lq.rest(800)).filter((m) => m.op === 'create')).toEqual([]);
+  });
+});
+
 describe('LiveQuery: malformed requests', () => {
-  it("answers Parse's errors: not connected (2), bad messages (1), unknown class (103), bad where (102)", async () => {
+  it("answers Parse's errors: not connected (2), bad messages (1), invalid class name (103), bad where (102)", async () => {
     const lq = await open();
     lq.send({ op: 'subscribe', requestId: 1, query: { className: 'Note', where: {} } });
     expect(await lq.next()).toMatchObject({ op: 'error', code: 2, error: 'Can not find this client, make sure you connect to server before subscribing' });
@@ -339,7 +377,7 @@ describe('LiveQuery: malformed requests', () => {
     expect(await lq.next()).toMatchObject({ op: 'error', code: 1, error: 'No enum match for: "ping"' });
     lq.ws.send('not json');
     expect(await lq.next()).toMatchObject({ op: 'error', code: 1, error: 'Invalid JSON' });
-    expect(await lq.subscribe(1, { className: 'Nowhere', where: {} })).toMatchObject({ op: 'error', code: 103, requestId: 1 });
+    expect(await lq.subscribe(1, { className: 'no such-class', where: {} })).toMatchObject({ op: 'error', code: 103, requestId: 1 });
     expect(await lq.subscribe(2, { className: 'Note', where: { score: { $nope: 1 } } })).toMatchObject({ op: 'error', code: 102, requestId: 2 });
     // The connection still works.
     expect((await lq.subscribe(3, { className: 'Note', where: {} })).op).toBe('subscribed');

@@ -57,8 +57,8 @@ export function findParts(cls: ClassDef, classes: ReadonlyMap<string, ClassDef>,
   } else if (where !== undefined && where !== null) {
     rest = { where: where as Record<string, unknown> };
   }
-  const condition = rest.where ? parseWhere(rest.where, cls, { classes }) : TRUE;
-  const order = parseOrder(orderValues(list(options.order) ?? list(rest.order)), cls);
+  const condition = rest.where ? parseWhere(rest.where, cls, { classes, absentFields: true }) : TRUE;
+  const order = parseOrder(orderValues(list(options.order) ?? list(rest.order)), cls, { absentFields: true });
   const keys = options.keys ?? list(rest.keys);
   const excluded = new Set(list(rest.excludeKeys) ?? []);
   const fields = (keys ? ['objectId', 'createdAt', 'updatedAt', ...keys.filter((k) => Object.hasOwn(cls.fields, k))] : readableFields(cls)).filter(

@@ -1,6 +1,7 @@
 import type { Logger } from '../../config/logger.ts';
 import { errors, ParseError } from '../../errors/index.ts';
 import type { ClassDef, SchemaStore } from '../../schema/index.ts';
+import { fromStored } from '../../schema/stored.ts';
 import { compileMatcher } from '../../query/index.ts';
 import { guardWhere, readPolicy, type RoleResolver } from '../../security/index.ts';
 import {
@@ -108,12 +109,15 @@ export class LiveHub implements LiveEvents, ChangeFeed, SubscriberOwner {
    * field (119) and can be decided in memory (102).
    */
   subscribe(req: EventSubscriptionRequest): AsyncIterableIterator<LiveEvent> {
-    const cls = this.options.schema.current.classes.get(req.className);
-    if (!cls) throw errors.classNotFound(req.className);
+    const known = this.options.schema.current.classes.get(req.className);
+    if (!known && !req.classMayAppear) throw errors.classNotFound(req.className);
+    // A class yet to be created: an empty one with the default CLP until it exists (fanOut then recompiles).
+    const cls = known ?? fromStored({ className: req.className, fields: {} });
     readPolicy(req.auth, cls, 'find');
     const matcher = compileMatcher(guardWhere(req.auth, cls, req.where, this.options.schema.current.classes), cls);
     const fields = req.fields.length && !req.fields.includes('objectId') ? ['objectId', ...req.fields] : req.fields;
     const sub = new Subscriber(this, req.auth, req.className, req.where, cls, matcher, kindMask(req.events), fields);
+    sub.reparse = req.reparse;
     let entry = this.byClass.get(req.className);
     if (!entry) {
       const subs = new Set<Subscriber>();
@@ -163,6 +167,7 @@ export class LiveHub implements LiveEvents, ChangeFeed, SubscriberOwner {
 
   /** The class (fields, CLP) or the subscriber's roles changed: the where is checked and compiled again. */
   private recompile(sub: Subscriber, cls: ClassDef): void {
+    if (sub.reparse && sub.cls !== cls) sub.where = sub.reparse(cls);
     sub.matcher = compileMatcher(guardWhere(sub.auth, cls, sub.where, this.options.schema.current.classes), cls);
     sub.cls = cls;
     sub.compiledFor = sub.auth;

@@ -40,6 +40,8 @@ export function kindMask(events: readonly LiveEventKind[] | undefined): number {
  */
 export class Subscriber implements AsyncIterableIterator<LiveEvent> {
   session?: SessionEntry;
+  /** Parses the requested where again for the class as it is now (EventSubscriptionRequest.reparse). */
+  reparse?: (cls: ClassDef) => Condition;
   /** The Auth the matcher was checked for (protected fields depend on roles). */
   compiledFor: Auth;
   private queue: LiveEvent[] | undefined;
@@ -52,8 +54,8 @@ export class Subscriber implements AsyncIterableIterator<LiveEvent> {
     private readonly owner: SubscriberOwner,
     public auth: Auth,
     readonly className: string,
-    /** The `where` as requested; compiled into `matcher` against `cls`. */
-    readonly where: Condition,
+    /** The `where` as requested (parsed again by `reparse`, when given, as the class changes); compiled into `matcher` against `cls`. */
+    public where: Condition,
     public cls: ClassDef,
     public matcher: Matcher,
     readonly kinds: number,

@@ -1,4 +1,4 @@
-import { isWriteOnly, type ClassDef, type FieldDef } from '../../schema/index.ts';
+import { isValidFieldName, isWriteOnly, type ClassDef, type FieldDef } from '../../schema/index.ts';
 import type { FieldRef } from '../ast.ts';
 import { checkKeyPath } from '../values.ts';
 import { invalid } from './state.ts';
@@ -6,6 +6,16 @@ import { invalid } from './state.ts';
 /** The class's own field of that name (never an inherited property of the fields object). */
 function fieldOf(cls: ClassDef, name: string): FieldDef | undefined {
   return Object.hasOwn(cls.fields, name) ? cls.fields[name] : undefined;
+}
+
+/**
+ * Whether a `where` key names a field the class does not have (yet), by a name a field could
+ * have — `zz` or `zz.sub`, not `_hashed_password`, `bad-key` or a write-only field. Parse
+ * answers a query on it as on a field every object lacks (parse/absent.ts).
+ */
+export function isAbsentField(cls: ClassDef, key: string): boolean {
+  const base = key.split('.', 1)[0];
+  return isValidFieldName(base) && !fieldOf(cls, base) && !isWriteOnly(cls.className, base) && !key.split('.').includes('');
 }
 
 /**

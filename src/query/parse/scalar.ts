@@ -6,6 +6,7 @@ import { parseGeoIntersects, parseGeoWithin, parseNear, parseWithin } from './ge
 import { parseInQueryKey } from './in-query-key.ts';
 import { COMPARE } from './operators.ts';
 import { parseRegex } from './regex.ts';
+import { isRelativeTime, relativeTimeOperand } from './relative-time.ts';
 import { invalid, type ParseState } from './state.ts';
 import { parseText } from './text.ts';
 
@@ -14,7 +15,8 @@ export function compare(cls: ClassDef, field: FieldRef, op: CompareOp, operand: 
   if (field.type === 'GeoPoint' || field.type === 'Polygon' || field.type === 'ACL') {
     invalid(`${op === 'eq' ? 'equalTo' : 'comparison'} is not supported on ${field.type} field ${field.name}`);
   }
-  return { kind: 'compare', field, op, value: normalizeValue(field, operand, cls.className) };
+  const value = isRelativeTime(operand) ? relativeTimeOperand(operand, op, field.path ? 'Object' : field.type) : operand;
+  return { kind: 'compare', field, op, value: normalizeValue(field, value, cls.className) };
 }
 
 /**

@@ -5,6 +5,13 @@ import type { Condition } from '../ast.ts';
 /** What parsing a `where` needs besides the input: the catalog, for subqueries over other classes. */
 export interface WhereContext {
   classes: ReadonlyMap<string, ClassDef>;
+  /**
+   * A key naming no field of the class (by a name a field could have) reads as a value every
+   * object lacks, as Parse answers queries of its REST API and cloud code — an app may query a
+   * field before any object has it. Otherwise (GraphQL's typed inputs, aggregate stages, live
+   * queries, whose matchers outlive the schema they were compiled for) it is 102.
+   */
+  absentFields?: boolean;
 }
 
 /** Nesting (combinators and subqueries) allowed in one where. */

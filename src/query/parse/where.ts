@@ -1,6 +1,7 @@
 import type { ClassDef } from '../../schema/index.ts';
 import { and, TRUE, type Condition } from '../ast.ts';
-import { resolveField } from './fields.ts';
+import { absentFieldCondition } from './absent.ts';
+import { isAbsentField, resolveField } from './fields.ts';
 import { parseObjectFieldOps } from './object-field.ts';
 import { COMBINATORS, operatorsOf } from './operators.ts';
 import { parseReferenceOps, relationContains } from './reference.ts';
@@ -42,6 +43,7 @@ function parseObject(input: unknown, cls: ClassDef, state: ParseState, depth: nu
 
 /** The conditions on one field: a literal (REST equality) or an object of operators. */
 function parseField(cls: ClassDef, key: string, value: unknown, state: ParseState, depth: number): Condition {
+  if (state.ctx.absentFields && isAbsentField(cls, key === 'id' ? 'objectId' : key)) return absentFieldCondition(key, value);
   const field = resolveField(cls, key);
   if (field.type === 'ACL') invalid('The ACL cannot be queried');
   // A dotted key is REST form only, where operators start with "$": an object without them is

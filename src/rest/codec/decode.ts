@@ -191,6 +191,9 @@ export function decodeWrite(body: Record<string, unknown>, cls: ClassDef, creati
     }
     const field = Object.hasOwn(cls.fields, key) ? cls.fields[key] : undefined;
     if (!field) {
+      // Unsetting a field the class does not have changes nothing: Parse ignores it (the SDK
+      // sends `set(key, null)` and `unset(key)` of a field no object has had yet).
+      if ((value === null || (isRecord(value) && value.__op === 'Delete')) && !key.includes('.') && !SERVER_FIELDS.has(key)) continue;
       // Dotted keys and unknown names go to core, which knows what it accepts and answers 105.
       setOwn(input, key, value);
       continue;

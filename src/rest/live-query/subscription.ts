@@ -1,6 +1,7 @@
 import { errors } from '../../errors/index.ts';
 import { parseWhere } from '../../query/index.ts';
-import type { ClassDef } from '../../schema/index.ts';
+import { isValidClassName, isValidFieldName, type ClassDef } from '../../schema/index.ts';
+import { fromStored } from '../../schema/stored.ts';
 import { fieldMask, type Auth } from '../../security/index.ts';
 import type { EventSubscriptionRequest, LiveEvent } from '../../live/index.ts';
 import { mapEvents } from '../../live/cloud-hooks.ts';
@@ -14,9 +15,12 @@ export interface OpenedSubscription {
   shape: EventShape;
 }
 
-/** The fields a subscription's `keys` ask for, as class fields (a dotted key reads its first field). */
+/**
+ * The fields a subscription's `keys` ask for (a dotted key reads its first field): the class's,
+ * and names the class may have later (a field added after subscribing is then sent).
+ */
 function keyFields(keys: readonly string[], cls: ClassDef): string[] {
-  const named = keys.map((k) => k.split('.')[0]!).filter((k) => Object.hasOwn(cls.fields, k));
+  const named = keys.map((k) => k.split('.')[0]!).filter((k) => Object.hasOwn(cls.fields, k) || isValidFieldName(k));
   return [...new Set<string>([...ALWAYS_SENT, ...named])];
 }
 
@@ -34,13 +38,25 @@ function guardWatch(auth: Auth, cls: ClassDef, watch: readonly string[]): void {
  */
 export async function openSubscription(ctx: LiveQueryContext, auth: Auth, query: LiveQuerySpec): Promise<OpenedSubscription> {
   const classes = ctx.schema.current.classes;
-  const cls = classes.get(query.className);
-  if (!cls) throw errors.classNotFound(query.className);
-  const where = parseWhere(query.where, cls, { classes });
+  if (!isValidClassName(query.className)) throw errors.invalidClassName(query.className);
+  // As Parse LiveQuery: a class may be subscribed to before it exists, and the where may name
+  // fields it lacks (a missing value), parsed again as the class changes.
+  const cls = classes.get(query.className) ?? fromStored({ className: query.className, fields: {} });
+  const reparse = (now: ClassDef) => parseWhere(query.where, now, { classes: ctx.schema.current.classes, absentFields: true });
+  const where = reparse(cls);
   if (query.watch) guardWatch(auth, cls, query.watch);
-  let req: EventSubscriptionRequest = { auth, className: cls.className, where, fields: query.keys ? keyFields(query.keys, cls) : [] };
+  let req: EventSubscriptionRequest = {
+    auth,
+    className: cls.className,
+    where,
+    fields: query.keys ? keyFields(query.keys, cls) : [],
+    reparse,
+    classMayAppear: true,
+  };
   const hooks = ctx.hooks;
   if (hooks) req = await hooks.beforeSubscribe(req);
+  // A beforeSubscribe that set its own where keeps it as it set it.
+  if (req.where !== where) req = { ...req, reparse: undefined };
   const keys = req.fields.length ? new Set(req.fields) : undefined;
   const fields = keys && query.watch ? [...new Set([...req.fields, ...query.watch.map((f) => f.split('.')[0]!)])] : req.fields;
   let events = ctx.events.subscribe({ ...req, fields });

@@ -77,7 +77,7 @@ function whereOf(value: unknown, cls: ClassDef, deps: RestDeps) {
       throw new ParseError(ErrorCode.INVALID_JSON, 'where parameter is not valid JSON');
     }
   if (!isRecord(where)) throw errors.invalidQuery('where must be a JSON object');
-  return parseWhere(where, cls, { classes: deps.schemaStore.current.classes });
+  return parseWhere(where, cls, { classes: deps.schemaStore.current.classes, absentFields: true });
 }
 
 /** Files get their URL wherever they are in a result, as Parse's expandFilesInObject does. */
