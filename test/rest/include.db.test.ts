@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { restClient } from '../helpers/rest.ts';
+import { clp } from '../security/helpers.ts';
 
 // `include`, `keys` and `excludeKeys` of REST reads, answered as Parse Server 9.10 answers them
 // (each expected body below is Parse's own answer to the same data, with ids and dates named).
@@ -193,17 +194,6 @@ describe('REST include of pointers the caller may not read', () => {
   });
 
   it("a target class whose CLP refuses the caller get: the read fails as Parse's does (119; 101 for requiresAuthentication)", async () => {
-    const clp = (over: Record<string, unknown>) => ({
-      find: { '*': true },
-      count: { '*': true },
-      get: { '*': true },
-      create: { '*': true },
-      update: { '*': true },
-      delete: { '*': true },
-      addField: { '*': true },
-      protectedFields: { '*': [] },
-      ...over,
-    });
     for (const [className, perms] of [
       ['IncNoGet', clp({ get: {} })],
       ['IncAuth', clp({ get: { requiresAuthentication: true } })],
