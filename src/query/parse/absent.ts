@@ -1,8 +1,7 @@
-import { and, type Condition } from '../ast.ts';
+import { and, TRUE, type Condition } from '../ast.ts';
 import { operatorsOf } from './operators.ts';
 import { invalid, isObject } from './state.ts';
 
-const TRUE: Condition = { kind: 'const', value: true };
 const FALSE: Condition = { kind: 'const', value: false };
 const constant = (value: boolean): Condition => (value ? TRUE : FALSE);
 
